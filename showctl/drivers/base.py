@@ -1,0 +1,168 @@
+"""The driver contract, the payloads the engine hands to drivers, and the registry.
+
+A driver is built from a pydantic config model (one per driver kind), opened once,
+given payloads with :meth:`Driver.send` (never blocking, never raising into the engine),
+and closed at the end. Faults are reported through :meth:`DriverContext.fault` as events;
+the show goes on and the driver retries on its own.
+
+Drivers are found through the ``showctl.drivers`` entry-point group, so built-ins and
+third-party packages register the same way; :func:`register` adds one at run time
+(tests, plugins loaded by path).
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from showctl.engine.clock import Clock
+
+# ---------------------------------------------------------------------------- payloads
+
+OscArg = int | float | str | bytes | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class DmxPayload:
+    """One universe's 512 slot values (fewer is allowed: the rest are 0)."""
+
+    universe: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class OscMessage:
+    address: str
+    args: tuple[OscArg, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OscBundle:
+    """A bundle of messages with an NTP timetag (1 = immediately)."""
+
+    messages: tuple[OscMessage, ...]
+    timetag: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MidiPayload:
+    """One complete MIDI message as raw bytes (channel voice, SysEx, MSC, MTC...)."""
+
+    data: bytes
+
+
+Payload = DmxPayload | OscMessage | OscBundle | MidiPayload
+
+
+# ---------------------------------------------------------------------------- health
+
+
+class HealthState(enum.StrEnum):
+    IDLE = "idle"
+    SENDING = "sending"
+    FAULTED = "faulted"
+    RETRYING = "retrying"
+    CLOSED = "closed"
+
+
+@dataclass(slots=True)
+class Health:
+    state: HealthState = HealthState.IDLE
+    reason: str = ""
+    sent: int = 0
+    faults: int = 0
+
+
+# ---------------------------------------------------------------------------- context
+
+
+@dataclass(slots=True)
+class DriverContext:
+    """What a driver gets from the engine: the clock and two ways to report."""
+
+    clock: Clock
+    on_fault: Callable[[str, str], None] = field(default=lambda output, reason: None)
+    on_sent: Callable[[str, Payload], None] = field(default=lambda output, payload: None)
+
+
+class DriverConfig(BaseModel):
+    """Base of every driver's config model: typos in a rig file are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    driver: str
+
+
+class Driver(ABC):
+    """One logical output bound to one endpoint."""
+
+    kind: ClassVar[str]
+    """The registry name used in rig files (``driver: artnet``)."""
+    config_model: ClassVar[type[DriverConfig]] = DriverConfig
+    """The pydantic model of this driver's rig-file section."""
+    payloads: ClassVar[tuple[type[Any], ...]] = (DmxPayload, OscMessage, OscBundle, MidiPayload)
+    """Payload types this driver accepts (checked when a rig maps an output to it)."""
+
+    def __init__(self, output: str, config: DriverConfig, ctx: DriverContext) -> None:
+        self.output = output
+        self.config = config
+        self.ctx = ctx
+        self.health = Health()
+
+    async def open(self) -> None:  # noqa: B027 - optional hook
+        """Acquire sockets or ports. A failure must be reported as a fault, not raised."""
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release everything; send protocol goodbyes (e.g. sACN stream termination)."""
+
+    @abstractmethod
+    def send(self, payload: Payload) -> None:
+        """Queue or send a payload now. Must not block and must not raise."""
+
+    def fault(self, reason: str) -> None:
+        """Record and report a fault; the engine turns it into a ``fault`` event."""
+        self.health.state = HealthState.FAULTED
+        self.health.reason = reason
+        self.health.faults += 1
+        self.ctx.on_fault(self.output, reason)
+
+    def sent(self, payload: Payload) -> None:
+        self.health.state = HealthState.SENDING
+        self.health.reason = ""
+        self.health.sent += 1
+        self.ctx.on_sent(self.output, payload)
+
+
+# ---------------------------------------------------------------------------- registry
+
+_registry: dict[str, type[Driver]] = {}
+
+
+def register(cls: type[Driver]) -> type[Driver]:
+    """Register a driver class under ``cls.kind`` (usable as a class decorator)."""
+    _registry[cls.kind] = cls
+    return cls
+
+
+def driver_class(kind: str) -> type[Driver]:
+    """Find a driver by kind: run-time registrations first, then entry points."""
+    if kind not in _registry:
+        for ep in entry_points(group="showctl.drivers"):
+            if ep.name == kind:
+                _registry[kind] = ep.load()
+                break
+    if kind not in _registry:
+        raise KeyError(f"unknown driver {kind!r}; known: {', '.join(sorted(available()))}")
+    return _registry[kind]
+
+
+def available() -> set[str]:
+    names = set(_registry)
+    names.update(ep.name for ep in entry_points(group="showctl.drivers"))
+    return names
