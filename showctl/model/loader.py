@@ -1,0 +1,144 @@
+"""Loading a show file: YAML → validated ``Show``, with every problem located at once.
+
+Syntax errors stop at the first one (YAML cannot be read past it); schema and
+cross-reference problems are all collected, each as ``path:line:col: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from showctl.model import show as m
+from showctl.model.checks import check_raw
+from showctl.model.problems import Problem, ShowFileError
+from showctl.model.yamlsource import Located, PathKey, YamlSyntaxError, load_located
+
+
+def load_show(path: str | Path) -> m.Show:
+    """Read and validate a show file; raise :class:`ShowFileError` with every problem."""
+    show, problems = read_show(path)
+    if problems or show is None:
+        raise ShowFileError(problems)
+    return show
+
+
+def read_show(path: str | Path) -> tuple[m.Show | None, list[Problem]]:
+    """Read a show file, returning the show (if it validated) and all problems found."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(str(path), 1, 1, "no such file")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
+    return parse_show(text, str(path))
+
+
+def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Problem]]:
+    try:
+        located = load_located(text)
+    except YamlSyntaxError as exc:
+        return None, [Problem(name, exc.line, exc.col, exc.message)]
+    if not isinstance(located.data, dict):
+        return None, [Problem(name, 1, 1, "a show file must be a mapping with 'show:' and "
+                              "'cuelists:' at the top")]
+    problems = [
+        Problem(name, *located.where(path), message) for path, message in check_raw(located.data)
+    ]
+    show: m.Show | None = None
+    try:
+        show = m.Show.model_validate(located.data)
+    except ValidationError as exc:
+        problems.extend(_problems_from(exc, located, name))
+    return (show if not problems else None), sorted(set(problems))
+
+
+# ----------------------------------------------------------------- pydantic → problems
+
+
+def _all_field_names() -> list[str]:
+    """Every key the show schema knows, for 'did you mean' hints on typos."""
+    names: set[str] = set()
+    for value in vars(m).values():
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            for fname, f in value.model_fields.items():
+                names.add(f.alias or fname)
+    return sorted(names)
+
+
+_FIELD_NAMES: list[str] | None = None
+
+
+def _resolve(data: Any, loc: tuple[str | int, ...]) -> PathKey:
+    """Map a pydantic error location onto the data, dropping union-tag segments."""
+    path: list[str | int] = []
+    cur = data
+    for seg in loc:
+        if isinstance(cur, dict) and isinstance(seg, str) and seg in cur:
+            cur = cur[seg]
+            path.append(seg)
+        elif isinstance(cur, list) and isinstance(seg, int) and 0 <= seg < len(cur):
+            cur = cur[seg]
+            path.append(seg)
+        # else: a discriminator tag or a model name inserted by pydantic: skip it
+    return tuple(path)
+
+
+def _problems_from(exc: ValidationError, located: Located, name: str) -> list[Problem]:
+    global _FIELD_NAMES
+    out: list[Problem] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        path = _resolve(located.data, loc)
+        etype = err["type"]
+        msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if etype == "extra_forbidden":
+            key = str(loc[-1])
+            if _FIELD_NAMES is None:
+                _FIELD_NAMES = _all_field_names()
+            guess = difflib.get_close_matches(key, _FIELD_NAMES, n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            out.append(Problem(name, *located.where(path, key=True), f"unknown key '{key}'{hint}"))
+            continue
+        if etype == "missing":
+            field = str(loc[-1])
+            out.append(Problem(name, *located.where(path), f"missing required key '{field}'"))
+            continue
+        if etype in ("union_tag_invalid", "union_tag_not_found"):
+            ctx = err.get("ctx", {})
+            tag = ctx.get("tag")
+            where = located.where((*path, "type")) if tag else located.where(path)
+            if tag:
+                guess = difflib.get_close_matches(str(tag), m.CUE_TYPES, n=1)
+                hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+                msg = f"unknown cue type '{tag}'{hint}; known: {', '.join(m.CUE_TYPES)}"
+            else:
+                msg = f"a cue needs a 'type': one of {', '.join(m.CUE_TYPES)}"
+            out.append(Problem(name, *where, msg))
+            continue
+        field = next((s for s in reversed(path) if isinstance(s, str)), None)
+        prefix = f"'{field}': " if field else ""
+        out.append(Problem(name, *located.where(path), prefix + _plain(msg, err)))
+    return out
+
+
+def _plain(msg: str, err: Any) -> str:
+    """Soften pydantic's wording where it is confusing for show authors."""
+    inp = err.get("input")
+    if err["type"] in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return f"expected a number, got {inp!r}"
+    if err["type"] in ("bool_parsing", "bool_type"):
+        return f"expected true or false, got {inp!r}"
+    if err["type"] == "enum":
+        return f"{inp!r} is not one of {err.get('ctx', {}).get('expected', '')}"
+    if err["type"] in ("string_type",):
+        return f"expected text, got {inp!r}"
+    if err["type"] in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value), got {type(inp).__name__}"
+    if err["type"] == "list_type":
+        return f"expected a list, got {type(inp).__name__}"
+    return msg

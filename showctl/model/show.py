@@ -1,0 +1,432 @@
+"""The show file's schema: outputs, settings, cue lists and every cue type.
+
+Models forbid unknown keys so a typo (``prewiat:``) is an error, not a silently ignored
+field. Cue numbers are text ("1", "1.5", "12A"); the loader keeps them exactly as
+written. Cross-references (targets, outputs, duplicate numbers) are checked in
+:mod:`showctl.model.checks`, because they need the whole show.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from showctl.model.timevalue import Seconds
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ------------------------------------------------------------------ show-level sections
+
+
+class OutputKind(enum.StrEnum):
+    DMX = "dmx"
+    OSC = "osc"
+    MIDI = "midi"
+
+
+class OutputDecl(Strict):
+    """A logical output the cues send to; a rig profile maps it to a real endpoint."""
+
+    kind: OutputKind
+    description: str = ""
+    universes: list[int] | None = Field(
+        default=None, description="DMX only: the logical universes this output carries."
+    )
+    rate: float = Field(default=44.0, gt=0, le=44.0, description="DMX frames per second.")
+
+
+class ShowInfo(Strict):
+    title: str
+    author: str = ""
+    venue: str = ""
+    version: str = ""
+    notes: str = ""
+
+
+class Settings(Strict):
+    go_guard: Seconds = Field(
+        default=0.3, description="Double-GO guard: GOs closer together than this are ignored."
+    )
+    panic_time: Seconds = Field(default=1.0, description="Fade time of a panic.")
+    default_fade: Seconds = Field(default=3.0, description="Light cue time when none is given.")
+    auto_go_gap: Seconds = Field(
+        default=1.0,
+        description="replay without a calling script: GO this long after the last cue ended.",
+    )
+
+
+# ------------------------------------------------------------------------------- cues
+
+
+class ContinueMode(enum.StrEnum):
+    NONE = "none"
+    AUTO_CONTINUE = "auto_continue"
+    AUTO_FOLLOW = "auto_follow"
+
+
+class CueBase(Strict):
+    number: str = Field(description='Cue number as text: "1", "1.5", "12A".')
+    name: str = ""
+    notes: str = Field(default="", description="Notes for the stage manager.")
+    prewait: Seconds = 0.0
+    postwait: Seconds = 0.0
+    continue_: ContinueMode = Field(default=ContinueMode.NONE, alias="continue")
+    armed: bool = True
+    color: str | None = None
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_text(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return str(v)
+        return v
+
+    @field_validator("number")
+    @classmethod
+    def _number_nonempty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a cue number cannot be empty")
+        return v
+
+    def action_duration(self) -> float:
+        """How long this cue's action runs once its prewait is over (0 = instant)."""
+        return 0.0
+
+    def children(self) -> list[Cue]:
+        return []
+
+
+class MemoCue(CueBase):
+    """Does nothing but can carry notes, waits and a continue; a placeholder or marker."""
+
+    type: Literal["memo"]
+
+
+class WaitCue(CueBase):
+    type: Literal["wait"]
+    duration: Seconds
+
+    def action_duration(self) -> float:
+        return self.duration
+
+
+class GroupMode(enum.StrEnum):
+    TIMELINE = "timeline"
+    PLAYLIST = "playlist"
+    FIRST = "first"
+
+
+class GroupCue(CueBase):
+    """Holds child cues. ``timeline``: all start together (each with its own prewait);
+    ``playlist``: one after another; ``first``: start the first child and enter the
+    group, so the next GO fires the second child."""
+
+    type: Literal["group"]
+    mode: GroupMode = GroupMode.TIMELINE
+    cues: list[Cue] = Field(min_length=1)
+
+    def children(self) -> list[Cue]:
+        return list(self.cues)
+
+
+class TargetedCue(CueBase):
+    """Base of control cues: a target cue number, optionally in another list."""
+
+    target: str | None = Field(default=None, description="Cue number of the target.")
+    list: str | None = Field(default=None, description="Cue list of the target (default: own).")
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _target_text(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return str(v)
+        return v
+
+
+class _NeedsTarget(TargetedCue):
+    @model_validator(mode="after")
+    def _has_target(self) -> _NeedsTarget:
+        if self.target is None:
+            raise ValueError(f"a {self.type_name()} cue needs a 'target' cue number")
+        return self
+
+    def type_name(self) -> str:
+        return str(getattr(self, "type", "control"))
+
+
+class StartCue(_NeedsTarget):
+    type: Literal["start"]
+
+
+class GotoCue(_NeedsTarget):
+    type: Literal["goto"]
+
+
+class ArmCue(_NeedsTarget):
+    type: Literal["arm"]
+
+
+class DisarmCue(_NeedsTarget):
+    type: Literal["disarm"]
+
+
+class _CueOrList(TargetedCue):
+    @model_validator(mode="after")
+    def _has_target_or_list(self) -> _CueOrList:
+        if self.target is None and self.list is None:
+            raise ValueError("give a 'target' cue number, a 'list' name, or both")
+        return self
+
+
+class StopCue(_CueOrList):
+    type: Literal["stop"]
+
+
+class PauseCue(_CueOrList):
+    type: Literal["pause"]
+
+
+class ResumeCue(_CueOrList):
+    type: Literal["resume"]
+
+
+class FadeOutCue(_CueOrList):
+    """Fades the target cue (or every running cue of a list) out, then stops it."""
+
+    type: Literal["fade_out"]
+    duration: Seconds = 2.0
+
+    def action_duration(self) -> float:
+        return self.duration
+
+
+# --------------------------------------------------------------------- output cues
+
+OscArgValue = int | float | str | bool | None
+
+
+class OscTypedArg(Strict):
+    """An OSC argument with an explicit type tag, for when YAML's guess is not wanted."""
+
+    type: Literal["i", "f", "d", "h", "s", "b", "T", "F", "N"]
+    value: int | float | str | bool | None = None
+
+
+class OscFade(Strict):
+    """Fade one numeric argument of the message from → to, like a fader move."""
+
+    arg: int = Field(default=0, ge=0, description="Index of the argument to fade.")
+    start: float = Field(alias="from")
+    to: float
+    duration: Seconds
+    rate: float = Field(default=30.0, gt=0, le=200)
+    curve: Literal["linear", "s_curve", "exponential"] = "linear"
+
+
+class OscMessageSpec(Strict):
+    address: str = Field(pattern=r"^/")
+    args: list[OscArgValue | OscTypedArg] = []
+
+
+class OscCue(CueBase):
+    """Sends one OSC message, a bundle (``messages``), or fades one argument."""
+
+    type: Literal["osc"]
+    output: str
+    address: str | None = Field(default=None, pattern=r"^/")
+    args: list[OscArgValue | OscTypedArg] = []
+    messages: list[OscMessageSpec] | None = Field(default=None, description="Send as a bundle.")
+    fade: OscFade | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> OscCue:
+        if (self.address is None) == (self.messages is None):
+            raise ValueError("an osc cue needs either 'address' (one message) or 'messages'")
+        if self.fade is not None and self.address is None:
+            raise ValueError("'fade' works on a single message: give 'address', not 'messages'")
+        if self.fade is not None and self.fade.arg >= max(1, len(self.args)):
+            raise ValueError(f"fade.arg {self.fade.arg} is past the message's arguments")
+        return self
+
+    def action_duration(self) -> float:
+        return self.fade.duration if self.fade else 0.0
+
+
+class MidiMessageSpec(Strict):
+    """One MIDI message, ``at`` seconds after the cue's action starts."""
+
+    kind: Literal[
+        "note_on", "note_off", "control_change", "program_change", "pitch_bend",
+        "aftertouch", "poly_aftertouch", "sysex",
+    ]
+    channel: int = Field(default=1, ge=1, le=16)
+    note: int | None = Field(default=None, ge=0, le=127)
+    velocity: int = Field(default=64, ge=0, le=127)
+    control: int | None = Field(default=None, ge=0, le=127)
+    value: int = Field(default=0, ge=-8192, le=16383)
+    program: int | None = Field(default=None, ge=0, le=127)
+    data: list[int] | None = Field(default=None, description="sysex payload without F0/F7")
+    at: Seconds = 0.0
+
+    @model_validator(mode="after")
+    def _fields(self) -> MidiMessageSpec:
+        need = {
+            "note_on": "note", "note_off": "note", "poly_aftertouch": "note",
+            "control_change": "control", "program_change": "program", "sysex": "data",
+        }.get(self.kind)
+        if need and getattr(self, need) is None:
+            raise ValueError(f"a {self.kind} message needs '{need}'")
+        if self.data is not None and any(not 0 <= b <= 127 for b in self.data):
+            raise ValueError("sysex data bytes must be 0..127")
+        return self
+
+
+class MidiCue(CueBase):
+    type: Literal["midi"]
+    output: str
+    messages: list[MidiMessageSpec] = Field(min_length=1)
+
+    def action_duration(self) -> float:
+        return max(m.at for m in self.messages)
+
+
+class MscCommand(enum.StrEnum):
+    GO = "go"
+    STOP = "stop"
+    RESUME = "resume"
+    TIMED_GO = "timed_go"
+    LOAD = "load"
+    SET = "set"
+    FIRE = "fire"
+    ALL_OFF = "all_off"
+    RESTORE = "restore"
+    RESET = "reset"
+    GO_OFF = "go_off"
+
+
+class MscCue(CueBase):
+    """Sends a MIDI Show Control command."""
+
+    type: Literal["msc"]
+    output: str
+    command: MscCommand
+    device: int = Field(default=0x7F, ge=0, le=0x7F, description="0x7F = all-call")
+    format: str | int = Field(default="lighting", description="command format name or byte")
+    cue: str | None = None
+    cue_list: str | None = None
+    cue_path: str | None = None
+    time: str | None = Field(default=None, description="TIMED_GO time as hh:mm:ss:ff")
+    control: int | None = Field(default=None, ge=0, le=16383)
+    value: int | None = Field(default=None, ge=0, le=16383)
+    macro: int | None = Field(default=None, ge=0, le=127)
+
+    @field_validator("cue", "cue_list", "cue_path", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return str(v)
+        return v
+
+
+FixtureValues = dict[str, Any]
+
+
+class LightCue(CueBase):
+    """Sets fixture attributes (tracking: only what changes) with Eos-style times."""
+
+    type: Literal["light"]
+    output: str | None = Field(default=None, description="DMX output (default: the first).")
+    fixtures: dict[str, FixtureValues] = Field(
+        default_factory=dict,
+        description="fixture id, range '1-4' or group name → attribute values",
+    )
+    channels: dict[str, float | str] = Field(
+        default_factory=dict,
+        description="raw levels in % by 'address' or 'universe/address'",
+    )
+    time: Seconds | None = None
+    up: Seconds | None = None
+    down: Seconds | None = None
+    delay: Seconds = 0.0
+    times: dict[str, Seconds] = Field(
+        default_factory=dict, description="per-attribute times: color, position, beam…"
+    )
+    curve: Literal["linear", "s_curve", "snap"] = "linear"
+    block: bool = False
+    cue_only: bool = False
+
+    @field_validator("fixtures", "channels", mode="before")
+    @classmethod
+    def _keys_text(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): val for k, val in v.items()}
+        return v
+
+    def fade_times(self, default: float) -> tuple[float, float]:
+        """(up, down) time for intensity; other attributes use ``time`` or ``times``."""
+        base = self.time if self.time is not None else default
+        return (self.up if self.up is not None else base, self.down if self.down is not None
+                else base)
+
+    def action_duration(self) -> float:
+        # The engine computes the real duration with the show's default fade; this is the
+        # upper bound the cue itself states.
+        base = self.time or 0.0
+        longest = max([base, self.up or 0.0, self.down or 0.0, *self.times.values()])
+        return self.delay + longest
+
+
+Cue = Annotated[
+    MemoCue | WaitCue | GroupCue | StartCue | StopCue | PauseCue | ResumeCue | GotoCue
+    | ArmCue | DisarmCue | FadeOutCue | OscCue | MidiCue | MscCue | LightCue,
+    Field(discriminator="type"),
+]
+
+CUE_TYPES: tuple[str, ...] = (
+    "memo", "wait", "group", "start", "stop", "pause", "resume", "goto", "arm", "disarm",
+    "fade_out", "osc", "midi", "msc", "light",
+)
+
+
+class CueList(Strict):
+    description: str = ""
+    cues: list[Cue] = Field(default_factory=list)
+
+
+class Show(Strict):
+    """A whole show file."""
+
+    show: ShowInfo
+    settings: Settings = Field(default_factory=Settings)
+    outputs: dict[str, OutputDecl] = Field(default_factory=dict)
+    patch: list[dict[str, Any]] = Field(default_factory=list)
+    cuelists: dict[str, CueList] = Field(min_length=1)
+
+    @property
+    def main_list(self) -> str:
+        return next(iter(self.cuelists))
+
+    def walk(self) -> Iterator[tuple[str, CueBase, GroupCue | None]]:
+        """Every cue of every list, depth first, with its list name and parent group."""
+        for name, cl in self.cuelists.items():
+            yield from _walk(name, cl.cues, None)
+
+
+def _walk(
+    list_name: str, cues: list[Cue], parent: GroupCue | None
+) -> Iterator[tuple[str, CueBase, GroupCue | None]]:
+    for cue in cues:
+        yield list_name, cue, parent
+        if isinstance(cue, GroupCue):
+            yield from _walk(list_name, cue.cues, cue)
+
+
+GroupCue.model_rebuild()
+CueList.model_rebuild()
+Show.model_rebuild()
