@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from showctl.model.levels import parse_address, parse_level
 from showctl.model.timevalue import Seconds
 
 
@@ -366,6 +367,20 @@ class LightCue(CueBase):
     def _keys_text(cls, v: Any) -> Any:
         if isinstance(v, dict):
             return {str(k): val for k, val in v.items()}
+        return v
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, v: dict[str, float | str]) -> dict[str, float | str]:
+        for key, level in v.items():
+            try:
+                parse_address(key)
+            except ValueError as exc:
+                raise ValueError(f"channel {key!r}: {exc}") from None
+            try:
+                parse_level(level)
+            except ValueError as exc:
+                raise ValueError(f"channel {key!r}: {exc}") from None
         return v
 
     def fade_times(self, default: float) -> tuple[float, float]:

@@ -1,0 +1,402 @@
+"""The cue engine: playheads, GO, continues, groups, control cues, pause, panic.
+
+One ``Engine`` is the core every front end drives (console, headless run, replay,
+remote API, tests). It does no I/O itself: time comes from the injected ``Clock``,
+outputs go through the ``OutputRouter``, and everything that happens is published as
+typed events on ``engine.bus``.
+
+Timing semantics follow QLab where the brief is silent:
+- a cue's prewait runs first; then its action starts (``cue_started``);
+- auto-continue fires the next cue ``postwait`` after this cue's action starts;
+- auto-follow fires it when this cue's action ends (postwait is not used);
+- a disarmed cue's action is skipped, but its waits and continue still apply;
+- continues stay inside their container; children of timeline and playlist groups are
+  run by their group and their own continue modes are not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from showctl.engine import events as ev
+from showctl.engine.clock import Clock
+from showctl.engine.countdown import Countdown
+from showctl.engine.light_cues import LightProgram
+from showctl.engine.lighting import Lighting
+from showctl.engine.navigation import Navigation
+from showctl.engine.outputs import OutputRouter
+from showctl.engine.runs import Action, NoAction, Phase, Run
+from showctl.model import show as m
+
+ActionFactory = Callable[["Engine", Run], Action | None]
+
+
+class ListState:
+    def __init__(self, name: str, cues: list[m.Cue]) -> None:
+        self.name = name
+        self.nav = Navigation(cues)
+        self.playhead: m.CueBase | None = self.nav.first()
+        self.runs: dict[str, Run] = {}
+
+
+class EngineError(Exception):
+    """A bad request from a front end (unknown list or cue); nothing was changed."""
+
+
+class Engine:
+    def __init__(
+        self,
+        show: m.Show,
+        clock: Clock,
+        router: OutputRouter | None = None,
+        *,
+        bus: ev.EventBus | None = None,
+    ) -> None:
+        self.show = show
+        self.clock = clock
+        self.bus = bus or ev.EventBus()
+        self.t0 = clock.now()
+        self.router = router or OutputRouter(clock, self.bus, t0=self.t0)
+        self.router.t0 = self.t0
+        self.lists = {name: ListState(name, cl.cues) for name, cl in show.cuelists.items()}
+        self.main = show.main_list
+        self.armed: dict[tuple[str, str], bool] = {}
+        self.last_go: float | None = None
+        self.panic_timer: Countdown | None = None
+        self.action_factories: dict[str, ActionFactory] = {}
+        from showctl.engine.actions import install_default_actions
+
+        install_default_actions(self)
+        self.light_program = LightProgram(show)
+        self.lighting: Lighting | None = None
+
+    def attach_lighting(self, *, wants_ticks: Callable[[], bool] = lambda: False) -> Lighting:
+        """Create the lighting state and frame loop (run ``lighting.run()`` as a task)."""
+        rates = [d.rate for d in self.show.outputs.values() if d.kind is m.OutputKind.DMX]
+        self.lighting = Lighting(
+            self.light_program.layout,
+            self.clock,
+            self.router.dmx_frame,
+            rate=min(rates) if rates else 44.0,
+            wants_ticks=wants_ticks,
+        )
+        return self.lighting
+
+    # ------------------------------------------------------------------ time & events
+
+    def now(self) -> float:
+        """Seconds since the engine was created (the show's time axis)."""
+        return self.clock.now() - self.t0
+
+    def emit(self, event: ev.Event) -> None:
+        self.bus.emit(event)
+
+    def _list(self, name: str | None) -> ListState:
+        name = name or self.main
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise EngineError(f"no cue list named {name!r}") from None
+
+    def _cue(self, lst: ListState, number: str) -> m.CueBase:
+        try:
+            return lst.nav.by_number[number]
+        except KeyError:
+            raise EngineError(f"no cue {number!r} in list {lst.name!r}") from None
+
+    # ------------------------------------------------------------------ queries
+
+    def playhead(self, list_name: str | None = None) -> m.CueBase | None:
+        return self._list(list_name).playhead
+
+    def running(self, list_name: str | None = None) -> list[Run]:
+        lists = [self._list(list_name)] if list_name else list(self.lists.values())
+        return [r for lst in lists for r in lst.runs.values()]
+
+    def is_idle(self) -> bool:
+        return not any(lst.runs for lst in self.lists.values())
+
+    def is_armed(self, list_name: str, cue: m.CueBase) -> bool:
+        return self.armed.get((list_name, cue.number), cue.armed)
+
+    def go_accepts_at(self) -> float:
+        """Show time from which the double-GO guard accepts the next GO."""
+        if self.last_go is None:
+            return 0.0
+        return self.last_go + self.show.settings.go_guard
+
+    # ------------------------------------------------------------------ operator actions
+
+    def go(self, list_name: str | None = None) -> bool:
+        """Fire the standby cue of a list and move its playhead to the next cue."""
+        lst = self._list(list_name)
+        now = self.now()
+        if self.last_go is not None and now < self.go_accepts_at() - 1e-9:
+            self.emit(ev.GoRejected(now, lst.name, "double-GO guard"))
+            return False
+        cue = lst.playhead
+        if cue is None:
+            self.emit(ev.GoRejected(now, lst.name, "no cue on standby"))
+            return False
+        self.last_go = now
+        self.emit(ev.Go(now, lst.name, cue.number))
+        self._set_playhead(lst, lst.nav.after_fire(cue))
+        self.fire(lst.name, cue.number)
+        return True
+
+    def fire(self, list_name: str, number: str) -> None:
+        """Start one cue (as a Start cue or remote ``/cue/N/start`` does): no playhead move."""
+        lst = self._list(list_name)
+        cue = self._cue(lst, number)
+        parent = lst.nav.parent.get(cue.number)
+        parent_run = lst.runs.get(parent.number) if parent is not None else None
+        self._start_run(lst, cue, parent_run)
+
+    def stop(self, list_name: str | None = None) -> None:
+        """Stop every running cue (of one list, or all) and cancel pending continues."""
+        lists = [self._list(list_name)] if list_name else list(self.lists.values())
+        for lst in lists:
+            for run in list(lst.runs.values()):
+                if run.parent is None or run.parent.list != lst.name:
+                    self._stop_run(run)
+        if list_name is None and self.panic_timer is not None:
+            self.panic_timer.cancel()
+            self.panic_timer = None
+
+    def stop_cue(self, list_name: str, number: str) -> None:
+        run = self._list(list_name).runs.get(number)
+        if run is not None:
+            self._stop_run(run)
+
+    def pause(self, list_name: str | None = None) -> None:
+        for run in self._top_runs(list_name):
+            self._pause_run(run)
+
+    def resume(self, list_name: str | None = None) -> None:
+        for run in self._top_runs(list_name):
+            self._resume_run(run)
+
+    def pause_cue(self, list_name: str, number: str) -> None:
+        run = self._list(list_name).runs.get(number)
+        if run is not None:
+            self._pause_run(run)
+
+    def resume_cue(self, list_name: str, number: str) -> None:
+        run = self._list(list_name).runs.get(number)
+        if run is not None:
+            self._resume_run(run)
+
+    def goto(self, number: str, list_name: str | None = None) -> None:
+        """Put the playhead on a cue without firing it."""
+        lst = self._list(list_name)
+        cue = self._cue(lst, number)
+        if cue.number not in lst.nav.navigable:
+            raise EngineError(f"cue {number!r} is inside a group and cannot be on standby")
+        self._set_playhead(lst, cue)
+
+    def back(self, list_name: str | None = None) -> None:
+        """Move the playhead to the previous cue (nothing is fired or stopped)."""
+        lst = self._list(list_name)
+        self._set_playhead(lst, lst.nav.previous(lst.playhead))
+
+    def set_armed(self, list_name: str, number: str, armed: bool) -> None:
+        lst = self._list(list_name)
+        cue = self._cue(lst, number)
+        self.armed[(lst.name, cue.number)] = armed
+        self.emit(ev.CueArmed(self.now(), lst.name, cue.number, armed))
+
+    def panic(self, duration: float | None = None) -> None:
+        """Fade everything out over the panic time, then stop; a second panic within
+        that time stops everything at once."""
+        now = self.now()
+        if self.panic_timer is not None and not self.panic_timer.done:
+            self.emit(ev.Panic(now, 0.0, hard=True))
+            self.panic_timer.cancel()
+            self.panic_timer = None
+            self.stop()
+            return
+        t = self.show.settings.panic_time if duration is None else duration
+        self.emit(ev.Panic(now, t, hard=False))
+        for run in self.running():
+            # Nothing new may start during a panic: waits are cut now, actions fade.
+            if run.phase is Phase.PREWAIT:
+                self._stop_run(run)
+                continue
+            if run.postwait is not None:
+                run.postwait.cancel()
+            if run.action is not None and run.phase is Phase.ACTION:
+                run.action.fade_out(t)
+        if t <= 0:
+            self.stop()
+            return
+        self.panic_timer = Countdown(self.clock, t, self._panic_done)
+
+    def _panic_done(self) -> None:
+        self.panic_timer = None
+        self.stop()
+
+    def fade_out(self, list_name: str, number: str | None, duration: float) -> None:
+        """Fade a running cue (or every running cue of a list) out, then stop it."""
+        lst = self._list(list_name)
+        targets = [lst.runs[number]] if number is not None and number in lst.runs else (
+            [] if number is not None else [r for r in lst.runs.values() if r.parent is None])
+        for run in targets:
+            if run.action is not None and run.phase is Phase.ACTION:
+                run.action.fade_out(duration)
+            Countdown(self.clock, duration, lambda r=run: self._stop_run(r))
+
+    # ------------------------------------------------------------------ run lifecycle
+
+    def _top_runs(self, list_name: str | None) -> list[Run]:
+        return [r for r in self.running(list_name) if r.parent is None]
+
+    def _set_playhead(self, lst: ListState, cue: m.CueBase | None) -> None:
+        lst.playhead = cue
+        self.emit(ev.PlayheadMoved(self.now(), lst.name, cue.number if cue else None))
+
+    def _start_run(self, lst: ListState, cue: m.CueBase, parent: Run | None) -> Run:
+        old = lst.runs.get(cue.number)
+        if old is not None:
+            self._stop_run(old)  # firing a running cue restarts it
+        run = Run(lst.name, cue, parent)
+        run.triggered_at = self.now()
+        lst.runs[cue.number] = run
+        if parent is not None:
+            parent.children.append(run)
+        self.emit(ev.CueTriggered(run.triggered_at, lst.name, cue.number, cue.prewait))
+        if cue.prewait > 0:
+            run.prewait = Countdown(self.clock, cue.prewait, lambda: self._begin_action(run))
+        else:
+            self._begin_action(run)
+        return run
+
+    def _begin_action(self, run: Run) -> None:
+        lst = self.lists[run.list]
+        if lst.runs.get(run.number) is not run:
+            return
+        run.phase = Phase.ACTION
+        run.started_at = self.now()
+        chains = lst.nav.chains(run.cue)
+        if chains and run.cue.continue_ is m.ContinueMode.AUTO_CONTINUE:
+            run.postwait = Countdown(
+                self.clock, run.cue.postwait, lambda: self._continue_after(run)
+            )
+        action: Action | None = None
+        if self.is_armed(run.list, run.cue) or isinstance(run.cue, m.GroupCue):
+            factory = self.action_factories.get(getattr(run.cue, "type", ""))
+            try:
+                action = factory(self, run) if factory else None
+            except Exception as exc:  # a cue that cannot run must not stop the show
+                self.emit(ev.CueFailed(self.now(), run.list, run.number, str(exc)))
+                action = None
+        run.action = action or NoAction()
+        run.duration = run.action.duration
+        self.emit(ev.CueStarted(run.started_at, run.list, run.number, run.duration or 0.0))
+        try:
+            run.action.start()
+        except Exception as exc:
+            self.emit(ev.CueFailed(self.now(), run.list, run.number, str(exc)))
+            run.action = NoAction()
+        if lst.runs.get(run.number) is not run or run.phase is not Phase.ACTION:
+            return  # the action itself finished or stopped the run (e.g. an empty group)
+        if run.action.self_ending or run.action.duration is None:
+            return
+        if run.action.duration > 0:
+            run.action_timer = Countdown(
+                self.clock, run.action.duration, lambda: self._end_action(run)
+            )
+        else:
+            self._end_action(run)
+
+    def _end_action(self, run: Run) -> None:
+        lst = self.lists[run.list]
+        if lst.runs.get(run.number) is not run or run.phase is not Phase.ACTION:
+            return
+        run.phase = Phase.FINISHED
+        self.emit(ev.CueCompleted(self.now(), run.list, run.number))
+        if lst.nav.chains(run.cue) and run.cue.continue_ is m.ContinueMode.AUTO_FOLLOW:
+            self._continue_after(run)
+        self._maybe_retire(run)
+        if run.parent is not None:
+            self.child_finished(run.parent, run)
+
+    def _continue_after(self, run: Run) -> None:
+        lst = self.lists[run.list]
+        nxt = lst.nav.continue_target(run.cue)
+        if nxt is not None:
+            # A continue moves the playhead past the cue it fires, as GO does, but only
+            # when the playhead was on it: an operator who moved the playhead keeps it.
+            if lst.playhead is nxt:
+                self._set_playhead(lst, lst.nav.after_fire(nxt))
+            parent = lst.nav.parent.get(nxt.number)
+            parent_run = lst.runs.get(parent.number) if parent is not None else None
+            self._start_run(lst, nxt, parent_run)
+        self._maybe_retire(run)
+
+    def _maybe_retire(self, run: Run) -> None:
+        lst = self.lists[run.list]
+        if not run.pending() and lst.runs.get(run.number) is run and not run.children:
+            del lst.runs[run.number]
+
+    def child_finished(self, group: Run, child: Run) -> None:
+        """Called when a child's action ends or it is stopped."""
+        if child in group.children:
+            group.children.remove(child)
+        if group.stopping:
+            return
+        if group.phase is not Phase.ACTION:
+            self._maybe_retire(group)
+            return
+        from showctl.engine.actions import group_child_finished
+
+        group_child_finished(self, group, child)
+
+    def end_action(self, run: Run) -> None:
+        """For actions that end by themselves (groups): the action is over."""
+        self._end_action(run)
+
+    def _stop_run(self, run: Run) -> None:
+        lst = self.lists[run.list]
+        if lst.runs.get(run.number) is not run or run.stopping:
+            return
+        run.stopping = True
+        for child in list(run.children):
+            self._stop_run(child)
+        for c in run.countdowns():
+            c.cancel()
+        if run.action is not None:
+            try:
+                run.action.stop()
+            except Exception as exc:
+                self.emit(ev.CueFailed(self.now(), run.list, run.number, f"on stop: {exc}"))
+        was_active = run.phase is not Phase.FINISHED
+        run.phase = Phase.FINISHED
+        del lst.runs[run.number]
+        if was_active:
+            self.emit(ev.CueStopped(self.now(), run.list, run.number))
+        if run.parent is not None and run in run.parent.children:
+            self.child_finished(run.parent, run)
+
+    def _pause_run(self, run: Run) -> None:
+        if run.paused:
+            return
+        run.paused = True
+        for c in run.countdowns():
+            c.pause()
+        if run.action is not None and run.phase is Phase.ACTION:
+            run.action.pause()
+        for child in run.children:
+            self._pause_run(child)
+        self.emit(ev.CuePaused(self.now(), run.list, run.number))
+
+    def _resume_run(self, run: Run) -> None:
+        if not run.paused:
+            return
+        run.paused = False
+        for c in run.countdowns():
+            c.resume()
+        if run.action is not None and run.phase is Phase.ACTION:
+            run.action.resume()
+        for child in run.children:
+            self._resume_run(child)
+        self.emit(ev.CueResumed(self.now(), run.list, run.number))

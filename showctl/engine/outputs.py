@@ -1,0 +1,117 @@
+"""Routing payloads from cues to the drivers of the show's logical outputs.
+
+Every payload handed to a driver is also published as an ``Output`` event (trace kinds
+``dmx``, ``osc``, ``midi``), so a trace records what was sent whatever the rig. DMX is
+traced as the slots that changed since the previous frame of that universe, which keeps
+golden files readable and small.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from showctl.drivers.base import (
+    DmxPayload,
+    Driver,
+    MidiPayload,
+    OscArg,
+    OscBundle,
+    OscMessage,
+    Payload,
+)
+from showctl.engine.clock import Clock
+from showctl.engine.events import DriverFaulted, EventBus, Output
+
+
+class OutputRouter:
+    def __init__(self, clock: Clock, bus: EventBus, *, t0: float = 0.0) -> None:
+        self.clock = clock
+        self.bus = bus
+        self.t0 = t0
+        self.drivers: dict[str, Driver] = {}
+        self.trace_outputs = True
+        """Publish Output events (turn off for benchmarks with no listener)."""
+        self._last_dmx: dict[tuple[str, int], np.ndarray] = {}
+
+    def add(self, driver: Driver) -> None:
+        self.drivers[driver.output] = driver
+
+    def now(self) -> float:
+        return self.clock.now() - self.t0
+
+    def send(self, output: str, payload: Payload) -> None:
+        driver = self.drivers.get(output)
+        if driver is None:
+            self.bus.emit(DriverFaulted(self.now(), output, "no driver for this output"))
+            return
+        try:
+            driver.send(payload)
+        except Exception as exc:  # a driver must not raise; if one does, the show goes on
+            driver.fault(f"driver raised {exc!r}")
+        if self.trace_outputs:
+            self._publish(output, payload)
+
+    def dmx_frame(self, output: str, now: float, changed: list[DmxPayload]) -> None:
+        """One frame tick of a DMX output (see the DMX drivers' ``frame`` method)."""
+        driver = self.drivers.get(output)
+        if driver is None:
+            return
+        frame = getattr(driver, "frame", None)
+        try:
+            if frame is not None:
+                frame(now, changed)
+            else:
+                for p in changed:
+                    driver.send(p)
+        except Exception as exc:
+            driver.fault(f"driver raised {exc!r}")
+        if self.trace_outputs:
+            for p in changed:
+                self._publish(output, p)
+
+    def fault(self, output: str, reason: str) -> None:
+        self.bus.emit(DriverFaulted(self.now(), output, reason))
+
+    def _publish(self, output: str, payload: Payload) -> None:
+        kind, data = self._describe(output, payload)
+        if data is not None:
+            self.bus.emit(Output(self.now(), output=output, data=data, out_kind=kind))
+
+    def _describe(self, output: str, payload: Payload) -> tuple[str, dict[str, Any] | None]:
+        if isinstance(payload, DmxPayload):
+            cur = np.frombuffer(payload.data, dtype=np.uint8)
+            key = (output, payload.universe)
+            prev = self._last_dmx.get(key)
+            if prev is None:
+                prev = np.zeros(512, dtype=np.uint8)
+            n = min(len(cur), 512)
+            diff = np.nonzero(cur[:n] != prev[:n])[0]
+            if len(diff) == 0:
+                return "dmx", None
+            store = prev.copy()
+            store[:n] = cur[:n]
+            self._last_dmx[key] = store
+            channels = {str(int(i) + 1): int(cur[i]) for i in diff}
+            return "dmx", {"universe": payload.universe, "channels": channels}
+        if isinstance(payload, OscMessage):
+            return "osc", {"address": payload.address, "args": [_arg(a) for a in payload.args]}
+        if isinstance(payload, OscBundle):
+            return "osc", {
+                "bundle": [
+                    {"address": msg.address, "args": [_arg(a) for a in msg.args]}
+                    for msg in payload.messages
+                ],
+                "timetag": payload.timetag,
+            }
+        assert isinstance(payload, MidiPayload)
+        return "midi", {"data": payload.data.hex(" ").upper()}
+
+
+def _arg(a: OscArg) -> Any:
+    if isinstance(a, bytes):
+        return {"blob": a.hex()}
+    if isinstance(a, float):
+        return round(a, 6)
+    return a
