@@ -1,0 +1,208 @@
+"""The ``showctl`` command line: check, replay, run, export-schema and friends.
+
+User errors (a bad show file, a missing file, a busy port) print one clear line per
+problem on stderr and exit 1, never a traceback. An unexpected exception is a bug: it
+prints the traceback and a line saying so, and exits 70.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO
+
+from showctl import __version__
+from showctl.model.problems import Problem, ShowFileError
+
+EXIT_USER = 1
+EXIT_BUG = 70
+
+
+def _load(path: str) -> object:
+    from showctl.model.loader import load_show
+
+    return load_show(path)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from showctl.model.loader import read_show
+
+    status = 0
+    for path in args.show:
+        show, problems = read_show(path)
+        if problems:
+            for p in problems:
+                print(p, file=sys.stderr)
+            n = len(problems)
+            print(f"{path}: {n} problem{'s' if n != 1 else ''}", file=sys.stderr)
+            status = EXIT_USER
+        else:
+            assert show is not None
+            cues = sum(1 for _ in show.walk())
+            print(f"{path}: ok ({cues} cues in {len(show.cuelists)} "
+                  f"list{'s' if len(show.cuelists) != 1 else ''}, "
+                  f"{len(show.outputs)} outputs)")
+    return status
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    import time
+
+    from showctl.model.loader import load_show
+    from showctl.replay import load_calls, replay
+    from showctl.trace import TraceWriter, compare, read_trace
+
+    show = load_show(args.show)
+    calls = load_calls(args.calls) if args.calls else None
+    expected = None
+    if args.expect:
+        try:
+            expected = read_trace(args.expect)
+        except FileNotFoundError:
+            raise ShowFileError([Problem(args.expect, 1, 1, "no such file")]) from None
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_USER
+    out: IO[str] | None = None
+    if args.trace:
+        out = open(args.trace, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    try:
+        wall = time.perf_counter()
+        result = replay(show, calls, trace=TraceWriter(out))
+        wall = time.perf_counter() - wall
+    finally:
+        if out is not None:
+            out.close()
+    planned_from: dict[tuple[str, str], float] = {}
+    if expected is not None:
+        for line in expected:
+            if line.get("kind") == "cue_started":
+                planned_from.setdefault((line["list"], line["cue"]), float(line["t"]))
+    print(_table(result.rows, planned_from if expected is not None else None))
+    for err in result.errors:
+        print(f"warning: {err}", file=sys.stderr)
+    ratio = result.length / wall if wall > 0 else float("inf")
+    print(f"replayed {result.length:.3f} s of show in {wall:.3f} s ({ratio:,.0f}x real time)")
+    if args.trace:
+        print(f"trace: {args.trace} ({len(result.trace)} lines)")
+    if expected is not None:
+        diff = compare(result.trace, expected)
+        if diff is not None:
+            print(f"{args.expect}: differs: {diff}", file=sys.stderr)
+            return EXIT_USER
+        print(f"{args.expect}: trace matches ({len(expected)} lines)")
+    return 0
+
+
+def _table(rows: Sequence[object], golden: dict[tuple[str, str], float] | None) -> str:
+    def fmt(v: float | None) -> str:
+        return "-" if v is None else f"{v:9.3f}"
+
+    head = f"{'list':<8} {'cue':<6} {'name':<32} {'planned':>9} {'actual':>9} {'end':>9}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        planned = getattr(r, "planned", None)
+        if golden is not None:
+            planned = golden.get((r.list, r.number))  # type: ignore[attr-defined]
+        name = str(getattr(r, "name", ""))[:32]
+        how = " (stopped)" if getattr(r, "how", "") == "stopped" else ""
+        lines.append(
+            f"{r.list:<8} {r.number:<6} {name:<32} {fmt(planned)} "  # type: ignore[attr-defined]
+            f"{fmt(r.started)} {fmt(r.ended)}{how}"  # type: ignore[attr-defined]
+        )
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from showctl.model.loader import load_show
+
+    show = load_show(args.show)
+    rig = None
+    if args.rig:
+        from showctl.drivers.rig import load_rig
+
+        rig = load_rig(args.rig)
+    if args.headless:
+        from showctl.headless import run_headless
+
+        return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose)
+    try:
+        from showctl.console.app import run_console
+    except ImportError:
+        print("the console is not available in this build: use --headless", file=sys.stderr)
+        return EXIT_USER
+    return run_console(show, rig, path=args.show)
+
+
+def cmd_export_schema(args: argparse.Namespace) -> int:
+    from showctl.model.schema import show_schema
+
+    text = json.dumps(show_schema(), indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="showctl", description="Show control: cue lists driving lights, sound and video."
+    )
+    p.add_argument("--version", action="version", version=f"showctl {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("check", help="validate show files; report every problem with file:line")
+    c.add_argument("show", nargs="+")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("replay", help="run a show headless on a virtual clock")
+    r.add_argument("show")
+    r.add_argument("--calls", help="calling script (YAML list of {at, do, list})")
+    r.add_argument("--trace", help="write a JSON Lines trace here")
+    r.add_argument("--expect", help="compare the trace with this golden trace")
+    r.set_defaults(func=cmd_replay)
+
+    run = sub.add_parser("run", help="run a show live (console, or --headless)")
+    run.add_argument("show")
+    run.add_argument("--rig", help="rig profile: a path, or local / sim / venue-example")
+    run.add_argument("--headless", action="store_true", help="no console; print cues as they fire")
+    run.add_argument("--auto", action="store_true",
+                     help="headless: press GO by itself, as replay does without a script")
+    run.add_argument("--verbose", "-v", action="store_true", help="headless: print outputs too")
+    run.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("export-schema", help="write the show file's JSON Schema (for editors)")
+    s.add_argument("--out", "-o", help="file to write (default: stdout)")
+    s.set_defaults(func=cmd_export_schema)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except ShowFileError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        traceback.print_exc()
+        print("showctl: internal error: this is a bug in showctl, please report it with the "
+              "traceback above", file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())
