@@ -177,8 +177,8 @@ async def replay_async(
     return result
 
 
-async def _settle(session: Session, until: float) -> None:
-    """Wait until nothing is running and no light is fading (or the time limit)."""
+async def _settle(session: Session, until: float, list_name: str | None = None) -> None:
+    """Wait until nothing is running (in one list, or anywhere) and no light is fading."""
     clock = session.clock
     lighting = session.lighting
     changed = asyncio.Event()
@@ -187,7 +187,8 @@ async def _settle(session: Session, until: float) -> None:
         while clock.now() < until:
             now = clock.now()
             fading = lighting.busy(now)
-            if session.engine.is_idle() and not fading:
+            running = session.engine.running(list_name)
+            if not running and not fading:
                 return
             changed.clear()
             # Wake on the next event, or just after the last fade's final frame.
@@ -219,7 +220,10 @@ async def _auto_go(session: Session, until: float) -> None:
             # The double-GO guard refused: wait it out and try again.
             await clock.sleep_until(engine.t0 + engine.go_accepts_at())
             engine.go()
-        await _settle(session, until)
+        # "Nothing is running" is about the list being called: other lists (a loop, an
+        # ambience bed) carry on underneath, as they would with a stage manager.
+        await _settle(session, until, engine.main)
+    await _settle(session, until)
 
 
 def replay(show: m.Show, calls: list[Call] | None = None, *, limit: float = 48 * 3600.0,

@@ -61,7 +61,8 @@ class Engine:
         self.lists = {name: ListState(name, cl.cues) for name, cl in show.cuelists.items()}
         self.main = show.main_list
         self.armed: dict[tuple[str, str], bool] = {}
-        self.last_go: float | None = None
+        self.last_go: dict[str, float] = {}
+        """Per list: when its last accepted GO was (the double-GO guard is per list)."""
         self.panic_timer: Countdown | None = None
         self.action_factories: dict[str, ActionFactory] = {}
         from showctl.engine.actions import install_default_actions
@@ -119,11 +120,12 @@ class Engine:
     def is_armed(self, list_name: str, cue: m.CueBase) -> bool:
         return self.armed.get((list_name, cue.number), cue.armed)
 
-    def go_accepts_at(self) -> float:
-        """Show time from which the double-GO guard accepts the next GO."""
-        if self.last_go is None:
+    def go_accepts_at(self, list_name: str | None = None) -> float:
+        """Show time from which the double-GO guard accepts the list's next GO."""
+        last = self.last_go.get(list_name or self.main)
+        if last is None:
             return 0.0
-        return self.last_go + self.show.settings.go_guard
+        return last + self.show.settings.go_guard
 
     # ------------------------------------------------------------------ operator actions
 
@@ -131,14 +133,14 @@ class Engine:
         """Fire the standby cue of a list and move its playhead to the next cue."""
         lst = self._list(list_name)
         now = self.now()
-        if self.last_go is not None and now < self.go_accepts_at() - 1e-9:
+        if lst.name in self.last_go and now < self.go_accepts_at(lst.name) - 1e-9:
             self.emit(ev.GoRejected(now, lst.name, "double-GO guard"))
             return False
         cue = lst.playhead
         if cue is None:
             self.emit(ev.GoRejected(now, lst.name, "no cue on standby"))
             return False
-        self.last_go = now
+        self.last_go[lst.name] = now
         self.emit(ev.Go(now, lst.name, cue.number))
         self._set_playhead(lst, lst.nav.after_fire(cue))
         self.fire(lst.name, cue.number)

@@ -1,0 +1,1 @@
+"""Shared fixtures; the helpers themselves live in showctl.testing."""
