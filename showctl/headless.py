@@ -17,7 +17,7 @@ from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
 from showctl.engine.engine import EngineError
 from showctl.model import show as m
-from showctl.replay import Call, _auto_go, perform
+from showctl.replay import Call, _auto_go, check_action, perform
 from showctl.session import Session
 
 
@@ -109,6 +109,7 @@ def _read_commands(session: Session, done: asyncio.Event) -> None:
             done.set()
             return
         try:
+            check_action(word)
             perform(session.engine, Call(at=0, do=word))
         except (ValueError, EngineError) as exc:
             print(f"  ? {exc}", flush=True)

@@ -45,12 +45,17 @@ class Call(BaseModel):
     @field_validator("do")
     @classmethod
     def _known(cls, v: str) -> str:
-        word = v.split()[0] if v.split() else ""
-        if word not in ACTIONS:
-            raise ValueError(f"unknown action {v!r}: use one of {', '.join(ACTIONS)}")
-        if word == "goto" and len(v.split()) != 2:
-            raise ValueError("write goto with a cue number: 'goto 12'")
+        check_action(v)
         return v
+
+
+def check_action(text: str) -> None:
+    """Raise ``ValueError`` with a plain message unless ``text`` is a known action."""
+    word = text.split()[0] if text.split() else ""
+    if word not in ACTIONS:
+        raise ValueError(f"unknown action {text!r}: use one of {', '.join(ACTIONS)}")
+    if word == "goto" and len(text.split()) != 2:
+        raise ValueError("write goto with a cue number: 'goto 12'")
 
 
 def load_calls(path: str | Path) -> list[Call]:

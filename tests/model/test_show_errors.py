@@ -1,0 +1,134 @@
+"""Bad show files: every problem at once, each at its exact line and column."""
+
+import textwrap
+
+import pytest
+
+from showctl.model.loader import parse_show, read_show
+
+
+def problems(text: str) -> list[str]:
+    show, found = parse_show(textwrap.dedent(text).lstrip("\n"), "s.yaml")
+    assert show is None
+    return [str(p) for p in found]
+
+
+def test_yaml_syntax_error_is_located() -> None:
+    assert problems("""
+    show: {title: x
+    cuelists: {}
+    """) == ["s.yaml:2:9: YAML syntax error: expected ',' or '}', but got ':' "
+             "(while parsing a flow mapping)"]
+
+
+def test_every_problem_reported_at_once_with_line_and_column() -> None:
+    found = problems("""
+    show:
+      title: Test
+    outputs:
+      sound: {kind: osc}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: memo, prewiat: 2}
+          - {number: 1, type: wiat, duration: 3}
+          - {number: 2, type: wait, duration: abc}
+          - {number: 3, type: start, target: 99}
+          - {number: 4, type: osc, output: video, address: /go}
+          - {number: 5, type: wait}
+          - {number: 6, type: stop, list: nowhere}
+          - {number: 7, type: osc, output: sound, address: /x, armed: maybe}
+    """)
+    assert found == [
+        "s.yaml:8:33: unknown key 'prewiat' (did you mean 'prewait'?)",
+        "s.yaml:9:18: duplicate cue number '1' in list 'main' (already used by the cue "
+        "at position 1)",
+        "s.yaml:9:27: unknown cue type 'wiat' (did you mean 'wait'?); known: memo, wait, "
+        "group, start, stop, pause, resume, goto, arm, disarm, fade_out, osc, midi, msc, light",
+        "s.yaml:10:43: 'duration': cannot read 'abc' as a time: write seconds (2.5), '1:30', "
+        "'250ms' or '1m30s'",
+        "s.yaml:11:42: cue 3 targets cue '99', which is not in list 'main'",
+        "s.yaml:12:40: cue 4 sends to output 'video', which the show does not declare "
+        "(declared: sound)",
+        "s.yaml:13:9: missing required key 'duration'",
+        "s.yaml:14:39: cue 6 targets list 'nowhere', which does not exist (lists: main)",
+        "s.yaml:15:67: 'armed': expected true or false, got 'maybe'",
+    ]
+
+
+def test_nested_group_child_errors_point_inside_the_group() -> None:
+    found = problems("""
+    show: {title: t}
+    cuelists:
+      main:
+        cues:
+          - number: 1
+            type: group
+            cues:
+              - {number: 1.1, type: wait, duration: -2}
+              - {number: 1.1, type: memo}
+    """)
+    assert found == [
+        "s.yaml:8:49: 'duration': a time cannot be negative (got -2)",
+        "s.yaml:9:22: duplicate cue number '1.1' in list 'main' (already used by the cue "
+        "at position 1.1)",
+    ]
+
+
+def test_wrong_output_kind_and_light_without_dmx() -> None:
+    found = problems("""
+    show: {title: t}
+    outputs: {snd: {kind: osc}}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: midi, output: snd, messages: [{kind: program_change, program: 1}]}
+          - {number: 2, type: light, channels: {"1": 50}}
+          - {number: 3, type: light, channels: {"1/600": 50}}
+    """)
+    assert found[0] == "s.yaml:6:41: cue 1 is a midi cue but output 'snd' is osc, not midi"
+    assert found[1].startswith("s.yaml:7:27: light cue 2 needs a dmx output")
+    assert found[3] == "s.yaml:8:44: 'channels': channel '1/600': DMX address 600 is outside 1..512"
+
+
+def test_cue_numbers_keep_their_text() -> None:
+    show, found = parse_show(textwrap.dedent("""
+    show: {title: t}
+    cuelists:
+      main:
+        cues:
+          - {number: 1.10, type: memo}
+          - {number: 1.1, type: memo}
+          - {number: 12A, type: memo}
+    """))
+    assert not found and show is not None
+    assert [c.number for _, c, _ in show.walk()] == ["1.10", "1.1", "12A"]
+
+
+def test_times_accept_seconds_and_text() -> None:
+    show, found = parse_show(textwrap.dedent("""
+    show: {title: t}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: wait, duration: "1:30", prewait: 250ms, postwait: 2.5}
+    """))
+    assert not found and show is not None
+    cue = show.cuelists["main"].cues[0]
+    assert (cue.duration, cue.prewait, cue.postwait) == (90.0, 0.25, 2.5)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("", "s.yaml:1:1: a show file must be a mapping with 'show:' and 'cuelists:' at the top"),
+    ("- a\n- b\n", "s.yaml:1:1: a show file must be a mapping with 'show:' and 'cuelists:' "
+     "at the top"),
+    ("show: {title: t}\nshow: {title: u}\ncuelists: {}\n", "s.yaml:2:1: duplicate key 'show'"),
+])
+def test_degenerate_files(text: str, expected: str) -> None:
+    _, found = parse_show(text, "s.yaml")
+    assert [str(p) for p in found] == [expected]
+
+
+def test_missing_file_is_a_clear_problem() -> None:
+    _, found = read_show("/nonexistent/show.yaml")
+    assert [p.message for p in found] == ["no such file"]
