@@ -187,7 +187,9 @@ async def _settle(session: Session, until: float, list_name: str | None = None) 
     clock = session.clock
     lighting = session.lighting
     changed = asyncio.Event()
-    unsubscribe = session.bus.subscribe(lambda _e: changed.set())
+    # Output events (every DMX frame) cannot end a wait: only cue events are watched.
+    unsubscribe = session.bus.subscribe(
+        lambda e: None if isinstance(e, ev.Output) else changed.set())
     try:
         while clock.now() < until:
             now = clock.now()

@@ -122,8 +122,18 @@ class Playback:
         self.touched = np.zeros(n, dtype=bool)
         self.set_time = np.full(n, -np.inf)
         """When this playback last took each attribute (for LTP)."""
+        self._ends: float | None = None
+        self._frozen: bool | None = None
+
+    def touch(self) -> None:
+        """Call after changing the fade arrays: drops cached summaries."""
+        self._ends = None
+        self._frozen = None
 
     def values(self, now: float) -> F64:
+        if now >= self.ends() and not self.any_frozen():
+            # Nothing is fading: every attribute sits on its target (the common case).
+            return self.target
         eff = np.where(np.isnan(self.frozen_at), now, self.frozen_at)
         with np.errstate(divide="ignore", invalid="ignore"):
             p = np.where(self.dur > 0, (eff - self.t_start) / self.dur,
@@ -131,16 +141,28 @@ class Playback:
         p = np.clip(p, 0.0, 1.0)
         shaped = p.copy()
         for ci, name in enumerate(CURVES):
+            if name == "linear":
+                continue
             mask = self.curve == ci
-            if mask.any() and name != "linear":
+            if mask.any():
                 shaped[mask] = apply_curve_array(name, p[mask])
         return np.asarray(self.start + (self.target - self.start) * shaped)
 
+    def any_frozen(self) -> bool:
+        if self._frozen is None:
+            self._frozen = bool((~np.isnan(self.frozen_at)).any())
+        return self._frozen
+
+    def ends(self) -> float:
+        """When the last running (not paused) fade of this playback ends."""
+        if self._ends is None:
+            running = np.isnan(self.frozen_at) & (self.target != self.start)
+            self._ends = (float((self.t_start[running] + self.dur[running]).max())
+                          if running.any() else -np.inf)
+        return self._ends
+
     def busy_until(self) -> float:
-        running = np.isnan(self.frozen_at) & (self.target != self.start)
-        if not running.any():
-            return -np.inf
-        return float((self.t_start[running] + self.dur[running]).max())
+        return self.ends()
 
 
 @dataclass(slots=True)
@@ -190,7 +212,10 @@ class Lighting:
     def values(self, now: float) -> F64:
         """The merged output: HTP for intensity, LTP for the rest, grandmaster applied."""
         out = self.home.copy()
-        if self.playbacks:
+        if len(self.playbacks) == 1:
+            pb = next(iter(self.playbacks.values()))
+            out = np.where(pb.touched, pb.values(now), out)
+        elif self.playbacks:
             pbs = list(self.playbacks.values())
             vals = np.stack([pb.values(now) for pb in pbs])
             touched = np.stack([pb.touched for pb in pbs])
@@ -222,6 +247,7 @@ class Lighting:
         pb.frozen_at[idx] = np.nan
         pb.touched[idx] = True
         pb.set_time[idx] = now
+        pb.touch()
         self.send_now()
 
     def target_of(self, playback: str) -> F64:
@@ -232,6 +258,7 @@ class Lighting:
         for pb in self.playbacks.values():
             mask = (pb.owner == owner) & np.isnan(pb.frozen_at)
             pb.frozen_at[mask] = now
+            pb.touch()
 
     def resume(self, owner: int) -> None:
         now = self.clock.now()
@@ -239,6 +266,7 @@ class Lighting:
             mask = (pb.owner == owner) & ~np.isnan(pb.frozen_at)
             pb.t_start[mask] += now - pb.frozen_at[mask]
             pb.frozen_at[mask] = np.nan
+            pb.touch()
         self._wake.set()
 
     def stop(self, owner: int) -> None:
@@ -252,6 +280,7 @@ class Lighting:
                 pb.target[mask] = cur[mask]
                 pb.frozen_at[mask] = np.nan
                 pb.owner[mask] = -1
+                pb.touch()
 
     def fade_intensity_out(self, owner: int, duration: float) -> None:
         """Panic / fade-out cue: fade the intensities a cue owns to zero."""
@@ -266,12 +295,13 @@ class Lighting:
                 pb.dur[mask] = duration
                 pb.curve[mask] = 0
                 pb.frozen_at[mask] = np.nan
+                pb.touch()
         self.send_now()
 
     # ------------------------------------------------------------------ frames
 
     def busy(self, now: float) -> bool:
-        return any(pb.busy_until() > now for pb in self.playbacks.values())
+        return any(pb.ends() > now for pb in self.playbacks.values())
 
     def compute_frame(self, now: float) -> dict[str, list[DmxPayload]]:
         self.last_values = self.values(now)
