@@ -130,12 +130,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         from showctl.headless import run_headless
 
         return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose)
+    import importlib
+
     try:
-        from showctl.console.app import run_console
+        console = importlib.import_module("showctl.console.app")
     except ImportError:
         print("the console is not available in this build: use --headless", file=sys.stderr)
         return EXIT_USER
-    return run_console(show, rig, path=args.show)
+    return int(console.run_console(show, rig, path=args.show))
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:

@@ -114,7 +114,6 @@ def _read_commands(session: Session, done: asyncio.Event) -> None:
         except (ValueError, EngineError) as exc:
             print(f"  ? {exc}", flush=True)
 
-    try:
+    # stdin may not be selectable (a regular file on some platforms): then GO via remote only
+    with contextlib.suppress(OSError, ValueError):
         loop.add_reader(sys.stdin, on_line)
-    except (OSError, ValueError):
-        pass  # stdin is not selectable (e.g. a file on some platforms): GO via remote only

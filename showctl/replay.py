@@ -150,14 +150,14 @@ async def replay_async(
             rows.append(row)
             latest[(e.list, e.cue)] = row
         elif isinstance(e, ev.CueStarted | ev.CueCompleted | ev.CueStopped):
-            row = latest.get((e.list, e.cue))
-            if row is None:
+            found = latest.get((e.list, e.cue))
+            if found is None:
                 return
             if isinstance(e, ev.CueStarted):
-                row.started = e.t
-            elif row.ended is None:
-                row.ended = e.t
-                row.how = "stopped" if isinstance(e, ev.CueStopped) else ""
+                found.started = e.t
+            elif found.ended is None:
+                found.ended = e.t
+                found.how = "stopped" if isinstance(e, ev.CueStopped) else ""
 
     session.bus.subscribe(on_event)
     engine = session.engine

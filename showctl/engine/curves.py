@@ -16,7 +16,7 @@ def apply_curve(name: str, p: float) -> float:
         # Cosine ease-in-out: gentle at both ends, as console "S" fades are.
         return 0.5 - 0.5 * math.cos(math.pi * p)
     if name == "exponential":
-        return (2.0 ** (10.0 * p) - 1.0) / 1023.0
+        return float((2.0 ** (10.0 * p) - 1.0) / 1023.0)
     if name == "snap":
         return 1.0 if p > 0 else 0.0
     raise ValueError(f"unknown curve {name!r}")

@@ -16,6 +16,7 @@ Timing semantics follow QLab where the brief is silent:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from showctl.engine import events as ev
@@ -245,7 +246,7 @@ class Engine:
         for run in targets:
             if run.action is not None and run.phase is Phase.ACTION:
                 run.action.fade_out(duration)
-            Countdown(self.clock, duration, lambda r=run: self._stop_run(r))
+            Countdown(self.clock, duration, functools.partial(self._stop_run, run))
 
     # ------------------------------------------------------------------ run lifecycle
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-class _VirtualSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
+class _VirtualSelector(selectors.DefaultSelector):
     """A selector that never sleeps when a timer is pending: it advances virtual time."""
 
     def __init__(self) -> None:
@@ -52,16 +52,14 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         return self._virtual_now
 
     def _next_deadline(self) -> float | None:
-        scheduled: list[asyncio.TimerHandle] = self._scheduled  # type: ignore[attr-defined]
-        while scheduled and scheduled[0].cancelled():
-            # Cancelled handles are dropped lazily by asyncio; skip them for the jump.
-            import heapq
-
-            heapq.heappop(scheduled)
-            self._timer_cancelled_count = max(0, self._timer_cancelled_count - 1)  # type: ignore[attr-defined]
-        if not scheduled:
-            return None
-        return scheduled[0].when()
+        scheduled: list[asyncio.TimerHandle] = getattr(self, "_scheduled")  # noqa: B009
+        # asyncio drops cancelled handles lazily; jump only to a live deadline, and leave
+        # the heap (and its cancelled-count bookkeeping) to asyncio itself.
+        live = [h.when() for h in scheduled[:1] if not h.cancelled()]
+        if live:
+            return live[0]
+        pending = [h.when() for h in scheduled if not h.cancelled()]
+        return min(pending) if pending else None
 
     def _advance_to(self, when: float) -> None:
         if when > self._virtual_now:

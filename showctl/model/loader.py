@@ -78,10 +78,9 @@ def _resolve(data: Any, loc: tuple[str | int, ...]) -> PathKey:
     path: list[str | int] = []
     cur = data
     for seg in loc:
-        if isinstance(cur, dict) and isinstance(seg, str) and seg in cur:
-            cur = cur[seg]
-            path.append(seg)
-        elif isinstance(cur, list) and isinstance(seg, int) and 0 <= seg < len(cur):
+        in_dict = isinstance(cur, dict) and isinstance(seg, str) and seg in cur
+        in_list = isinstance(cur, list) and isinstance(seg, int) and 0 <= seg < len(cur)
+        if in_dict or in_list:
             cur = cur[seg]
             path.append(seg)
         # else: a discriminator tag or a model name inserted by pydantic: skip it
@@ -120,8 +119,8 @@ def _problems_from(exc: ValidationError, located: Located, name: str) -> list[Pr
                 msg = f"a cue needs a 'type': one of {', '.join(m.CUE_TYPES)}"
             out.append(Problem(name, *where, msg))
             continue
-        field = next((s for s in reversed(path) if isinstance(s, str)), None)
-        prefix = f"'{field}': " if field else ""
+        key_name = next((s for s in reversed(path) if isinstance(s, str)), None)
+        prefix = f"'{key_name}': " if key_name else ""
         out.append(Problem(name, *located.where(path), prefix + _plain(msg, err)))
     return out
 

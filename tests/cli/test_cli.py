@@ -12,10 +12,10 @@ DEMO = ROOT / "shows" / "demo.yaml"
 GOLDEN = ROOT / "tests" / "golden" / "demo.jsonl"
 
 
-def showctl(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def showctl(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "showctl", *args], capture_output=True, text=True,
-        cwd=ROOT, input=stdin, timeout=timeout,
+        cwd=ROOT, timeout=timeout,
     )
 
 

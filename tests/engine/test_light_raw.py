@@ -1,5 +1,6 @@
 """Light cues on raw channels: tracking, cue-only, block, split times, HTP/LTP."""
 
+import itertools
 from typing import Any
 
 from showctl.testing import drive, make_show
@@ -110,5 +111,5 @@ def test_interrupted_fade_continues_from_current_value() -> None:
     # ch1 was halfway down (128) when cue 5 took over with a 2 s up time: no jump.
     values = [v["1"] for t, v in levels(trace).items() if 1.5 <= t <= 3.6]
     assert values[0] == 128
-    assert all(b >= a for a, b in zip(values, values[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(values))
     assert values[-1] == 255
