@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from showctl.model.levels import parse_address, parse_level
 from showctl.model.timevalue import Seconds
+from showctl.model.triggers import TimecodeChase, Trigger
 
 
 class Strict(BaseModel):
@@ -80,6 +81,7 @@ class CueBase(Strict):
     continue_: ContinueMode = Field(default=ContinueMode.NONE, alias="continue")
     armed: bool = True
     color: str | None = None
+    triggers: list[Trigger] = Field(default_factory=list)
 
     @field_validator("number", mode="before")
     @classmethod
@@ -411,6 +413,7 @@ CUE_TYPES: tuple[str, ...] = (
 
 class CueList(Strict):
     description: str = ""
+    timecode: TimecodeChase | None = None
     cues: list[Cue] = Field(default_factory=list)
 
 

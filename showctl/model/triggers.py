@@ -1,0 +1,66 @@
+"""Triggers: what fires a cue besides GO — a hotkey, MIDI, MSC, OSC, wall clock, timecode.
+
+A cue may carry ``triggers: [...]``; each trigger names exactly one source. Timecode
+triggers are chased per cue list (``timecode:`` on the list says where timecode comes
+from and how dropouts and jumps are handled).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class MidiTrigger(_Strict):
+    input: str | None = Field(default=None, description="MIDI input name (default: any)")
+    kind: Literal["note_on", "control_change", "program_change"]
+    channel: int = Field(default=1, ge=1, le=16)
+    number: int = Field(ge=0, le=127, description="note, controller or program number")
+    value: int | None = Field(default=None, ge=0, le=127,
+                              description="CC value / minimum velocity (default: any)")
+
+
+class MscTrigger(_Strict):
+    input: str | None = None
+    command: Literal["go", "stop", "resume"] = "go"
+    device: int = Field(default=0x7F, ge=0, le=0x7F)
+    cue: str | None = Field(default=None, description="MSC cue number (default: any)")
+
+
+class Trigger(_Strict):
+    """Exactly one of the fields."""
+
+    hotkey: str | None = None
+    midi: MidiTrigger | None = None
+    msc: MscTrigger | None = None
+    osc: str | None = Field(default=None, pattern=r"^/",
+                            description="an OSC address received on the remote API")
+    wallclock: str | None = Field(default=None, pattern=r"^\d{1,2}:\d{2}(:\d{2})?$",
+                                  description="local time of day, HH:MM[:SS]")
+    timecode: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}:\d{2}[:;]\d{2}$",
+                                 description="HH:MM:SS:FF on the list's timecode source")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Trigger:
+        given = [k for k in ("hotkey", "midi", "msc", "osc", "wallclock", "timecode")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a trigger names exactly one of hotkey, midi, msc, osc, "
+                             f"wallclock, timecode (got {', '.join(given) or 'none'})")
+        return self
+
+
+class TimecodeChase(_Strict):
+    """How a cue list chases incoming timecode."""
+
+    source: Literal["mtc", "artnet"] = "mtc"
+    input: str | None = None
+    fps: Literal[24, 25, 29.97, 30] = 30
+    freewheel: float = Field(default=2.0, ge=0, description="seconds to ride out a dropout")
+    fire_skipped: bool = Field(default=False,
+                               description="on a jump forward, fire the cues jumped over")
