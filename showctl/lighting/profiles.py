@@ -316,8 +316,10 @@ def _semantic_problems(profile: Profile, smap: SourceMap) -> list[str]:
         if not channels:
             out.append(f"{smap.where(mpath)}: mode {mode!r} has no channels")
         if len(channels) > 512:
-            out.append(f"{smap.where(mpath)}: mode {mode!r} has {len(channels)} channels; "
-                       "a universe has 512")
+            out.append(
+                f"{smap.where(mpath)}: mode {mode!r} has {len(channels)} channels; "
+                "a universe has 512"
+            )
         first: dict[str, int] = {}
         for i, ch in enumerate(channels):
             if ch is None:
@@ -333,8 +335,10 @@ def _semantic_problems(profile: Profile, smap: SourceMap) -> list[str]:
             base = ch[: -len(FINE_SUFFIX)] if ch.endswith(FINE_SUFFIX) else ch
             used.add(base)
             if not ATTR_RE.match(base):
-                out.append(f"{where}: mode {mode!r} channel {i + 1}: {ch!r} is not an "
-                           "attribute name (or name.fine)")
+                out.append(
+                    f"{where}: mode {mode!r} channel {i + 1}: {ch!r} is not an "
+                    "attribute name (or name.fine)"
+                )
                 continue
             if base not in profile.attributes and base not in KNOWN_ATTRIBUTES:
                 close = difflib.get_close_matches(
@@ -364,8 +368,12 @@ def parse_profile(text: str, filename: str = "<profile>", name: str = "") -> Pro
     except YamlSourceError as exc:
         raise ProfileError(exc.problems) from None
     if not isinstance(data, dict):
-        raise ProfileError([f"{filename}:1:1: a profile is a mapping with manufacturer, "
-                            "model, attributes and modes"])
+        raise ProfileError(
+            [
+                f"{filename}:1:1: a profile is a mapping with manufacturer, "
+                "model, attributes and modes"
+            ]
+        )
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:

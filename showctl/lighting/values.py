@@ -424,9 +424,7 @@ def _mapping_value(
         if not spec.slots:
             raise ValueConversionError(f"{attr} has no slots")
         if not 1 <= raw <= len(spec.slots):
-            raise ValueConversionError(
-                f"{dict(value)!r}: {attr} has slots 1-{len(spec.slots)}"
-            )
+            raise ValueConversionError(f"{dict(value)!r}: {attr} has slots 1-{len(spec.slots)}")
         return _slot_value(spec.slots[raw - 1], sixteen_bit)
     raise ValueConversionError(
         f"{dict(value)!r}: unknown key {key!r}; write {{dmx: N}}, {{dmx16: N}} or {{slot: N}}"
@@ -486,9 +484,7 @@ def _color_value(layout: ModeLayout, value: object) -> dict[str, float]:
         if slot is not None and (system == "wheel" or not _is_color_name(value)):
             return {"color_wheel": _slot_value(slot, wheel.sixteen_bit)}
     if system is None:
-        raise ValueConversionError(
-            f"{layout.describe()} has no colour mixing or colour wheel"
-        )
+        raise ValueConversionError(f"{layout.describe()} has no colour mixing or colour wheel")
     rgb = parse_color(value)
     if system == "mix":
         return mix_color(rgb, [a for a in attrs if a in EMITTERS])

@@ -13,7 +13,7 @@ at the typo's own line.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,9 +106,7 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
     return data, smap
 
 
-def _walk(
-    node: yaml.Node, path: Path, smap: SourceMap, problems: list[str], filename: str
-) -> None:
+def _walk(node: yaml.Node, path: Path, smap: SourceMap, problems: list[str], filename: str) -> None:
     smap.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         seen: dict[object, Mark] = {}
@@ -147,7 +145,7 @@ def pydantic_problems(
     exc: ValidationError,
     smap: SourceMap,
     *,
-    fields_at: dict[Path, Iterable[str]] | None = None,
+    fields_at: Mapping[Path, Iterable[str]] | None = None,
 ) -> list[str]:
     """Positioned sentences for every error in ``exc``.
 
