@@ -284,7 +284,7 @@ def _coarse_for(fine: _Chan, order: list[_Chan | None], at: int, paired: set[str
     named = [(j, c) for j, c in cands if _stem(c.name) == stem]
     pool = named or cands
     before = [(j, c) for j, c in pool if j < at]
-    j, best = before[-1] if before else pool[0]
+    _, best = before[-1] if before else pool[0]
     return best.attr
 
 
@@ -360,13 +360,15 @@ def import_qxf_text(text: str, path: str = "<qxf>") -> ImportResult:
         order = [chans.get(cname) for _, cname in numbered]
         channels: list[str | None] = []
         paired: set[str] = set()
-        for i, ch in enumerate(order):
-            if ch is None:
+        for i, slot in enumerate(order):
+            if slot is None:
                 warnings.append(
                     f"mode {mname!r}: channel {numbered[i][1]!r} is not defined; left unused"
                 )
                 channels.append(None)
-            elif ch.base is None:
+                continue
+            ch = slot
+            if ch.base is None:
                 channels.append(None)
             elif ch.fine:
                 coarse = _coarse_for(ch, order, i, paired)

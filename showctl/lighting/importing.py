@@ -195,9 +195,10 @@ def finish(draft: DraftProfile, warnings: list[str], origin: str, path: str) -> 
     # ones that carry nothing but the default label.
     for name in list(draft.attributes):
         a = draft.attributes[name]
-        if name in KNOWN_ATTRIBUTES and a.range is None and a.default is None and not a.slots:
-            if a.label is None or a.label.casefold() == name.replace("_", " "):
-                del draft.attributes[name]
+        plain = a.range is None and a.default is None and not a.slots
+        same_label = a.label is None or a.label.casefold() == name.replace("_", " ")
+        if name in KNOWN_ATTRIBUTES and plain and same_label:
+            del draft.attributes[name]
     text = render_profile_yaml(draft, warnings, origin)
     name = suggest_profile_name(draft.manufacturer, draft.model)
     try:
