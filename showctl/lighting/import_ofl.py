@@ -195,7 +195,7 @@ def _wheel_attr(wheel: str, wheels: dict[str, Any]) -> str:
     return slug(wheel, "wheel")
 
 
-def _slot_name(slot: dict[str, Any], number: int) -> tuple[str, str | None]:
+def _slot_name(slot: dict[str, Any], number: int, colour_wheel: bool) -> tuple[str, str | None]:
     stype = slot.get("type", "")
     colors = slot.get("colors")
     color = (
@@ -204,7 +204,8 @@ def _slot_name(slot: dict[str, Any], number: int) -> tuple[str, str | None]:
     if isinstance(slot.get("name"), str):
         return slot["name"], color
     if stype == "Open":
-        return "open", "#ffffff"
+        # an open colour wheel shows the lamp's white; an open gobo has no colour
+        return "open", "#ffffff" if colour_wheel else None
     if stype == "Closed":
         return "closed", None
     if stype == "Gobo" and isinstance(slot.get("resource"), str):
@@ -346,8 +347,8 @@ def _manufacturer(data: dict[str, Any], path: str, warnings: list[str]) -> str:
     key = data.get("manufacturerKey")
     if not isinstance(key, str):
         # a file from the OFL repository sits in fixtures/<manufacturer-key>/
-        parent = PurePath(path).parent.name
-        key = parent if parent and parent not in (".", "") else None
+        p = PurePath(path)
+        key = p.parent.name if p.parent.parent.name == "fixtures" else None
     if not key:
         warnings.append("no manufacturer in the file; set 'manufacturer:' by hand")
         return "Unknown"
@@ -442,7 +443,10 @@ def _cap_name(cap: dict[str, Any], channel: str, wheels: dict[str, Any]) -> tupl
         if float(number).is_integer() and isinstance(slots, list) and 1 <= number <= len(slots):
             slot = slots[int(number) - 1]
             if isinstance(slot, dict):
-                return _slot_name(slot, int(number))
+                wheel_name = str(cap.get("wheel") or channel)
+                return _slot_name(
+                    slot, int(number), _wheel_attr(wheel_name, wheels) == "color_wheel"
+                )
         return f"slot {number}", None
     if t == "ShutterStrobe":
         effect = str(cap.get("shutterEffect", "strobe")).casefold()
@@ -453,5 +457,9 @@ def _cap_name(cap: dict[str, Any], channel: str, wheels: dict[str, Any]) -> tupl
         return cap["effectName"], None
     if t == "NoFunction":
         return "no function", None
+    if t in ("WheelRotation", "WheelSlotRotation"):
+        return "rotation", None
+    if t == "WheelShake":
+        return "shake", None
     rng = cap.get("dmxRange") or [0, 0]
     return f"{t or 'dmx'} {rng[0]}-{rng[1]}", None
