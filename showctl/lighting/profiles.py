@@ -380,10 +380,16 @@ def parse_profile(text: str, filename: str = "<profile>", name: str = "") -> Pro
         raise ProfileError(pydantic_problems(exc, smap, fields_at=_FIELDS_AT)) from None
     problems = _semantic_problems(profile, smap)
     if problems:
-        raise ProfileError(problems)
+        raise ProfileError(sorted(problems, key=_position))
     profile.name = name
     profile.path = filename
     return profile
+
+
+def _position(problem: str) -> tuple[int, int]:
+    """(line, col) of a ``file:line:col: message`` sentence, for reading order."""
+    m = re.match(r"^.*?:(\d+):(\d+): ", problem)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
 def shipped_profiles_dir() -> Traversable:
