@@ -29,9 +29,7 @@ def render_one() -> RenderOne:
         universe: int = 1,
     ) -> bytes:
         prof = profile if isinstance(profile, Profile) else load_profile(profile)
-        entry = PatchEntry(
-            id=1, profile="p", mode=mode, universe=universe, address=address
-        )
+        entry = PatchEntry(id=1, profile="p", mode=mode, universe=universe, address=address)
         patch = build_patch([entry], loader=lambda _name: prof)
         compiled = compile_patch(patch)
         state = compiled.home_state()

@@ -87,7 +87,10 @@ def test_all_problems_at_once_with_entry_indices() -> None:
     assert by_index[(5, "mode")] == (
         "profile 'rgbw-par' has no mode '9ch' (did you mean '8ch'?); modes: 4ch, 8ch"
     )
-    assert by_index[(6, "address")] == "fixture 7 (12-12) overlaps fixture 2 (5-12) on universe 1 at 12"
+    assert (
+        by_index[(6, "address")]
+        == "fixture 7 (12-12) overlaps fixture 2 (5-12) on universe 1 at 12"
+    )
     assert by_index[(6, "groups")] == (
         "group name '2' is also a fixture id; cues could not tell them apart"
     )
@@ -127,7 +130,10 @@ def test_attribute_for() -> None:
         "fixture 1 'DS wash L': rgbw-par mode 8ch has no 'gobo'; it has: intensity, red, "
         "green, blue, white, strobe, effect, effect_speed"
     )
-    with pytest.raises(AttributeLookupError, match=r"no fixture or group 'frnt' in the patch \(did you mean 'front'\?\)"):
+    with pytest.raises(
+        AttributeLookupError,
+        match=r"no fixture or group 'frnt' in the patch \(did you mean 'front'\?\)",
+    ):
         patch.select("frnt")
     with pytest.raises(AttributeLookupError, match="no fixture 99 in the patch"):
         patch.fixture(99)

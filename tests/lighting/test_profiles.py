@@ -30,7 +30,7 @@ REQUIRED = {
 
 
 def test_required_profiles_are_shipped() -> None:
-    assert REQUIRED <= set(list_profiles())
+    assert set(list_profiles()) >= REQUIRED
 
 
 @pytest.mark.parametrize("name", list_profiles())
@@ -144,7 +144,10 @@ def test_all_problems_are_reported_at_once_with_positions() -> None:
     with pytest.raises(ProfileError) as exc:
         parse_profile(BAD.replace("rnage", "range"), "bad.yaml")
     problems = exc.value.problems
-    assert "bad.yaml:5:39: home value of 'tilt': 400 is outside the tilt range -135 to 135 degrees" in problems
+    assert (
+        "bad.yaml:5:39: home value of 'tilt': 400 is outside the tilt range -135 to 135 degrees"
+        in problems
+    )
     assert "bad.yaml:9:16: 'gobo' has two slots named 'Open'" in problems
     assert any(p.startswith("bad.yaml:9:38: '#zzz' is not a colour") for p in problems)
     assert any(p.startswith("bad.yaml:10:3: attribute name 'Bad-Name'") for p in problems)
@@ -153,7 +156,11 @@ def test_all_problems_are_reported_at_once_with_positions() -> None:
         "'intensity'?); declare it under 'attributes:' to use a name of your own"
     ) in problems
     assert "bad.yaml:12:45: mode 'std' channel 5: 'pan' already is channel 1" in problems
-    assert "bad.yaml:12:24: mode 'std' channel 3: 'tilt.fine' has no coarse channel 'tilt' in this mode" in problems
+    assert (
+        "bad.yaml:12:24: mode 'std' channel 3: 'tilt.fine' has no coarse channel 'tilt' "
+        "in this mode"
+        in problems
+    )
     assert any("'bad-name' is not an attribute name" in p for p in problems)
 
 

@@ -19,10 +19,23 @@ def rig() -> CompiledPatch:
     return compile_patch(
         build_patch(
             [
-                PatchEntry(id=1, name="DS wash L", profile="rgbw-par", mode="8ch", universe=1,
-                           address=10, groups=["front"]),
-                PatchEntry(id=101, name="Spot 1", profile="moving-spot", mode="standard",
-                           universe=2, address=101),
+                PatchEntry(
+                    id=1,
+                    name="DS wash L",
+                    profile="rgbw-par",
+                    mode="8ch",
+                    universe=1,
+                    address=10,
+                    groups=["front"],
+                ),
+                PatchEntry(
+                    id=101,
+                    name="Spot 1",
+                    profile="moving-spot",
+                    mode="standard",
+                    universe=2,
+                    address=101,
+                ),
                 PatchEntry(id=7, profile="dimmer-16bit", universe=1, address=511),
                 PatchEntry(id=8, profile="rgb-par", mode="3ch", universe=5, address=1),
             ]
@@ -57,8 +70,9 @@ def test_fine_channel_away_from_coarse(make_profile: Callable[[str], Profile]) -
         "manufacturer: T\nmodel: T\nattributes:\n  pan: {range: [0, 540]}\n"
         "  tilt: {range: [0, 270]}\nmodes:\n  m: [tilt.fine, pan, intensity, tilt, pan.fine]\n"
     )
-    c = compile_patch(build_patch([PatchEntry(id=1, profile="t", universe=0, address=20)],
-                                  loader=lambda _n: prof))
+    c = compile_patch(
+        build_patch([PatchEntry(id=1, profile="t", universe=0, address=20)], loader=lambda _n: prof)
+    )
     s = np.zeros(c.size)
     c.apply(s, 1, {"pan": 90, "tilt": 45, "intensity": "full"})
     frame = c.render_bytes(s)[0]
@@ -82,7 +96,9 @@ def test_changed_universes_only() -> None:
     out: dict[int, np.ndarray] = {}
     s = c.home_state()
     assert c.render(s, out) == {1, 2, 5}
-    assert set(out) == {1, 2, 5} and all(b.dtype == np.uint8 and b.shape == (512,) for b in out.values())
+    assert set(out) == {1, 2, 5} and all(
+        b.dtype == np.uint8 and b.shape == (512,) for b in out.values()
+    )
     assert c.render(s, out) == set()
     s[c.attribute_index("101", "gobo")] = 20 / 255
     assert c.render(s, out) == {2}
@@ -165,8 +181,11 @@ def reference_render(patch: Patch, c: CompiledPatch, state: np.ndarray) -> dict[
     return {u: bytes(b) for u, b in frames.items()}
 
 
-PROFILES = [(p, m) for p in ("rgbw-par", "moving-spot", "moving-wash", "dimmer-16bit",
-                             "cmy-wash", "rgb-par") for m in load_profile(p).modes]
+PROFILES = [
+    (p, m)
+    for p in ("rgbw-par", "moving-spot", "moving-wash", "dimmer-16bit", "cmy-wash", "rgb-par")
+    for m in load_profile(p).modes
+]
 
 
 @settings(max_examples=40, deadline=None)
@@ -185,8 +204,9 @@ def test_vectorized_render_matches_reference(
         if addr + footprint - 1 > 512:
             continue
         next_free[universe] = addr + footprint
-        entries.append(PatchEntry(id=i, profile=profile, mode=mode, universe=universe,
-                                  address=addr))
+        entries.append(
+            PatchEntry(id=i, profile=profile, mode=mode, universe=universe, address=addr)
+        )
     patch = build_patch(entries)
     c = compile_patch(patch)
     state = np.random.default_rng(seed).uniform(-0.2, 1.2, c.size)

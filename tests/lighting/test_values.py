@@ -36,8 +36,20 @@ modes:
 
 @pytest.mark.parametrize(
     ("value", "byte"),
-    [(80, 204), (100, 255), (0, 0), ("full", 255), ("out", 0), ("off", 0), ("50%", 128),
-     (50, 128), ("33.3", 85), (12.5, 32), ({"dmx": 127}, 127), ({"dmx16": 65535}, 255)],
+    [
+        (80, 204),
+        (100, 255),
+        (0, 0),
+        ("full", 255),
+        ("out", 0),
+        ("off", 0),
+        ("50%", 128),
+        (50, 128),
+        ("33.3", 85),
+        (12.5, 32),
+        ({"dmx": 127}, 127),
+        ({"dmx16": 65535}, 255),
+    ],
 )
 def test_intensity_8_bit(render_one: RenderOne, value: object, byte: int) -> None:
     assert render_one("generic-dimmer", {"intensity": value}) == bytes([byte])
@@ -45,8 +57,15 @@ def test_intensity_8_bit(render_one: RenderOne, value: object, byte: int) -> Non
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(100, b"\xff\xff"), (50, b"\x80\x00"), (0, b"\x00\x00"), (1, b"\x02\x8f"),
-     ({"dmx": 127}, b"\x7f\x00"), ({"dmx16": 4660}, b"\x12\x34"), ("dimmer", None)],
+    [
+        (100, b"\xff\xff"),
+        (50, b"\x80\x00"),
+        (0, b"\x00\x00"),
+        (1, b"\x02\x8f"),
+        ({"dmx": 127}, b"\x7f\x00"),
+        ({"dmx16": 4660}, b"\x12\x34"),
+        ("dimmer", None),
+    ],
 )
 def test_intensity_16_bit_is_coarse_then_fine(
     render_one: RenderOne, value: object, expected: bytes | None
@@ -113,7 +132,7 @@ def test_position_errors(make_profile: Callable[[str], Profile]) -> None:
         "fixture 101 'Spot 1': pan: 300 is outside the pan range -270 to 270 degrees"
     )
     norange = make_profile("manufacturer: T\nmodel: T\nmodes:\n  m: [pan, tilt]\n").layout("m")
-    with pytest.raises(ValueConversionError, match="no degrees range for pan.*'50%'"):
+    with pytest.raises(ValueConversionError, match=r"no degrees range for pan.*'50%'"):
         to_normalized(norange, "pan", 45)
     assert to_normalized(norange, "pan", "50%") == {"pan": 0.5}
 
@@ -247,7 +266,10 @@ def test_colour_on_a_dimmer_is_an_error() -> None:
     layout = load_profile("generic-dimmer").layout("1ch")
     with pytest.raises(ValueConversionError) as exc:
         to_normalized(layout, "colour", "red", fixture="fixture 3")
-    assert str(exc.value) == "fixture 3: colour: generic-dimmer mode 1ch has no colour mixing or colour wheel"
+    assert (
+        str(exc.value)
+        == "fixture 3: colour: generic-dimmer mode 1ch has no colour mixing or colour wheel"
+    )
 
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
