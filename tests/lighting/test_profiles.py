@@ -158,8 +158,7 @@ def test_all_problems_are_reported_at_once_with_positions() -> None:
     assert "bad.yaml:12:45: mode 'std' channel 5: 'pan' already is channel 1" in problems
     assert (
         "bad.yaml:12:24: mode 'std' channel 3: 'tilt.fine' has no coarse channel 'tilt' "
-        "in this mode"
-        in problems
+        "in this mode" in problems
     )
     assert any("'bad-name' is not an attribute name" in p for p in problems)
 
@@ -203,3 +202,18 @@ def test_custom_attribute_must_be_declared() -> None:
 def test_unknown_mode_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         load_profile("rgb-par").layout("9ch")
+
+
+def test_lighting_never_imports_a_user_interface() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, showctl.lighting.render, showctl.lighting.importing, "
+        "showctl.lighting.import_ofl, showctl.lighting.import_qxf; "
+        "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert out.stdout.strip() == "False"
