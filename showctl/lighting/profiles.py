@@ -154,7 +154,7 @@ class AttributeSpec(_Strict):
 
 
 class Profile(_Strict):
-    """A fixture type. ``name`` is set by the loader (the file name), not in the file."""
+    """A fixture type, as written in a profile file."""
 
     manufacturer: str = Field(min_length=1)
     model: str = Field(min_length=1)
@@ -164,9 +164,19 @@ class Profile(_Strict):
     attributes: dict[str, AttributeSpec] = Field(default_factory=dict)
     modes: dict[str, list[str | None]] = Field(min_length=1)
 
-    name: str = Field(default="", exclude=True)
-    path: str = Field(default="", exclude=True)
+    _name: str = PrivateAttr(default="")
+    _path: str = PrivateAttr(default="")
     _layouts: dict[str, ModeLayout] = PrivateAttr(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The profile's name: its file name without ``.yaml`` (set by the loader)."""
+        return self._name
+
+    @property
+    def path(self) -> str:
+        """The file the profile was read from (for messages)."""
+        return self._path
 
     def spec(self, attr: str) -> AttributeSpec:
         """The declared spec of ``attr`` (an empty one for undeclared known attributes)."""
@@ -268,7 +278,7 @@ class ProfileNotFoundError(ProfileError):
 # ------------------------------------------------------------------------- checks
 
 _FIELDS_AT: dict[tuple[str | int, ...], list[str]] = {
-    (): list(Profile.model_fields.keys() - {"name", "path"}),
+    (): list(Profile.model_fields),
     ("attributes", "*"): list(AttributeSpec.model_fields),
     ("attributes", "*", "slots", "#"): list(Slot.model_fields),
 }
@@ -377,12 +387,13 @@ def parse_profile(text: str, filename: str = "<profile>", name: str = "") -> Pro
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        raise ProfileError(pydantic_problems(exc, smap, fields_at=_FIELDS_AT)) from None
+        problems = pydantic_problems(exc, smap, fields_at=_FIELDS_AT)
+        raise ProfileError(sorted(problems, key=_position)) from None
     problems = _semantic_problems(profile, smap)
     if problems:
         raise ProfileError(sorted(problems, key=_position))
-    profile.name = name
-    profile.path = filename
+    profile._name = name
+    profile._path = filename
     return profile
 
 

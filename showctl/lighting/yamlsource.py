@@ -171,6 +171,11 @@ def pydantic_problems(
                     hint = _known_fields(allowed, bad)
             out.append(f"{smap.where(loc, key=True)}: unknown key {bad!r}{hint}")
             continue
+        if etype == "missing" and isinstance(loc[-1], int):
+            # a tuple such as a range given too few items
+            where = _describe(smap.known_prefix(loc[:-1]))
+            out.append(f"{smap.where(loc[:-1])}: {where}: needs at least {loc[-1] + 1} items")
+            continue
         if etype == "missing":
             field_name = str(loc[-1])
             out.append(f"{smap.where(loc[:-1])}: missing required key {field_name!r}")

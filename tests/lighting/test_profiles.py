@@ -183,6 +183,15 @@ def test_missing_keys_and_slot_range() -> None:
     assert "m.yaml:1:1: missing required key 'manufacturer'" in problems
     assert any(p.startswith("m.yaml:5:24: attributes.gobo.slots[0].dmx:") for p in problems)
     assert any(p.startswith("m.yaml:6:8: modes:") for p in problems)
+    text = (
+        "manufacturer: X\nmodel: Y\nname: z\nattributes:\n  pan: {range: [0]}\nmodes: {m: [pan]}\n"
+    )
+    with pytest.raises(ProfileError) as exc:
+        parse_profile(text, "r.yaml")
+    assert exc.value.problems == [
+        "r.yaml:3:1: unknown key 'name'",
+        "r.yaml:5:16: attributes.pan.range: needs at least 2 items",
+    ]
 
 
 def test_custom_attribute_must_be_declared() -> None:
