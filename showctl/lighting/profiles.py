@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -468,8 +468,3 @@ def _load_shipped(name: str) -> Profile:
     raise ProfileNotFoundError(
         [f"unknown fixture profile {name!r}{hint}; shipped profiles: {', '.join(known)}"]
     )
-
-
-def profile_to_data(profile: Profile) -> dict[str, Any]:
-    """The profile as plain data (for dumping), without loader-set fields."""
-    return profile.model_dump(exclude_none=True, exclude_defaults=True)
