@@ -1,0 +1,465 @@
+"""Import an Open Fixture Library fixture (JSON) into our profile format.
+
+OFL says its JSON format is not stable for other software, so we pin it: we read
+**schema major version 12** (tested against the 12.x schema: ``wheels`` at the top
+level, pan/tilt travel as ``angleStart``/``angleEnd`` capabilities, ``links``). A file
+names its schema in ``$schema``:
+
+- ``…/open-fixture-library/schema-12.3.0/schemas/fixture.json`` (what OFL's "download
+  as OFL JSON" export writes): accepted when the major version is 12, refused otherwise
+  with a sentence saying which version we read;
+- ``…/open-fixture-library/master/schemas/fixture.json`` (a file straight from the OFL
+  repository): accepted with a warning, read as version 12.
+
+Facts we rely on: ``availableChannels`` maps a channel key to ``capability`` (one) or
+``capabilities`` (with ``dmxRange``); a 16-bit channel lists its fine channel's key in
+``fineChannelAliases`` and modes name that alias where the fine byte goes; DMX values in
+``dmxRange``/``defaultValue`` are in the channel's ``dmxValueResolution``, which defaults
+to the finest the aliases allow; ``WheelSlot`` capabilities point into ``wheels`` by
+wheel name (default: the channel's name) and 1-based ``slotNumber``. Template (matrix)
+channels and switching channels are not supported and are reported as warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePath
+from typing import Any
+
+from showctl.lighting.importing import (
+    DraftAttribute,
+    DraftProfile,
+    FixtureImportError,
+    ImportResult,
+    add_slot,
+    finish,
+    slug,
+    unique_name,
+)
+
+SUPPORTED_SCHEMA_MAJOR = 12
+
+_SCHEMA_RE = re.compile(
+    r"open-fixture-library/(?:schema-(\d+)\.(\d+)\.(\d+)|(master|main))/schemas/fixture\.json$"
+)
+_DEG_RE = re.compile(r"^(-?\d+(?:\.\d+)?)deg$")
+
+_COLOR_INTENSITY = {
+    "Red": "red",
+    "Green": "green",
+    "Blue": "blue",
+    "Cyan": "cyan",
+    "Magenta": "magenta",
+    "Yellow": "yellow",
+    "Amber": "amber",
+    "White": "white",
+    "Warm White": "warm_white",
+    "Cold White": "cold_white",
+    "UV": "uv",
+    "Lime": "lime",
+    "Indigo": "indigo",
+}
+
+_TYPES: dict[str, str] = {
+    "Intensity": "intensity",
+    "Pan": "pan",
+    "Tilt": "tilt",
+    "PanContinuous": "pan_rotation",
+    "TiltContinuous": "tilt_rotation",
+    "PanTiltSpeed": "pan_tilt_speed",
+    "ShutterStrobe": "shutter",
+    "StrobeSpeed": "strobe",
+    "StrobeDuration": "strobe_duration",
+    "ColorPreset": "color_macro",
+    "ColorTemperature": "color_temperature",
+    "Zoom": "zoom",
+    "Focus": "focus",
+    "Iris": "iris",
+    "IrisEffect": "iris_effect",
+    "Frost": "frost",
+    "FrostEffect": "frost_effect",
+    "Prism": "prism",
+    "PrismRotation": "prism_rotation",
+    "Effect": "effect",
+    "EffectSpeed": "effect_speed",
+    "EffectDuration": "effect_duration",
+    "EffectParameter": "effect_parameter",
+    "SoundSensitivity": "sound_sensitivity",
+    "BeamAngle": "beam_angle",
+    "BeamPosition": "beam_position",
+    "BladeInsertion": "blade",
+    "BladeRotation": "blade_rotation",
+    "BladeSystemRotation": "blade_system_rotation",
+    "Fog": "fog",
+    "FogOutput": "fog",
+    "FogType": "fog_type",
+    "Rotation": "rotation",
+    "Speed": "speed",
+    "Time": "time",
+    "Maintenance": "control",
+}
+
+#: Attributes that are a level: their capabilities do not become slots.
+_CONTINUOUS = frozenset(
+    {
+        "intensity",
+        *(_COLOR_INTENSITY.values()),
+        "pan",
+        "tilt",
+        "pan_tilt_speed",
+        "strobe",
+        "zoom",
+        "focus",
+        "iris",
+        "frost",
+        "prism_rotation",
+        "color_temperature",
+        "effect_speed",
+        "speed",
+    }
+)
+
+
+def _err(path: str, msg: str) -> FixtureImportError:
+    return FixtureImportError(f"{path}: {msg}")
+
+
+def check_schema(data: dict[str, Any], path: str, warnings: list[str]) -> None:
+    """Refuse a file whose ``$schema`` is not OFL schema 12.x (see module docstring)."""
+    schema = data.get("$schema")
+    if not isinstance(schema, str):
+        raise _err(path, "no $schema; this is not an Open Fixture Library fixture file")
+    m = _SCHEMA_RE.search(schema)
+    if m is None:
+        raise _err(path, f"$schema {schema!r} is not the Open Fixture Library fixture schema")
+    if m.group(4):
+        warnings.append(
+            f"$schema names no version ({m.group(4)}); read as OFL schema "
+            f"{SUPPORTED_SCHEMA_MAJOR}.x — export it from OFL to pin the version"
+        )
+        return
+    major = int(m.group(1))
+    if major != SUPPORTED_SCHEMA_MAJOR:
+        version = ".".join(m.group(i) for i in (1, 2, 3))
+        raise _err(
+            path,
+            f"Open Fixture Library schema {version} is not supported; showctl reads schema "
+            f"{SUPPORTED_SCHEMA_MAJOR}.x. Download the fixture again from OFL as "
+            "'Open Fixture Library JSON' to get the current schema",
+        )
+
+
+def _channel_name(key: str, ch: dict[str, Any]) -> str:
+    name = ch.get("name")
+    return name if isinstance(name, str) and name else key
+
+
+def _deg(value: object) -> float | None:
+    if isinstance(value, str) and (m := _DEG_RE.match(value)):
+        return float(m.group(1))
+    return None
+
+
+def _caps(ch: dict[str, Any]) -> list[dict[str, Any]]:
+    if isinstance(ch.get("capability"), dict):
+        return [ch["capability"]]
+    caps = ch.get("capabilities")
+    return [c for c in caps if isinstance(c, dict)] if isinstance(caps, list) else []
+
+
+def _resolution_bits(ch: dict[str, Any]) -> int:
+    res = ch.get("dmxValueResolution")
+    if isinstance(res, str) and res.endswith("bit") and res[:-3].isdigit():
+        return int(res[:-3])
+    # OFL: without dmxValueResolution, values use the finest resolution the fine
+    # channel aliases allow (a channel with one alias speaks 16-bit values).
+    fines = ch.get("fineChannelAliases")
+    return 8 * (1 + (len(fines) if isinstance(fines, list) else 0))
+
+
+def _coarse(value: int, bits: int) -> int:
+    return max(0, min(255, value >> (bits - 8)))
+
+
+def _wheel_attr(wheel: str, wheels: dict[str, Any]) -> str:
+    slots = wheels.get(wheel, {}).get("slots", []) if isinstance(wheels.get(wheel), dict) else []
+    types = {s.get("type") for s in slots if isinstance(s, dict)}
+    name = wheel.casefold()
+    if "Color" in types or "color" in name or "colour" in name:
+        return "color_wheel"
+    if "Gobo" in types or "AnimationGoboStart" in types or "gobo" in name:
+        return "gobo"
+    if "Prism" in types or "prism" in name:
+        return "prism"
+    return slug(wheel, "wheel")
+
+
+def _slot_name(slot: dict[str, Any], number: int, colour_wheel: bool) -> tuple[str, str | None]:
+    stype = slot.get("type", "")
+    colors = slot.get("colors")
+    color = (
+        colors[0] if isinstance(colors, list) and colors and isinstance(colors[0], str) else None
+    )
+    if isinstance(slot.get("name"), str):
+        return slot["name"], color
+    if stype == "Open":
+        # an open colour wheel shows the lamp's white; an open gobo has no colour
+        return "open", "#ffffff" if colour_wheel else None
+    if stype == "Closed":
+        return "closed", None
+    if stype == "Gobo" and isinstance(slot.get("resource"), str):
+        return slot["resource"].rsplit("/", 1)[-1].replace("-", " "), None
+    return f"{stype or 'slot'} {number}".strip(), color
+
+
+def _meaning(
+    key: str, ch: dict[str, Any], wheels: dict[str, Any], warnings: list[str]
+) -> str | None:
+    """The attribute a channel controls, from its capability types."""
+    name = _channel_name(key, ch)
+    metas: list[str] = []
+    for cap in _caps(ch):
+        t = cap.get("type")
+        if t == "NoFunction" or not isinstance(t, str):
+            continue
+        if t == "ColorIntensity":
+            metas.append(_COLOR_INTENSITY.get(str(cap.get("color")), "color_intensity"))
+        elif t in ("WheelSlot", "WheelShake"):
+            metas.append(_wheel_attr(str(cap.get("wheel") or name), wheels))
+        elif t in ("WheelRotation", "WheelSlotRotation"):
+            metas.append(_wheel_attr(str(cap.get("wheel") or name), wheels) + "_rotation")
+        elif t in _TYPES:
+            metas.append(_TYPES[t])
+        else:
+            metas.append(slug(name))
+    if not metas:
+        return None
+    distinct = list(dict.fromkeys(metas))
+    if len(distinct) > 1:
+        warnings.append(
+            f"channel {name!r} does several things ({', '.join(distinct)}); "
+            f"imported as {distinct[0]}"
+        )
+    return distinct[0]
+
+
+def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
+    """Import the text of an OFL fixture JSON file (``path`` is used in messages)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _err(f"{path}:{exc.lineno}:{exc.colno}", f"not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise _err(path, "not an Open Fixture Library fixture (expected a JSON object)")
+    warnings: list[str] = []
+    check_schema(data, path, warnings)
+
+    model = data.get("name")
+    if not isinstance(model, str) or not model.strip():
+        raise _err(path, "the fixture has no name")
+    manufacturer = _manufacturer(data, path, warnings)
+    categories = data.get("categories")
+    ftype = categories[0] if isinstance(categories, list) and categories else None
+    draft = DraftProfile(
+        manufacturer,
+        model,
+        ftype if isinstance(ftype, str) else None,
+        source=f"Open Fixture Library {manufacturer} {model}",
+    )
+    if "templateChannels" in data or "matrix" in data:
+        warnings.append(
+            "matrix/pixel template channels are not supported; modes using them "
+            "are imported without those channels"
+        )
+
+    wheels = data.get("wheels") if isinstance(data.get("wheels"), dict) else {}
+    assert isinstance(wheels, dict)
+    channels = data.get("availableChannels")
+    if not isinstance(channels, dict) or not channels:
+        raise _err(path, "the fixture has no availableChannels")
+
+    # channel key -> attribute; fine alias key -> (attribute, byte index 1 = fine)
+    attr_of: dict[str, str | None] = {}
+    fine_of: dict[str, tuple[str, int]] = {}
+    for key, ch in channels.items():
+        if not isinstance(ch, dict):
+            continue
+        base = _meaning(key, ch, wheels, warnings)
+        if base is None:
+            attr_of[key] = None
+            continue
+        attr = unique_name(base, draft.attributes)
+        attr_of[key] = attr
+        label = _channel_name(key, ch)
+        draft.attributes[attr] = _attribute(key, ch, attr, base, label, wheels, data, warnings)
+        fines = ch.get("fineChannelAliases")
+        if isinstance(fines, list):
+            for n, alias in enumerate(fines, start=1):
+                if isinstance(alias, str):
+                    fine_of[alias] = (attr, n)
+
+    for mode in data.get("modes") or []:
+        if not isinstance(mode, dict):
+            continue
+        mname = mode.get("shortName") or mode.get("name") or f"mode {len(draft.modes) + 1}"
+        mname = unique_name(str(mname), draft.modes)
+        out: list[str | None] = []
+        for i, ref in enumerate(mode.get("channels") or []):
+            if ref is None:
+                out.append(None)
+            elif isinstance(ref, dict):
+                warnings.append(f"mode {mname!r}: matrix channel block left out (unsupported)")
+            elif ref in attr_of:
+                out.append(attr_of[ref])
+            elif ref in fine_of:
+                attr, n = fine_of[ref]
+                if n == 1:
+                    out.append(f"{attr}.fine")
+                else:
+                    warnings.append(
+                        f"mode {mname!r}: channel {i + 1} ({ref!r}) is a third byte "
+                        "(24-bit); left unused"
+                    )
+                    out.append(None)
+            else:
+                warnings.append(
+                    f"mode {mname!r}: channel {i + 1} ({ref!r}) is a switching or template "
+                    "channel we do not support; left unused"
+                )
+                out.append(None)
+        # A fine channel in a mode without its coarse channel cannot be rendered.
+        coarse = {c for c in out if c and not c.endswith(".fine")}
+        for i, c in enumerate(out):
+            if c and c.endswith(".fine") and c[: -len(".fine")] not in coarse:
+                warnings.append(
+                    f"mode {mname!r}: channel {i + 1} ({c}) has no coarse "
+                    "channel in this mode; left unused"
+                )
+                out[i] = None
+        draft.modes[mname] = out
+
+    origin = f"Open Fixture Library fixture {PurePath(path).name}"
+    return finish(draft, warnings, origin, path)
+
+
+def _manufacturer(data: dict[str, Any], path: str, warnings: list[str]) -> str:
+    key = data.get("manufacturerKey")
+    if not isinstance(key, str):
+        # a file from the OFL repository sits in fixtures/<manufacturer-key>/
+        p = PurePath(path)
+        key = p.parent.name if p.parent.parent.name == "fixtures" else None
+    if not key:
+        warnings.append("no manufacturer in the file; set 'manufacturer:' by hand")
+        return "Unknown"
+    return " ".join(w.capitalize() for w in re.split(r"[-_]", key) if w)
+
+
+def _attribute(
+    key: str,
+    ch: dict[str, Any],
+    attr: str,
+    base: str,
+    label: str,
+    wheels: dict[str, Any],
+    data: dict[str, Any],
+    warnings: list[str],
+) -> DraftAttribute:
+    a = DraftAttribute(label=label)
+    bits = _resolution_bits(ch)
+    caps = _caps(ch)
+
+    dv = ch.get("defaultValue")
+    if isinstance(dv, int) and not isinstance(dv, bool):
+        a.default = {"dmx": _coarse(dv, bits)}
+    elif isinstance(dv, str) and dv.endswith("%"):
+        a.default = dv
+
+    if base in ("pan", "tilt"):
+        starts = [
+            _deg(c.get("angleStart", c.get("angle")))
+            for c in caps
+            if c.get("type") in ("Pan", "Tilt")
+        ]
+        ends = [
+            _deg(c.get("angleEnd", c.get("angle")))
+            for c in caps
+            if c.get("type") in ("Pan", "Tilt")
+        ]
+        lo, hi = (starts[0] if starts else None), (ends[-1] if ends else None)
+        if lo is not None and hi is not None and lo != hi:
+            # centred like the shipped profiles: 0 degrees = middle of travel
+            mid = (lo + hi) / 2
+            a.range = (lo - mid, hi - mid)
+        else:
+            warnings.append(
+                f"channel {label!r}: no {base} angles in degrees; {attr} takes "
+                "percentages or DMX, not degrees, until you add a range"
+            )
+    elif base == "zoom":
+        z = [c for c in caps if c.get("type") == "Zoom"]
+        lens = (data.get("physical") or {}).get("lens") or {}
+        minmax = lens.get("degreesMinMax") if isinstance(lens, dict) else None
+        named = (
+            {"narrow": minmax[0], "wide": minmax[1]}
+            if isinstance(minmax, list) and len(minmax) == 2
+            else {}
+        )
+        if z:
+            s = z[0].get("angleStart", z[0].get("angle"))
+            e = z[-1].get("angleEnd", z[-1].get("angle"))
+            lo = _deg(s) if _deg(s) is not None else named.get(str(s))
+            hi = _deg(e) if _deg(e) is not None else named.get(str(e))
+            if lo is not None and hi is not None and lo != hi:
+                a.range = (float(lo), float(hi))
+
+    if base not in _CONTINUOUS and len(caps) >= 2:
+        name = _channel_name(key, ch)
+        for cap in caps:
+            rng = cap.get("dmxRange")
+            if not (isinstance(rng, list) and len(rng) == 2):
+                continue
+            dmx = _coarse((int(rng[0]) + int(rng[1])) // 2, bits)
+            sname, color = _cap_name(cap, name, wheels)
+            add_slot(a.slots, sname, dmx, color)
+        if base == "shutter" and a.default is None:
+            # Home with the shutter open, or a recalled intensity shows nothing.
+            for cap, slot in zip(
+                [c for c in caps if isinstance(c.get("dmxRange"), list)], a.slots, strict=False
+            ):
+                if cap.get("shutterEffect") == "Open":
+                    a.default = {"dmx": slot["dmx"]}
+                    break
+    return a
+
+
+def _cap_name(cap: dict[str, Any], channel: str, wheels: dict[str, Any]) -> tuple[str, str | None]:
+    """A slot name for one capability (wheel slots by their slot's name or colour)."""
+    t = cap.get("type")
+    if t == "WheelSlot" and isinstance(cap.get("slotNumber"), int | float):
+        number = cap["slotNumber"]
+        wheel = wheels.get(str(cap.get("wheel") or channel))
+        slots = wheel.get("slots") if isinstance(wheel, dict) else None
+        if float(number).is_integer() and isinstance(slots, list) and 1 <= number <= len(slots):
+            slot = slots[int(number) - 1]
+            if isinstance(slot, dict):
+                wheel_name = str(cap.get("wheel") or channel)
+                return _slot_name(
+                    slot, int(number), _wheel_attr(wheel_name, wheels) == "color_wheel"
+                )
+        return f"slot {number}", None
+    if t == "ShutterStrobe":
+        effect = str(cap.get("shutterEffect", "strobe")).casefold()
+        return ("random " + effect if cap.get("randomTiming") else effect), None
+    if isinstance(cap.get("comment"), str):
+        return cap["comment"], None
+    if t == "Effect" and isinstance(cap.get("effectName"), str):
+        return cap["effectName"], None
+    if t == "NoFunction":
+        return "no function", None
+    if t in ("WheelRotation", "WheelSlotRotation"):
+        return "rotation", None
+    if t == "WheelShake":
+        return "shake", None
+    rng = cap.get("dmxRange") or [0, 0]
+    return f"{t or 'dmx'} {rng[0]}-{rng[1]}", None
