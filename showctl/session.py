@@ -56,6 +56,8 @@ class Session:
                 await d.open()
             except Exception as exc:  # a driver that fails to open is a fault, not a crash
                 d.fault(f"could not open: {exc}")
+        # The rig's home state (pan/tilt centred, wheels open…) goes out once at start.
+        self.lighting.send_now()
         self._frame_task = asyncio.get_running_loop().create_task(self.lighting.run())
 
     async def close(self) -> None:

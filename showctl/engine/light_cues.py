@@ -56,6 +56,12 @@ class LightProgram:
         outs = dmx_outputs(show)
         self.default_output = outs[0] if outs else "lx"
         self.fixtures = fixtures
+        if fixtures is None and show.patch:
+            from showctl.engine.patching import FixtureProgram
+
+            self.fixtures = FixtureProgram(show)
+        if self.fixtures is not None:
+            self.fixtures.register(self.layout)
         self.changes: dict[tuple[str, str], list[Change]] = {}
         self.looks: dict[tuple[str, str], dict[str, float]] = {}
         for lname, cue, _parent in show.walk():
@@ -109,11 +115,12 @@ class LightProgram:
             moves = abs(target_now[i] - value) > 1e-12 or attr in own
             if not (moves or cue.block):
                 continue
-            cat = category(attr.rsplit(".", 1)[-1]) if "." in attr else "intensity"
+            attr_name = attr.rsplit(".", 1)[-1] if "." in attr else "intensity"
+            cat = category(attr_name)
             if self.layout.intensity[i]:
                 t = up if value >= current[i] else down
             else:
-                t = cue.times.get(attr.rsplit(".", 1)[-1], cue.times.get(cat, base))
+                t = cue.times.get(attr_name, cue.times.get(cat, base))
             curve = "snap" if self.layout.snap[i] else cue.curve
             idx.append(i)
             targets.append(value)

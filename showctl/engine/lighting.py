@@ -46,18 +46,21 @@ class RigLayout:
     names: list[str] = field(default_factory=list)
     home: list[float] = field(default_factory=list)
     intensity: list[bool] = field(default_factory=list)
+    master: list[bool] = field(default_factory=list)
     snap: list[bool] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
 
     def add(self, name: str, slot: Slot, *, home: float = 0.0, intensity: bool = False,
-            snap: bool = False) -> int:
+            master: bool | None = None, snap: bool = False) -> int:
+        """Add an attribute; ``master`` (grandmaster-scaled) defaults to ``intensity``."""
         if name in self.index:
             return self.index[name]
         self.index[name] = len(self.names)
         self.names.append(name)
         self.home.append(home)
         self.intensity.append(intensity)
+        self.master.append(intensity if master is None else master)
         self.snap.append(snap)
         self.slots.append(slot)
         return self.index[name]
@@ -88,9 +91,11 @@ class Renderer:
         """Render and return the universes whose bytes changed since the last render."""
         flat = self.buffers.reshape(-1)
         if len(self.idx8):
-            flat[self.pos8] = np.rint(values[self.idx8] * 255.0).astype(np.uint8)
+            # Round half up, as the fixture library does: byte = floor(v * 255 + 0.5).
+            flat[self.pos8] = np.floor(np.clip(values[self.idx8], 0, 1) * 255.0 + 0.5
+                                       ).astype(np.uint8)
         if len(self.idx16):
-            v16 = np.rint(values[self.idx16] * 65535.0).astype(np.uint32)
+            v16 = np.floor(np.clip(values[self.idx16], 0, 1) * 65535.0 + 0.5).astype(np.uint32)
             flat[self.pos16c] = (v16 >> 8).astype(np.uint8)
             flat[self.pos16f] = (v16 & 0xFF).astype(np.uint8)
         changed_rows = np.nonzero((self.buffers != self._last).any(axis=1))[0]
@@ -191,6 +196,7 @@ class Lighting:
         self.rate = rate
         self.home = np.array(layout.home, dtype=np.float64)
         self.is_int = np.array(layout.intensity, dtype=bool)
+        self.is_master = np.array(layout.master, dtype=bool)
         self.renderer = Renderer(layout)
         self.playbacks: dict[str, Playback] = {}
         self.grandmaster = 1.0
@@ -227,7 +233,8 @@ class Lighting:
             merged = np.where(self.is_int, htp, ltp)
             out = np.where(any_t, merged, out)
         scale = 0.0 if self.blackout else self.grandmaster
-        out[self.is_int] *= scale
+        if scale != 1.0:
+            out[self.is_master] *= scale
         return out
 
     # ------------------------------------------------------------------ fades

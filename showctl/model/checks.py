@@ -32,6 +32,13 @@ def check_raw(data: dict[str, Any]) -> list[Finding]:
     ]
 
 
+def all_raw_cues(data: Any) -> Iterator[tuple[str, Path, dict[str, Any]]]:
+    """Every cue mapping in raw show data, with its list and path."""
+    lists = data.get("cuelists") if isinstance(data, dict) else None
+    if isinstance(lists, dict):
+        yield from _all_cues(lists)
+
+
 def _all_cues(lists: dict[str, Any]) -> Iterator[tuple[str, Path, dict[str, Any]]]:
     for name, cl in lists.items():
         if isinstance(cl, dict) and isinstance(cl.get("cues"), list):

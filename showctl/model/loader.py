@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from showctl.model import show as m
-from showctl.model.checks import check_raw
+from showctl.model.checks import all_raw_cues, check_raw
 from showctl.model.problems import Problem, ShowFileError
 from showctl.model.yamlsource import Located, PathKey, YamlSyntaxError, load_located
 
@@ -54,6 +54,15 @@ def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Pro
         show = m.Show.model_validate(located.data)
     except ValidationError as exc:
         problems.extend(_problems_from(exc, located, name))
+    if show is not None:
+        # Patch and fixture values need a valid show (profiles, modes, attributes).
+        from showctl.lighting.showcheck import check_lighting
+
+        paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
+        problems.extend(
+            Problem(name, *located.where(path), message)
+            for path, message in check_lighting(show, paths)
+        )
     return (show if not problems else None), sorted(set(problems))
 
 

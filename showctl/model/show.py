@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from showctl.lighting.patch import PatchEntry
 from showctl.model.levels import parse_address, parse_level
 from showctl.model.timevalue import Seconds
 from showctl.model.triggers import TimecodeChase, Trigger
@@ -423,7 +424,9 @@ class Show(Strict):
     show: ShowInfo
     settings: Settings = Field(default_factory=Settings)
     outputs: dict[str, OutputDecl] = Field(default_factory=dict)
-    patch: list[dict[str, Any]] = Field(default_factory=list)
+    patch: list[PatchEntry] = Field(
+        default_factory=list, description="fixtures: id, profile, mode, universe, address"
+    )
     cuelists: dict[str, CueList] = Field(min_length=1)
 
     @property

@@ -60,7 +60,13 @@ class TimecodeChase(_Strict):
 
     source: Literal["mtc", "artnet"] = "mtc"
     input: str | None = None
-    fps: Literal[24, 25, 29.97, 30] = 30
+    fps: float = Field(default=30, description="24, 25, 29.97 (drop-frame) or 30")
     freewheel: float = Field(default=2.0, ge=0, description="seconds to ride out a dropout")
     fire_skipped: bool = Field(default=False,
                                description="on a jump forward, fire the cues jumped over")
+
+    @model_validator(mode="after")
+    def _known_rate(self) -> TimecodeChase:
+        if self.fps not in (24, 25, 29.97, 30):
+            raise ValueError(f"timecode fps must be 24, 25, 29.97 or 30 (got {self.fps})")
+        return self

@@ -132,3 +132,36 @@ def test_degenerate_files(text: str, expected: str) -> None:
 def test_missing_file_is_a_clear_problem() -> None:
     _, found = read_show("/nonexistent/show.yaml")
     assert [p.message for p in found] == ["no such file"]
+
+
+def test_patch_and_fixture_value_problems_are_located() -> None:
+    base = """
+    show: {title: t}
+    outputs: {lx: {kind: dmx}}
+    patch:
+      - {id: 1, name: A, profile: rgbw-par, mode: 8ch, universe: 1, address: 1}
+      - {id: 2, name: B, profile: rgbw-par, mode: 8ch, universe: 1, address: 5}
+      - {id: 3, name: C, profile: moving-spt, universe: 1, address: 100}
+      - {id: 4, name: D, profile: moving-spot, mode: standard, universe: 1, address: 505}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: light, fixtures: {"1": {intensity: 50}}}
+    """
+    found = problems(base)
+    assert found == [
+        "s.yaml:5:74: fixture 2 'B' (5-12) overlaps fixture 1 'A' (1-8) on universe 1 at 5-8",
+        "s.yaml:6:31: unknown fixture profile 'moving-spt' (did you mean 'moving-spot'?); "
+        "shipped profiles: cmy-wash, dimmer-16bit, generic-dimmer, moving-spot, moving-wash, "
+        "rgb-par, rgbauv-par, rgbw-par",
+        "s.yaml:7:82: fixture 4 'D' needs 14 channels from address 505, past channel 512 of "
+        "universe 1 (last possible start: 499)",
+    ]
+    fixed = base.replace("address: 5}", "address: 9}").replace("moving-spt", "rgb-par")
+    fixed = fixed.replace("address: 505", "address: 200")
+    fixed = fixed.replace('{"1": {intensity: 50}}',
+                          '{"1": {intensity: 50, colour: red}, "9": {intensity: 5}}')
+    found = problems(fixed)
+    assert found == ["s.yaml:11:85: cue 1: no fixture or group '9' in the patch"]
+    found = problems(fixed.replace(', "9": {intensity: 5}', "").replace("colour", "colr"))
+    assert found[0].startswith("s.yaml:11:50: cue 1: fixture 1 'A': colr:")

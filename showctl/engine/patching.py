@@ -1,0 +1,78 @@
+"""The show's patch as engine attributes, and fixture values of light cues as changes.
+
+The fixture library (``showctl.lighting``) knows profiles, the patch and how a value
+people write (``intensity: 80``, ``color: "warm white"``, ``pan: 45``) becomes a
+normalized attribute value. This module adds every patched attribute to the engine's
+rig layout (named ``"<fixture>.<attribute>"``, with its DMX slot, home value, HTP and
+snap flags) and turns a light cue's ``fixtures:`` block into changes.
+
+Cue keys select fixtures by id (``"101"``), by group name (``front``) or by an id range
+(``"1-4"``, every patched numeric id in it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from showctl.lighting.patch import Patch, build_patch
+from showctl.lighting.render import compile_patch
+from showctl.lighting.selection import select_fixtures
+from showctl.model import show as m
+
+if TYPE_CHECKING:
+    from showctl.engine.light_cues import Change
+    from showctl.engine.lighting import RigLayout
+
+
+def output_for_universe(show: m.Show, universe: int) -> str:
+    """The DMX output carrying a universe: the one that lists it, else the first."""
+    dmx = [(n, d) for n, d in show.outputs.items() if d.kind is m.OutputKind.DMX]
+    for name, decl in dmx:
+        if decl.universes is not None and universe in decl.universes:
+            return name
+    return dmx[0][0] if dmx else "lx"
+
+
+class FixtureProgram:
+    """A show's patch compiled for the engine."""
+
+    def __init__(self, show: m.Show) -> None:
+        self.show = show
+        self.patch: Patch = build_patch(show.patch)
+        self._compiled = compile_patch(self.patch)
+
+    def register(self, layout: RigLayout) -> None:
+        """Add every patched attribute to the layout, in patch order."""
+        from showctl.engine.lighting import Slot
+
+        compiled = self._compiled
+        home = compiled.home_state()
+        for f in self.patch.fixtures:
+            output = output_for_universe(self.show, f.universe)
+            base = f.address - 1
+            for attr, ch in f.layout.attributes.items():
+                i = compiled.attribute_index(f.key, attr)
+                layout.add(
+                    f"{f.key}.{attr}",
+                    Slot(output, f.universe, base + ch.coarse,
+                         None if ch.fine is None else base + ch.fine),
+                    home=float(home[i]),
+                    intensity=bool(compiled.intensity_mask[i]),
+                    master=bool(compiled.master_mask[i]),
+                    # Wheels and gobos jump between slots; fading through them would
+                    # show every colour and gobo in between.
+                    snap=bool(ch.spec.slots),
+                )
+
+    def changes(self, cue: m.LightCue, layout: RigLayout) -> list[Change]:
+        """The attribute changes of a light cue's ``fixtures:`` block."""
+        from showctl.engine.light_cues import Change
+
+        out: list[Change] = []
+        for key, values in cue.fixtures.items():
+            if not isinstance(values, dict):
+                raise ValueError(f"fixtures {key!r}: expected attribute: value pairs")
+            for f in select_fixtures(self.patch, key):
+                for attr, value in self.patch.resolve_values(f.key, values)[0][1].items():
+                    out.append(Change(f"{f.key}.{attr}", value))
+        return out

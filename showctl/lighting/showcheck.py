@@ -1,0 +1,63 @@
+"""Checks of a show's patch and of its light cues' fixture values, for ``showctl check``.
+
+Findings are ``(path, message)`` with paths into the show file's data, so the loader
+can report ``file:line:col``: overlapping addresses, fixtures past channel 512, unknown
+profiles or modes, and cues naming a fixture, group or attribute the patch lacks or
+giving a value that cannot be converted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from showctl.lighting.patch import AttributeLookupError, build_patch, validate_patch
+from showctl.lighting.profiles import ProfileError
+from showctl.lighting.selection import select_fixtures
+from showctl.lighting.values import ValueConversionError
+
+Path = tuple[str | int, ...]
+
+
+def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tuple[Path, str]]:
+    """Every patch and fixture-value problem of a validated show."""
+    out: list[tuple[Path, str]] = []
+    if not show.patch:
+        for (lname, number), path in cue_paths.items():
+            cue = _cue(show, lname, number)
+            if cue is not None and getattr(cue, "fixtures", None):
+                out.append(((*path, "fixtures"),
+                            f"light cue {number} sets fixtures but the show has no 'patch:'"))
+        return out
+    try:
+        problems = validate_patch(show.patch)
+    except ProfileError as exc:
+        return [(("patch",), p) for p in exc.problems]
+    for p in problems:
+        where: Path = ("patch", p.index) + ((p.field,) if p.field else ())
+        out.append((where, p.message))
+    if problems:
+        return out
+    patch = build_patch(show.patch)
+    for (lname, number), cpath in cue_paths.items():
+        cue = _cue(show, lname, number)
+        fixtures = getattr(cue, "fixtures", None) if cue is not None else None
+        if not fixtures:
+            continue
+        for key, values in fixtures.items():
+            at: Path = (*cpath, "fixtures", key)
+            if not isinstance(values, dict):
+                out.append((at, f"fixtures {key!r}: expected attribute: value pairs"))
+                continue
+            try:
+                for f in select_fixtures(patch, key):
+                    patch.resolve_values(f.key, values)
+            except (AttributeLookupError, ValueConversionError) as exc:
+                out.append((at, f"cue {number}: {exc}"))
+    return out
+
+
+def _cue(show: Any, lname: str, number: str) -> Any:
+    for ln, cue, _ in show.walk():
+        if ln == lname and cue.number == number:
+            return cue
+    return None
