@@ -126,29 +126,42 @@ _DF_FRAMES_PER_MIN = 60 * 30 - 2  # 1798
 _DF_FRAMES_PER_10MIN = 10 * 60 * 30 - 9 * 2  # 17982
 
 
+# Per-rate constants, looked up once per call (enum properties are slow in hot loops).
+_RATE_CONSTS: dict[FrameRate, tuple[int, int, bool]] = {
+    r: (r.frames_per_day, r.nominal, r.drop_frame) for r in FrameRate
+}
+
+
 def frames_from_hmsf(h: int, m: int, s: int, f: int, rate: FrameRate) -> int:
-    """Frame count since 00:00:00:00 of a (valid) timecode label."""
-    n = ((h * 60 + m) * 60 + s) * rate.nominal + f
-    if rate.drop_frame:
+    """Frame count since 00:00:00:00 of a (valid) timecode label.
+
+    Plain arithmetic only, so it also works elementwise on numpy integer arrays.
+    """
+    _, nominal, df = _RATE_CONSTS[rate]
+    n = ((h * 60 + m) * 60 + s) * nominal + f
+    if df:
         total_minutes = 60 * h + m
-        n -= 2 * (total_minutes - total_minutes // 10)
+        n = n - 2 * (total_minutes - total_minutes // 10)
     return n
 
 
 def hmsf_from_frames(n: int, rate: FrameRate) -> tuple[int, int, int, int]:
-    """The label of frame count ``n`` (wrapped into one day)."""
-    n %= rate.frames_per_day
-    if rate.drop_frame:
+    """The label of frame count ``n`` (wrapped into one day).
+
+    Plain arithmetic only, so it also works elementwise on numpy integer arrays (the
+    tests run every frame of a day, at every rate, through this very code that way).
+    """
+    day, fps, df = _RATE_CONSTS[rate]
+    n = n % day
+    if df:
         tens, rem = divmod(n, _DF_FRAMES_PER_10MIN)
         # The C reference uses truncating division: (rem - 2) / 1798 is 0 for rem < 2.
-        # Python's floor division would give -1 there and mislabel the first two frames
-        # of every ten-minute block, hence the guard.
-        extra = 2 * ((rem - 2) // _DF_FRAMES_PER_MIN) if rem >= 2 else 0
-        n += 18 * tens + extra
-    fps = rate.nominal
-    f = n % fps
+        # Python's floor division gives -1 there and would mislabel the first two frames
+        # of every ten-minute block, hence the `* (rem >= 2)` guard (branch-free so that
+        # arrays work too).
+        n = n + 18 * tens + 2 * ((rem - 2) // _DF_FRAMES_PER_MIN) * (rem >= 2)
     total_s = n // fps
-    return total_s // 3600, total_s // 60 % 60, total_s % 60, f
+    return total_s // 3600, total_s // 60 % 60, total_s % 60, n % fps
 
 
 @dataclass(frozen=True, slots=True, order=False)
