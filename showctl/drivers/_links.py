@@ -385,7 +385,7 @@ class BlockingPortLink:
             if self.port is None:
                 try:
                     self.port = await self._call(self.open_port)
-                except Exception as exc:  # noqa: BLE001 - any backend error is a fault
+                except Exception as exc:  # any backend error is a fault
                     self.on_fault(f"MIDI port {self.name!r}: {_reason(exc)}")
                     self.on_retry()
                     # Queued data is dropped by age when the port returns.
@@ -410,7 +410,7 @@ class BlockingPortLink:
                 continue
             try:
                 await self._call(self.write, self.port, item.data)
-            except Exception as exc:  # noqa: BLE001 - any backend error is a fault
+            except Exception as exc:  # any backend error is a fault
                 await self._lose(f"send failed: {_reason(exc)}")
                 return
             self.on_sent(item.payload)
@@ -421,7 +421,7 @@ class BlockingPortLink:
             return
         try:
             alive = bool(await self._call(self.port_alive, port))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             await self._lose(f"port check failed: {_reason(exc)}")
             return
         if not alive:

@@ -471,8 +471,9 @@ class MtcFullFrame:
     def encode(self) -> bytes:
         tc = self.timecode
         hr = tc.rate.code << 5 | tc.hours
-        return bytes((0xF0, 0x7F, self.device, 0x01, 0x01, hr, tc.minutes, tc.seconds,
-                      tc.frames, 0xF7))  # fmt: skip
+        return bytes(
+            (0xF0, 0x7F, self.device, 0x01, 0x01, hr, tc.minutes, tc.seconds, tc.frames, 0xF7)
+        )
 
     def describe(self) -> str:
         return f"MTC full frame {self.timecode} ({self.timecode.rate.label} fps)"
@@ -615,8 +616,12 @@ class MscFormat(enum.IntEnum):
             _check("command format", value, 1, 0x7F)
             return value
         key = value.strip().upper().replace(" ", "_").replace("-", "_")
-        key = {"LIGHT": "LIGHTING", "COLOR_CHANGERS": "COLOUR_CHANGERS", "PYROTECHNICS": "PYRO",
-               "ALL_TYPES": "ALL"}.get(key, key)  # fmt: skip
+        key = {
+            "LIGHT": "LIGHTING",
+            "COLOR_CHANGERS": "COLOUR_CHANGERS",
+            "PYROTECHNICS": "PYRO",
+            "ALL_TYPES": "ALL",
+        }.get(key, key)
         try:
             return int(cls[key])
         except KeyError:
@@ -653,8 +658,15 @@ class MscTime:
         _check("fractional frames", self.fractional, 0, 99)
 
     def encode(self) -> bytes:
-        return bytes((self.rate.code << 5 | self.hours, self.minutes, self.seconds,
-                      self.frames, self.fractional))  # fmt: skip
+        return bytes(
+            (
+                self.rate.code << 5 | self.hours,
+                self.minutes,
+                self.seconds,
+                self.frames,
+                self.fractional,
+            )
+        )
 
     @classmethod
     def decode(cls, data: bytes) -> MscTime:
@@ -662,8 +674,14 @@ class MscTime:
             raise ValueError("MSC time needs 5 bytes")
         hr, mn, sc, fr, ff = data[:5]
         status = bool(fr & 0x20)
-        return cls(hr & 0x1F, mn & 0x3F, sc & 0x3F, fr & 0x1F, 0 if status else ff,
-                   FrameRate(hr >> 5 & 0x03))  # fmt: skip
+        return cls(
+            hr & 0x1F,
+            mn & 0x3F,
+            sc & 0x3F,
+            fr & 0x1F,
+            0 if status else ff,
+            FrameRate(hr >> 5 & 0x03),
+        )
 
     @classmethod
     def from_timecode(cls, tc: Timecode, fractional: int = 0) -> MscTime:
@@ -675,8 +693,14 @@ class MscTime:
 
 
 _CUE_COMMANDS = frozenset(
-    {MscCommand.GO, MscCommand.STOP, MscCommand.RESUME, MscCommand.TIMED_GO,
-     MscCommand.LOAD, MscCommand.GO_OFF}  # fmt: skip
+    {
+        MscCommand.GO,
+        MscCommand.STOP,
+        MscCommand.RESUME,
+        MscCommand.TIMED_GO,
+        MscCommand.LOAD,
+        MscCommand.GO_OFF,
+    }
 )
 _NO_DATA_COMMANDS = frozenset({MscCommand.ALL_OFF, MscCommand.RESTORE, MscCommand.RESET})
 _CUE_FIELD = re.compile(r"[0-9.]+")

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from showctl.drivers.base import OscArg, OscBundle, OscMessage
 
 __all__ = [
+    "IMMEDIATELY",
     "IMPULSE",
     "AutoFramingDecoder",
-    "IMMEDIATELY",
     "Char",
     "Double",
     "Float32",
@@ -377,9 +377,9 @@ def format_args(args: tuple[OscArg, ...]) -> str:
         if tag in "fd":
             out.append(f"{float(arg):f}")  # type: ignore[arg-type]
         elif tag in "sS":
-            out.append(f'"{arg}"')
+            out.append(f'"{arg!s}"')
         elif tag == "c":
-            out.append(f"'{arg}'")
+            out.append(f"'{arg!s}'")
         elif tag == "b":
             blob = bytes(arg)  # type: ignore[arg-type]
             out.append(f"[{len(blob)}b " + " ".join(f"0x{b:x}" for b in blob) + "]")
@@ -458,7 +458,7 @@ class SlipDecoder:
         return frames
 
 
-# ---------------------------------------------------------------------------- length prefix (OSC 1.0)
+# ------------------------------------------------------------------- length prefix (OSC 1.0)
 
 
 def length_prefix(packet: bytes) -> bytes:
