@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -467,6 +468,10 @@ async def with_deadline(clock: Clock, deadline: float, aw: Awaitable[T]) -> T:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return "timed out"
+    if isinstance(exc, OSError) and exc.errno:
+        # asyncio's connect errors carry a generic strerror ("Connect call failed");
+        # the errno's own text ("Connection refused") is what an operator needs.
+        return os.strerror(exc.errno)
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
