@@ -412,6 +412,8 @@ class BlockingPortLink:
             try:
                 await self._call(self.write, self.port, item.data)
             except Exception as exc:  # any backend error is a fault
+                # Not delivered: it goes first once the port is back (unless stale by then).
+                self.queue.items.appendleft(item)
                 await self._lose(f"send failed: {_reason(exc)}")
                 return
             self.on_sent(item.payload)
