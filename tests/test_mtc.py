@@ -13,7 +13,6 @@ from showctl.drivers.midi_codec import (
     FrameRate,
     MtcAssembler,
     MtcFullFrame,
-    MtcQuarterFrame,
     Timecode,
     decode_midi,
     frames_from_hmsf,
@@ -156,7 +155,7 @@ def test_whole_day_drop_frame_scalar_walk() -> None:
 
 @pytest.mark.parametrize("rate", RATES, ids=[r.label for r in RATES])
 def test_seconds_round_trip_at_frame_starts(rate: FrameRate) -> None:
-    for n in list(range(0, 40000, 7)) + [rate.frames_per_day - 1]:
+    for n in [*list(range(0, 40000, 7)), rate.frames_per_day - 1]:
         seconds = float(Fraction(n) / rate.fps)
         tc = Timecode.from_seconds(seconds, rate)
         assert tc.frame_count == n
@@ -222,7 +221,7 @@ def run_generator(
 
 @pytest.mark.parametrize("rate", RATES, ids=[r.label for r in RATES])
 def test_generator_quarter_frames_at_exact_times(rate: FrameRate) -> None:
-    sent, frames, gen = run_generator(rate, "00:00:58:00", until=1.0 + 4.0 + 0.001)
+    sent, frames, _gen = run_generator(rate, "00:00:58:00", until=1.0 + 4.0 + 0.001)
     assert sent[0] == (1.0, MtcFullFrame(Timecode.parse("00:00:58:00", rate)).encode())
     qfs = sent[1:]
     step = Fraction(1) / (4 * rate.fps)

@@ -112,7 +112,7 @@ def test_each_argument_type(arg: object, tags: str, data: str) -> None:
 
 def test_utf8_strings_are_padded_by_byte_length() -> None:
     data = encode_message(OscMessage("/é", ("ü",)))
-    assert data == "/é".encode() + b"\x00" + ",s\x00\x00".encode() + "ü".encode() + b"\x00\x00"
+    assert data == "/é".encode() + b"\x00" + b",s\x00\x00" + "ü".encode() + b"\x00\x00"
     assert decode_packet(data) == OscMessage("/é", ("ü",))
 
 
@@ -167,9 +167,7 @@ def test_nested_bundles_are_flattened_with_inner_timetags() -> None:
         + length_prefix(encode_message(OscMessage("/out", (1,))))
         + length_prefix(inner)
     )
-    assert decode_packet(outer) == OscBundle(
-        (OscMessage("/out", (1,)), OscMessage("/in", (2,))), 5
-    )
+    assert decode_packet(outer) == OscBundle((OscMessage("/out", (1,)), OscMessage("/in", (2,))), 5)
     assert [(tt, m.address) for tt, m in iter_messages(outer)] == [(5, "/out"), (7, "/in")]
 
 
@@ -333,5 +331,5 @@ def test_auto_framing_picks_by_first_byte() -> None:
 
 def test_format_args_like_oscdump() -> None:
     args = (1, 2.5, "hello", True, False, None, Int64(5_000_000_000), Double(3.25), Char("x"))
-    assert format_args(args) == '1 2.500000 "hello" #T #F Nil 5000000000 3.250000 \'x\''
+    assert format_args(args) == "1 2.500000 \"hello\" #T #F Nil 5000000000 3.250000 'x'"
     assert format_args((b"\x01\x02\x03",)) == "[3b 0x1 0x2 0x3]"

@@ -28,7 +28,6 @@ from showctl.drivers.osc_codec import (
     SlipDecoder,
     decode_packet,
     encode_message,
-    slip_encode,
 )
 
 OSCDUMP = shutil.which("oscdump")
@@ -193,7 +192,7 @@ async def test_replies_reach_on_message() -> None:
     async with driver(rec, port=peer.getsockname()[1]) as drv:
         drv.on_message = got.append
         drv.send(OscMessage("/version"))
-        data, addr = await loop.sock_recvfrom(peer, 1024)
+        _data, addr = await loop.sock_recvfrom(peer, 1024)
         reply = OscMessage("/reply/version", ('{"status":"ok"}',))
         await loop.sock_sendto(peer, encode_message(reply), addr)
         await wait_for(lambda: got == [reply])
