@@ -8,7 +8,8 @@ appends it, with the command and the machine, to ``docs/performance-oscmidi.md``
     same run. The receiver is a thread doing blocking ``recv`` that stamps each packet
     with ``time.perf_counter`` the moment it arrives; the sender stamps just before
     calling ``send``. Sends are one at a time (each waits for its receipt) so queueing
-    does not pollute the figure.
+    does not pollute the figure. Also the cost of one ``send()`` call itself (what a
+    cue pays on the event loop), measured with no receiver thread competing for the GIL.
 (b) MTC quarter-frame timing error against the ideal schedule ``t0 + k / (4 fps)``, on
     the real clock (``LoopClock`` on a normal asyncio loop), at 30 fps, sending through
     the ``midi`` driver's socket transport to a local listener: p50/p99/max of
@@ -32,6 +33,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -58,11 +60,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 class Receiver:
-    """A blocking receiver thread that stamps packets on arrival: seq -> perf_counter."""
+    """A blocking receiver thread that stamps packets on arrival with perf_counter and
+    hands (seq, stamp) to ``deliver`` (a queue put, or a hop onto the event loop)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, deliver: Callable[[int, float], None]) -> None:
         self.kind = kind
-        self.arrived: queue.SimpleQueue[tuple[int, float]] = queue.SimpleQueue()
+        self.deliver = deliver
         if kind == "udp":
             self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         else:
@@ -81,7 +84,7 @@ class Receiver:
         assert isinstance(msg, OscMessage)
         seq = msg.args[0]
         assert isinstance(seq, int)
-        self.arrived.put((seq, now))
+        self.deliver(seq, now)
 
     def _run(self) -> None:
         if self.kind == "udp":
@@ -108,45 +111,112 @@ class Receiver:
         self.sock.close()
 
 
-def wait_arrival(rx: Receiver, seq: int) -> float:
-    while True:
-        got, t = rx.arrived.get(timeout=5)
-        if got == seq:
-            return t
+async def latency_driver(n: int, transport: str) -> tuple[list[float], list[float]]:
+    """(send→receive latencies, time for ``send()`` to return) through our driver."""
+    loop = asyncio.get_running_loop()
+    waiting: dict[int, asyncio.Future[float]] = {}
 
+    def deliver(seq: int, t: float) -> None:
+        # Called on the receiver thread; the loop sits idle in select() meanwhile,
+        # so the stamp is not delayed by the sender holding the GIL.
+        def land() -> None:
+            fut = waiting.pop(seq, None)
+            if fut is not None and not fut.done():
+                fut.set_result(t)
 
-async def latency_driver(n: int, transport: str) -> list[float]:
-    rx = Receiver(transport)
+        loop.call_soon_threadsafe(land)
+
+    rx = Receiver(transport, deliver)
     ctx = DriverContext(clock=LoopClock())
     drv = OscDriver("bench", OscConfig(port=rx.port, transport=transport), ctx)  # type: ignore[arg-type]
     await drv.open()
-    loop = asyncio.get_running_loop()
-    out: list[float] = []
+    lat: list[float] = []
+    call: list[float] = []
     for seq in range(-20, n):  # 20 warm-up sends (TCP connects on the first)
+        msg = OscMessage("/cue/1/go", (seq, 0.5, "bench"))
+        fut = waiting[seq] = loop.create_future()
+        t0 = time.perf_counter()
+        drv.send(msg)
+        t_ret = time.perf_counter()
+        async with asyncio.timeout(5):
+            t1 = await fut
+        if seq >= 0:
+            lat.append(t1 - t0)
+            call.append(t_ret - t0)
+    await drv.close()
+    rx.close()
+    return lat, call
+
+
+async def call_cost_driver(n: int) -> list[float]:
+    """Time for the driver's ``send()`` to return (UDP), with no receiver thread running
+    to steal the GIL: the in-loop cost a cue pays per OSC message."""
+    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sink.bind(("127.0.0.1", 0))
+    sink.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    drv = OscDriver("bench", OscConfig(port=sink.getsockname()[1]), DriverContext(LoopClock()))  # type: ignore[arg-type]
+    await drv.open()
+    out: list[float] = []
+    for seq in range(-20, n):
         msg = OscMessage("/cue/1/go", (seq, 0.5, "bench"))
         t0 = time.perf_counter()
         drv.send(msg)
-        # Let the loop run the write (TCP), then block off-loop until the packet lands.
-        t1 = await loop.run_in_executor(None, wait_arrival, rx, seq)
+        t1 = time.perf_counter()
         if seq >= 0:
             out.append(t1 - t0)
+        if seq % 50 == 0:
+            await asyncio.sleep(0)
+            while True:  # drain so the kernel buffer never fills
+                try:
+                    sink.recv(65536, socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    break
     await drv.close()
-    rx.close()
+    sink.close()
     return out
 
 
-def latency_python_osc(n: int) -> list[float]:
-    rx = Receiver("udp")
-    client = SimpleUDPClient("127.0.0.1", rx.port)
+def call_cost_python_osc(n: int) -> list[float]:
+    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sink.bind(("127.0.0.1", 0))
+    sink.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    client = SimpleUDPClient("127.0.0.1", sink.getsockname()[1])
     out: list[float] = []
     for seq in range(-20, n):
         t0 = time.perf_counter()
         client.send_message("/cue/1/go", [seq, 0.5, "bench"])
-        t1 = wait_arrival(rx, seq)
+        t1 = time.perf_counter()
         if seq >= 0:
             out.append(t1 - t0)
-    rx.close()
+        if seq % 50 == 0:
+            while True:
+                try:
+                    sink.recv(65536, socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    break
+    sink.close()
     return out
+
+
+def latency_python_osc(n: int) -> tuple[list[float], list[float]]:
+    arrived: queue.SimpleQueue[tuple[int, float]] = queue.SimpleQueue()
+    rx = Receiver("udp", lambda seq, t: arrived.put((seq, t)))
+    client = SimpleUDPClient("127.0.0.1", rx.port)
+    lat: list[float] = []
+    call: list[float] = []
+    for seq in range(-20, n):
+        t0 = time.perf_counter()
+        client.send_message("/cue/1/go", [seq, 0.5, "bench"])
+        t_ret = time.perf_counter()
+        while True:
+            got, t1 = arrived.get(timeout=5)
+            if got == seq:
+                break
+        if seq >= 0:
+            lat.append(t1 - t0)
+            call.append(t_ret - t0)
+    rx.close()
+    return lat, call
 
 
 # ---------------------------------------------------------------------------- (b) MTC timing
@@ -222,13 +292,18 @@ async def main() -> str:
     args = ap.parse_args()
 
     rows: list[str] = []
-    ours_udp = await latency_driver(args.sends, "udp")
-    bare = await asyncio.get_running_loop().run_in_executor(None, latency_python_osc, args.sends)
-    ours_tcp = await latency_driver(args.sends, "tcp")
+    ours_udp, _ = await latency_driver(args.sends, "udp")
+    loop = asyncio.get_running_loop()
+    bare, _ = await loop.run_in_executor(None, latency_python_osc, args.sends)
+    ours_tcp, _ = await latency_driver(args.sends, "tcp")
+    ours_call = await call_cost_driver(args.sends)
+    bare_call = call_cost_python_osc(args.sends)
     for name, vals in [
         ("OSC send→receive, `osc` driver, UDP", ours_udp),
         ("OSC send→receive, python-osc `SimpleUDPClient` (baseline)", bare),
         ("OSC send→receive, `osc` driver, TCP/SLIP", ours_tcp),
+        ("cost of one `send()` call, `osc` driver, UDP", ours_call),
+        ("cost of one `send_message()` call, python-osc (baseline)", bare_call),
     ]:
         rows.append(
             f"| {name} | {len(vals)} sends | {us(pct(vals, 50))} | {us(pct(vals, 99))} | "

@@ -347,3 +347,21 @@ async def test_oscdump_receives_what_we_send(transport: str) -> None:
     assert m["tags"] == "ifsTFNd"
     assert m["args"] == '7 2.500000 "hello" #T #F Nil 0.500000'
     assert bundled.endswith("/in/bundle i -3")
+
+
+async def test_udp_open_failure_does_not_hold_up_the_show_and_retries() -> None:
+    busy = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    busy.bind(("0.0.0.0", 0))  # the source port the rig asks for is taken
+    taken = busy.getsockname()[1]
+    transport, sink, port = await udp_sink()
+    rec = Recorder()
+    drv = OscDriver("o", OscConfig(port=port, local_port=taken, backoff_max=0.05), rec.ctx())
+    async with asyncio.timeout(2):
+        await drv.open()  # returns after the first failed attempt
+    assert rec.faults and "in use" in rec.faults[0]
+    drv.send(OscMessage("/queued"))
+    busy.close()  # the port frees up; the background retry gets it
+    await wait_for(lambda: len(sink.packets) == 1)
+    await drv.close()
+    transport.close()
+    assert decode_packet(sink.packets[0]) == OscMessage("/queued")

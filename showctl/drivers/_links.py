@@ -179,9 +179,12 @@ class StreamLink:
 
     def start(self) -> None:
         if self._task is None and not self._closed:
-            self._task = asyncio.get_running_loop().create_task(
-                self._run(), name=f"showctl-link-{self.host}:{self.port}"
-            )
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.on_fault(f"{self.where}: used outside the event loop")
+                return
+            self._task = loop.create_task(self._run(), name=f"showctl-link-{self.host}:{self.port}")
 
     def submit(self, data: bytes, payload: Payload) -> None:
         if self._closed:
@@ -353,9 +356,12 @@ class BlockingPortLink:
 
     def start(self) -> None:
         if self._task is None and not self._closed:
-            self._task = asyncio.get_running_loop().create_task(
-                self._run(), name=f"showctl-port-{self.name}"
-            )
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.on_fault(f"MIDI port {self.name!r}: used outside the event loop")
+                return
+            self._task = loop.create_task(self._run(), name=f"showctl-port-{self.name}")
 
     def submit(self, data: bytes, payload: Payload) -> None:
         if self._closed:

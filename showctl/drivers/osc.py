@@ -96,6 +96,7 @@ class OscDriver(ResilientDriver):
         """Called for every message the peer sends back (replies), on the loop."""
         self._udp: asyncio.DatagramTransport | None = None
         self._udp_opening: asyncio.Task[None] | None = None
+        self._udp_first_attempt = asyncio.Event()
         self._udp_pending = _Queue(config.queue_size, config.stale_after, ctx.clock, self.problem)
         self._sync_error = False
         self._link: StreamLink | None = None
@@ -124,9 +125,18 @@ class OscDriver(ResilientDriver):
     # ------------------------------------------------------------------ lifecycle
 
     async def open(self) -> None:
-        """UDP: create the endpoint now. TCP: nothing; it connects on first send."""
-        if self._link is None:
-            await self._open_udp()
+        """UDP: create the endpoint now. TCP: nothing; it connects on first send.
+
+        Returns after the first UDP attempt; if that failed (fault reported), retries
+        continue in the background, so ``open`` never holds up the show.
+        """
+        if self._link is None and self._udp is None:
+            self._start_udp_opening()
+            await self._udp_first_attempt.wait()
+
+    def _start_udp_opening(self) -> None:
+        if self._udp_opening is None or self._udp_opening.done():
+            self._udp_opening = asyncio.get_running_loop().create_task(self._open_udp())
 
     async def close(self) -> None:
         if self._link is not None:
@@ -155,10 +165,14 @@ class OscDriver(ResilientDriver):
             except OSError as exc:
                 self.problem(f"{self.where}: {_reason(exc)}")
                 self.retrying()
+                self._udp_first_attempt.set()
                 await self.ctx.clock.sleep_until(self.ctx.clock.now() + delay)
                 delay = min(delay * 2, cfg.backoff_max)
                 continue
             self._udp = transport
+            self._udp_first_attempt.set()
+            if self.health.state in (HealthState.FAULTED, HealthState.RETRYING):
+                self.recovered()
         while (item := self._udp_pending.pop_fresh()) is not None:
             self._send_udp(item.data, item.payload)
 
@@ -182,13 +196,10 @@ class OscDriver(ResilientDriver):
             return
         if self._udp is None:
             self._udp_pending.push(data, payload)
-            if self._udp_opening is None or self._udp_opening.done():
-                try:
-                    loop = asyncio.get_running_loop()
-                except RuntimeError:
-                    self.problem(f"{self.where}: send() called outside the event loop")
-                    return
-                self._udp_opening = loop.create_task(self._open_udp())
+            try:
+                self._start_udp_opening()
+            except RuntimeError:
+                self.problem(f"{self.where}: send() called outside the event loop")
             return
         self._send_udp(data, payload)
 
