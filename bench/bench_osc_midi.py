@@ -5,11 +5,11 @@ appends it, with the command and the machine, to ``docs/performance-oscmidi.md``
 
 (a) OSC send -> packet received on loopback: p50/p99 over N sends through our ``osc``
     driver (UDP, and TCP/SLIP), and through a bare python-osc ``SimpleUDPClient`` in the
-    same run. The receiver is a thread doing blocking ``recv`` that stamps each packet
-    with ``time.perf_counter`` the moment it arrives; the sender stamps just before
-    calling ``send``. Sends are one at a time (each waits for its receipt) so queueing
-    does not pollute the figure. Also the cost of one ``send()`` call itself (what a
-    cue pays on the event loop), measured with no receiver thread competing for the GIL.
+    same run; the sender stamps just before calling ``send``. The receiver is a separate
+    process (so the sender's GIL cannot delay a stamp), sends are paced 1 ms apart (no
+    queueing), and both sides stamp with ``time.perf_counter`` (CLOCK_MONOTONIC, shared
+    across processes on Linux). Also the cost of one ``send()`` call itself (what a cue
+    pays on the event loop), measured with no receiver competing for the GIL.
 (b) MTC quarter-frame timing error against the ideal schedule ``t0 + k / (4 fps)``, on
     the real clock (``LoopClock`` on a normal asyncio loop), at 30 fps, sending through
     the ``midi`` driver's socket transport to a local listener: p50/p99/max of
@@ -24,16 +24,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import multiprocessing as mp
 import os
 import platform
-import queue
 import shlex
 import socket
 import statistics
 import sys
-import threading
 import time
-from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -59,93 +58,98 @@ def pct(values: list[float], p: float) -> float:
 # ---------------------------------------------------------------------------- (a) latency
 
 
-class Receiver:
-    """A blocking receiver thread that stamps packets on arrival with perf_counter and
-    hands (seq, stamp) to ``deliver`` (a queue put, or a hop onto the event loop)."""
+def _receiver_main(kind: str, port_out: Connection, stamps_out: Connection) -> None:
+    """Receiver *process*: stamps each packet with perf_counter (CLOCK_MONOTONIC, the
+    same clock in every process on Linux) as it lands. A separate process, so the
+    sender holding the GIL can never delay a stamp (a thread would wait up to the 5 ms
+    switch interval)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if kind == "udp" else socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port_out.send(sock.getsockname()[1])
+    stamps: list[tuple[int, float]] = []
 
-    def __init__(self, kind: str, deliver: Callable[[int, float], None]) -> None:
-        self.kind = kind
-        self.deliver = deliver
-        if kind == "udp":
-            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        else:
-            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        if kind == "tcp":
-            self.sock.listen(1)
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _stamp(self, packet: bytes) -> None:
+    def stamp(packet: bytes) -> bool:
         now = time.perf_counter()
         msg = decode_packet(packet)
         assert isinstance(msg, OscMessage)
+        if msg.address == "/end":
+            return False
         seq = msg.args[0]
         assert isinstance(seq, int)
-        self.deliver(seq, now)
+        stamps.append((seq, now))
+        return True
 
-    def _run(self) -> None:
-        if self.kind == "udp":
-            while True:
-                try:
-                    data = self.sock.recv(65536)
-                except OSError:
-                    return
-                self._stamp(data)
-        conn, _ = self.sock.accept()
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if kind == "udp":
+        while stamp(sock.recv(65536)):
+            pass
+    else:
+        sock.listen(1)
+        conn, _ = sock.accept()
         dec = SlipDecoder()
-        while True:
-            try:
-                chunk = conn.recv(65536)
-            except OSError:
-                return
-            if not chunk:
-                return
+        going = True
+        while going and (chunk := conn.recv(65536)):
             for frame in dec.feed(chunk):
-                self._stamp(frame)
+                going = going and stamp(frame)
+        conn.close()
+    sock.close()
+    stamps_out.send(stamps)
 
-    def close(self) -> None:
-        self.sock.close()
+
+class Receiver:
+    """Starts the receiver process; ``stamps()`` ends it and returns seq -> arrival."""
+
+    def __init__(self, kind: str) -> None:
+        ctx = mp.get_context("spawn")
+        self._port_r, port_w = ctx.Pipe(duplex=False)
+        self._stamps_r, stamps_w = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_receiver_main, args=(kind, port_w, stamps_w))
+        self.proc.start()
+        self.port: int = self._port_r.recv()
+
+    def stamps(self) -> dict[int, float]:
+        got: list[tuple[int, float]] = self._stamps_r.recv()
+        self.proc.join()
+        return dict(got)
 
 
-async def latency_driver(n: int, transport: str) -> tuple[list[float], list[float]]:
-    """(send→receive latencies, time for ``send()`` to return) through our driver."""
-    loop = asyncio.get_running_loop()
-    waiting: dict[int, asyncio.Future[float]] = {}
+def latencies(sent: dict[int, float], arrived: dict[int, float]) -> list[float]:
+    lost = [seq for seq in sent if seq not in arrived]
+    assert not lost, f"{len(lost)} packets lost"
+    return [arrived[seq] - t for seq, t in sent.items() if seq >= 0]
 
-    def deliver(seq: int, t: float) -> None:
-        # Called on the receiver thread; the loop sits idle in select() meanwhile,
-        # so the stamp is not delayed by the sender holding the GIL.
-        def land() -> None:
-            fut = waiting.pop(seq, None)
-            if fut is not None and not fut.done():
-                fut.set_result(t)
 
-        loop.call_soon_threadsafe(land)
+PACE = 0.001  # one send per ms: no queueing, so each figure is one packet's own latency
 
-    rx = Receiver(transport, deliver)
-    ctx = DriverContext(clock=LoopClock())
-    drv = OscDriver("bench", OscConfig(port=rx.port, transport=transport), ctx)  # type: ignore[arg-type]
+
+async def latency_driver(n: int, transport: str) -> list[float]:
+    """Send→receive latency through our ``osc`` driver (UDP or TCP/SLIP)."""
+    rx = Receiver(transport)
+    drv = OscDriver(
+        "bench", OscConfig(port=rx.port, transport=transport), DriverContext(LoopClock())
+    )  # type: ignore[arg-type]
     await drv.open()
-    lat: list[float] = []
-    call: list[float] = []
+    sent: dict[int, float] = {}
     for seq in range(-20, n):  # 20 warm-up sends (TCP connects on the first)
         msg = OscMessage("/cue/1/go", (seq, 0.5, "bench"))
-        fut = waiting[seq] = loop.create_future()
-        t0 = time.perf_counter()
+        sent[seq] = time.perf_counter()
         drv.send(msg)
-        t_ret = time.perf_counter()
-        async with asyncio.timeout(5):
-            t1 = await fut
-        if seq >= 0:
-            lat.append(t1 - t0)
-            call.append(t_ret - t0)
+        await asyncio.sleep(PACE if seq >= 0 else 0.01)
+    drv.send(OscMessage("/end"))
+    await asyncio.sleep(0.05)
     await drv.close()
-    rx.close()
-    return lat, call
+    return latencies(sent, await asyncio.get_running_loop().run_in_executor(None, rx.stamps))
+
+
+def latency_python_osc(n: int) -> list[float]:
+    rx = Receiver("udp")
+    client = SimpleUDPClient("127.0.0.1", rx.port)
+    sent: dict[int, float] = {}
+    for seq in range(-20, n):
+        sent[seq] = time.perf_counter()
+        client.send_message("/cue/1/go", [seq, 0.5, "bench"])
+        time.sleep(PACE if seq >= 0 else 0.01)
+    client.send_message("/end", [])
+    return latencies(sent, rx.stamps())
 
 
 async def call_cost_driver(n: int) -> list[float]:
@@ -196,27 +200,6 @@ def call_cost_python_osc(n: int) -> list[float]:
                     break
     sink.close()
     return out
-
-
-def latency_python_osc(n: int) -> tuple[list[float], list[float]]:
-    arrived: queue.SimpleQueue[tuple[int, float]] = queue.SimpleQueue()
-    rx = Receiver("udp", lambda seq, t: arrived.put((seq, t)))
-    client = SimpleUDPClient("127.0.0.1", rx.port)
-    lat: list[float] = []
-    call: list[float] = []
-    for seq in range(-20, n):
-        t0 = time.perf_counter()
-        client.send_message("/cue/1/go", [seq, 0.5, "bench"])
-        t_ret = time.perf_counter()
-        while True:
-            got, t1 = arrived.get(timeout=5)
-            if got == seq:
-                break
-        if seq >= 0:
-            lat.append(t1 - t0)
-            call.append(t_ret - t0)
-    rx.close()
-    return lat, call
 
 
 # ---------------------------------------------------------------------------- (b) MTC timing
@@ -292,10 +275,9 @@ async def main() -> str:
     args = ap.parse_args()
 
     rows: list[str] = []
-    ours_udp, _ = await latency_driver(args.sends, "udp")
-    loop = asyncio.get_running_loop()
-    bare, _ = await loop.run_in_executor(None, latency_python_osc, args.sends)
-    ours_tcp, _ = await latency_driver(args.sends, "tcp")
+    ours_udp = await latency_driver(args.sends, "udp")
+    bare = latency_python_osc(args.sends)
+    ours_tcp = await latency_driver(args.sends, "tcp")
     ours_call = await call_cost_driver(args.sends)
     bare_call = call_cost_python_osc(args.sends)
     for name, vals in [
