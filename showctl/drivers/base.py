@@ -57,7 +57,18 @@ class MidiPayload:
     data: bytes
 
 
-Payload = DmxPayload | OscMessage | OscBundle | MidiPayload
+@dataclass(frozen=True, slots=True)
+class TimecodePayload:
+    """One frame of timecode for Art-Net (ArtTimeCode); ``type`` 0=24, 1=25, 2=29.97DF, 3=30."""
+
+    hours: int
+    minutes: int
+    seconds: int
+    frames: int
+    type: int
+
+
+Payload = DmxPayload | OscMessage | OscBundle | MidiPayload | TimecodePayload
 
 
 # ---------------------------------------------------------------------------- health
@@ -106,7 +117,8 @@ class Driver(ABC):
     """The registry name used in rig files (``driver: artnet``)."""
     config_model: ClassVar[type[DriverConfig]] = DriverConfig
     """The pydantic model of this driver's rig-file section."""
-    payloads: ClassVar[tuple[type[Any], ...]] = (DmxPayload, OscMessage, OscBundle, MidiPayload)
+    payloads: ClassVar[tuple[type[Any], ...]] = (
+        DmxPayload, OscMessage, OscBundle, MidiPayload, TimecodePayload)
     """Payload types this driver accepts (checked when a rig maps an output to it)."""
 
     def __init__(self, output: str, config: DriverConfig, ctx: DriverContext) -> None:

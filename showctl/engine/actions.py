@@ -33,8 +33,14 @@ class GroupAction:
         lst = self.engine.lists[self.run.list]
         mode = self.group.mode
         if mode is m.GroupMode.TIMELINE:
+            # Children that finish at once must not end the group before its later
+            # children have even started.
+            self.run.starting = True
             for child in self.group.cues:
                 self.engine._start_run(lst, child, self.run)
+            self.run.starting = False
+            if not self.run.children:
+                self.engine.end_action(self.run)
         else:
             # playlist: one after another; first: the first child, then the operator
             # (or the children's own continues) take over.
@@ -77,7 +83,7 @@ def group_child_finished(engine: Engine, group: Run, child: Run) -> None:
         group.next_child += 1
         engine._start_run(lst, nxt, group)
         return
-    if not group.children:
+    if not group.children and not group.starting:
         engine.end_action(group)
 
 

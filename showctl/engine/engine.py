@@ -159,9 +159,8 @@ class Engine:
         """Stop every running cue (of one list, or all) and cancel pending continues."""
         lists = [self._list(list_name)] if list_name else list(self.lists.values())
         for lst in lists:
-            for run in list(lst.runs.values()):
-                if run.parent is None or run.parent.list != lst.name:
-                    self._stop_run(run)
+            for run in self._top_runs_of(lst):
+                self._stop_run(run)
         if list_name is None and self.panic_timer is not None:
             self.panic_timer.cancel()
             self.panic_timer = None
@@ -251,7 +250,14 @@ class Engine:
     # ------------------------------------------------------------------ run lifecycle
 
     def _top_runs(self, list_name: str | None) -> list[Run]:
-        return [r for r in self.running(list_name) if r.parent is None]
+        lists = [self._list(list_name)] if list_name else list(self.lists.values())
+        return [r for lst in lists for r in self._top_runs_of(lst)]
+
+    def _top_runs_of(self, lst: ListState) -> list[Run]:
+        """Runs not under a live group run: a group that already ended (its last child
+        still in its prewait, say) no longer carries its children."""
+        return [r for r in list(lst.runs.values())
+                if r.parent is None or lst.runs.get(r.parent.number) is not r.parent]
 
     def _set_playhead(self, lst: ListState, cue: m.CueBase | None) -> None:
         lst.playhead = cue

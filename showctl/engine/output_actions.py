@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from showctl.drivers.base import MidiPayload, OscArg, OscBundle, OscMessage
+from showctl.drivers.osc_codec import Double, Float32, Int32, Int64
 from showctl.engine.clock import TimerHandle
 from showctl.engine.curves import apply_curve
 from showctl.engine.runs import Action, Run
@@ -90,10 +91,14 @@ def _osc_arg(a: m.OscArgValue | m.OscTypedArg) -> OscArg:
             return False
         if a.type == "N":
             return None
-        if a.type in ("i", "h"):
-            return int(a.value or 0)
-        if a.type in ("f", "d"):
-            return float(a.value or 0.0)
+        if a.type == "i":
+            return Int32(int(a.value or 0))
+        if a.type == "h":
+            return Int64(int(a.value or 0))
+        if a.type == "f":
+            return Float32(float(a.value or 0.0))
+        if a.type == "d":
+            return Double(float(a.value or 0.0))
         if a.type == "b":
             return bytes.fromhex(str(a.value or ""))
         return str(a.value if a.value is not None else "")
@@ -224,11 +229,15 @@ def _factory(cls: type[ScheduledAction]) -> Callable[[Engine, Run], Action]:
 
 def install_output_actions(engine: Engine) -> None:
     from showctl.engine.light_cues import LightAction
+    from showctl.engine.midi_actions import MidiFileAction, TimecodeAction, msc_action
 
     engine.action_factories.update(
         {
             "osc": _factory(OscAction),
             "midi": _factory(MidiAction),
+            "msc": msc_action,
+            "midi_file": _factory(MidiFileAction),
+            "timecode": _factory(TimecodeAction),
             "light": lambda e, r: LightAction(e, r),
         }
     )

@@ -20,6 +20,7 @@ from showctl.drivers.base import (
     OscBundle,
     OscMessage,
     Payload,
+    TimecodePayload,
 )
 from showctl.engine.clock import Clock
 from showctl.engine.events import DriverFaulted, EventBus, Output
@@ -105,6 +106,10 @@ class OutputRouter:
                 ],
                 "timetag": payload.timetag,
             }
+        if isinstance(payload, TimecodePayload):
+            tc = (f"{payload.hours:02d}:{payload.minutes:02d}:{payload.seconds:02d}:"
+                  f"{payload.frames:02d}")
+            return "timecode", {"timecode": tc, "type": payload.type}
         assert isinstance(payload, MidiPayload)
         return "midi", {"data": payload.data.hex(" ").upper()}
 

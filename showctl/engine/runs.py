@@ -83,6 +83,8 @@ class Run:
         self.triggered_at = 0.0
         self.started_at: float | None = None
         self.duration: float | None = None
+        self.starting = False
+        """Set while a timeline group starts its children."""
         self.stopping = False
         """Set while the run stops its children, so a playlist does not start the next."""
         self.next_child = 0

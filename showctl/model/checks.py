@@ -15,7 +15,8 @@ Path = tuple[str | int, ...]
 Finding = tuple[Path, str]
 
 _TARGETED = {"start", "stop", "pause", "resume", "goto", "arm", "disarm", "fade_out"}
-_OUTPUT_KIND = {"osc": "osc", "midi": "midi", "msc": "midi", "light": "dmx"}
+_OUTPUT_KIND = {"osc": "osc", "midi": "midi", "msc": "midi", "light": "dmx",
+                "midi_file": "midi", "timecode": "midi"}
 
 
 def check_raw(data: dict[str, Any]) -> list[Finding]:
@@ -29,6 +30,7 @@ def check_raw(data: dict[str, Any]) -> list[Finding]:
         *_duplicate_numbers(lists, cues),
         *_targets(lists, cues),
         *_outputs(outputs, cues),
+        *_artnet_outputs(outputs, cues),
     ]
 
 
@@ -138,3 +140,19 @@ def _outputs(
         elif kinds[out] != want:
             yield ((*path, "output"), f"cue {_num(cue)} is a {ctype} cue but output '{out}' "
                    f"is {kinds[out]}, not {want}")
+
+
+def _artnet_outputs(
+    outputs: dict[str, Any], cues: list[tuple[str, Path, dict[str, Any]]]
+) -> Iterator[Finding]:
+    for _lname, path, cue in cues:
+        out = cue.get("artnet") if cue.get("type") == "timecode" else None
+        if not isinstance(out, str):
+            continue
+        decl = outputs.get(out)
+        if not isinstance(decl, dict):
+            yield ((*path, "artnet"), f"cue {_num(cue)} sends Art-Net timecode to output "
+                   f"'{out}', which the show does not declare")
+        elif decl.get("kind") != "dmx":
+            yield ((*path, "artnet"), f"cue {_num(cue)}: Art-Net timecode needs a dmx output, "
+                   f"and '{out}' is {decl.get('kind')}")

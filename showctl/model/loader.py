@@ -55,6 +55,10 @@ def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Pro
     except ValidationError as exc:
         problems.extend(_problems_from(exc, located, name))
     if show is not None:
+        problems.extend(
+            Problem(name, *located.where(path), message)
+            for path, message in _resolve_media(show, located, Path(name).parent)
+        )
         # Patch and fixture values need a valid show (profiles, modes, attributes).
         from showctl.lighting.showcheck import check_lighting
 
@@ -150,3 +154,30 @@ def _plain(msg: str, err: Any) -> str:
     if err["type"] == "list_type":
         return f"expected a list, got {type(inp).__name__}"
     return msg
+
+
+def _resolve_media(
+    show: m.Show, located: Located, base: Path
+) -> list[tuple[PathKey, str]]:
+    """Find and read the MIDI files of ``midi_file`` cues (relative to the show file)."""
+    out: list[tuple[PathKey, str]] = []
+    paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
+    for lname, cue, _ in show.walk():
+        if not isinstance(cue, m.MidiFileCue):
+            continue
+        where = (*paths.get((lname, cue.number), ()), "file")
+        p = Path(cue.file)
+        if not p.is_absolute():
+            p = base / p
+        try:
+            import mido
+
+            length = float(mido.MidiFile(str(p)).length)
+        except FileNotFoundError:
+            out.append((where, f"cue {cue.number}: no such MIDI file {str(p)!r}"))
+            continue
+        except Exception as exc:  # mido raises many kinds of errors on bad files
+            out.append((where, f"cue {cue.number}: cannot read MIDI file {str(p)!r}: {exc}"))
+            continue
+        cue.resolve(str(p), length)
+    return out

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from showctl.lighting.patch import PatchEntry
 from showctl.model.levels import parse_address, parse_level
@@ -338,6 +338,51 @@ class MscCue(CueBase):
         return v
 
 
+class MidiFileCue(CueBase):
+    """Plays a standard MIDI file (type 0 or 1, with its tempo map) to a MIDI output."""
+
+    type: Literal["midi_file"]
+    output: str
+    file: str = Field(description="path to a .mid file, relative to the show file")
+    speed: float = Field(default=1.0, gt=0, le=10, description="tempo factor (1 = as written)")
+    _resolved: str | None = PrivateAttr(default=None)
+    _length: float = PrivateAttr(default=0.0)
+
+    def resolve(self, path: str, length: float) -> None:
+        """Set by the loader: the file's real path and its length in seconds."""
+        self._resolved = path
+        self._length = length
+
+    @property
+    def resolved_path(self) -> str:
+        return self._resolved or self.file
+
+    def action_duration(self) -> float:
+        return self._length / self.speed
+
+
+class TimecodeCue(CueBase):
+    """Generates timecode: MIDI timecode to a MIDI output and/or Art-Net timecode."""
+
+    type: Literal["timecode"]
+    output: str | None = Field(default=None, description="MIDI output for MTC")
+    artnet: str | None = Field(default=None, description="DMX output for ArtTimeCode")
+    start: str = Field(default="00:00:00:00", pattern=r"^\d{2}:\d{2}:\d{2}[:;.]\d{2}$")
+    fps: float = Field(default=25, description="24, 25, 29.97 (drop-frame) or 30")
+    duration: Seconds | None = Field(default=None, description="default: until stopped")
+
+    @model_validator(mode="after")
+    def _valid(self) -> TimecodeCue:
+        if self.fps not in (24, 25, 29.97, 30):
+            raise ValueError(f"fps must be 24, 25, 29.97 or 30 (got {self.fps})")
+        if self.output is None and self.artnet is None:
+            raise ValueError("a timecode cue needs 'output' (MTC) and/or 'artnet'")
+        return self
+
+    def action_duration(self) -> float:
+        return self.duration or 0.0
+
+
 FixtureValues = dict[str, Any]
 
 
@@ -402,13 +447,14 @@ class LightCue(CueBase):
 
 Cue = Annotated[
     MemoCue | WaitCue | GroupCue | StartCue | StopCue | PauseCue | ResumeCue | GotoCue
-    | ArmCue | DisarmCue | FadeOutCue | OscCue | MidiCue | MscCue | LightCue,
+    | ArmCue | DisarmCue | FadeOutCue | OscCue | MidiCue | MscCue | LightCue | MidiFileCue
+    | TimecodeCue,
     Field(discriminator="type"),
 ]
 
 CUE_TYPES: tuple[str, ...] = (
     "memo", "wait", "group", "start", "stop", "pause", "resume", "goto", "arm", "disarm",
-    "fade_out", "osc", "midi", "msc", "light",
+    "fade_out", "osc", "midi", "msc", "light", "midi_file", "timecode",
 )
 
 

@@ -57,3 +57,29 @@ def test_pausing_a_group_pauses_its_children() -> None:
     # 3 s paused: everything after shifts by 3 s.
     assert cue_times(trace, "cue_started") == {"1": 0.0, "1.1": 0.0, "1.2": 5.5, "1.3": 6.5}
     assert cue_times(trace, "cue_completed")["1"] == 9.5
+
+
+INSTANT_FIRST = """
+show: {title: t}
+outputs: {snd: {kind: osc}}
+cuelists:
+  main:
+    cues:
+      - number: 1
+        type: group
+        cues:
+          - {number: 1.1, type: osc, output: snd, address: /now}
+          - {number: 1.2, type: wait, duration: 2, prewait: 0.5}
+"""
+
+
+def test_timeline_group_waits_for_children_started_after_an_instant_one() -> None:
+    trace = drive(make_show(INSTANT_FIRST), [(0, lambda e: e.go())], until=5)
+    assert cue_times(trace, "cue_completed") == {"1.1": 0.0, "1.2": 2.5, "1": 2.5}
+
+
+def test_stopping_a_list_reaches_children_in_their_prewait() -> None:
+    steps = [(0, lambda e: e.go()), (0.2, lambda e: e.stop("main"))]
+    trace = drive(make_show(INSTANT_FIRST), steps, until=5)
+    assert cue_times(trace, "cue_stopped") == {"1": 0.2, "1.2": 0.2}
+    assert "1.2" not in cue_times(trace, "cue_started")

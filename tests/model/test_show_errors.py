@@ -44,7 +44,8 @@ def test_every_problem_reported_at_once_with_line_and_column() -> None:
         "s.yaml:9:18: duplicate cue number '1' in list 'main' (already used by the cue "
         "at position 1)",
         "s.yaml:9:27: unknown cue type 'wiat' (did you mean 'wait'?); known: memo, wait, "
-        "group, start, stop, pause, resume, goto, arm, disarm, fade_out, osc, midi, msc, light",
+        "group, start, stop, pause, resume, goto, arm, disarm, fade_out, osc, midi, msc, light, "
+        "midi_file, timecode",
         "s.yaml:10:43: 'duration': cannot read 'abc' as a time: write seconds (2.5), '1:30', "
         "'250ms' or '1m30s'",
         "s.yaml:11:42: cue 3 targets cue '99', which is not in list 'main'",
