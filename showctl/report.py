@@ -222,13 +222,13 @@ def build_report(
         against_started=prev.started if prev is not None else None,
     )
     report.sections = _sections(log, cues, end)
-    for c in cues:
-        if c.late is not None and abs(c.late) > tolerance + 1e-9:
-            report.late_vs_plan.append(Deviation(c.list, c.cue, c.name, c.planned, c.started
-                                                 or 0.0))
-        if c.vs_last is not None and abs(c.vs_last) > tolerance + 1e-9:
-            assert c.previous is not None and c.started is not None
-            report.late_vs_last.append(Deviation(c.list, c.cue, c.name, c.previous, c.started))
+    for t in cues:
+        if t.started is None:
+            continue
+        if t.late is not None and abs(t.late) > tolerance + 1e-9:
+            report.late_vs_plan.append(Deviation(t.list, t.cue, t.name, t.planned, t.started))
+        if t.previous is not None and abs(t.started - t.previous) > tolerance + 1e-9:
+            report.late_vs_last.append(Deviation(t.list, t.cue, t.name, t.previous, t.started))
     if prev is not None:
         ran_now = {(c.list, c.cue) for c in cues}
         missing: dict[tuple[str, str], str] = {}

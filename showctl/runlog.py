@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, Literal, Protocol
+from typing import IO, Any, Final, Literal, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -49,12 +49,14 @@ from showctl.model.problems import Problem, ShowFileError
 from showctl.model.yamlsource import YamlSyntaxError, load_located
 from showctl.replay import Call, check_action
 
-FORMAT = "showctl-runlog/1"
+FORMAT: Final = "showctl-runlog/1"
 MATCH_WINDOW = 0.25
 """Seconds within which an ``operator("go")`` call and a ``go`` event are one GO."""
 
 Mode = Literal["live", "headless", "replay"]
 How = Literal["completed", "stopped", "running"]
+Pauses = list[tuple[float, float | None]]
+"""(paused at, resumed at) pairs; resumed at is None while still paused."""
 
 # Actions the bus shows us (so they are derived from events too) and those it cannot.
 _DERIVED = ("go", "panic")
@@ -96,7 +98,7 @@ class CueRecord(_Strict):
     started: float | None = None
     ended: float | None = None
     how: How = "running"
-    pauses: list[tuple[float, float | None]] = Field(default_factory=list)
+    pauses: Pauses = Field(default_factory=lambda: [])  # ("list" is a field here)
     failed: str | None = None
 
     @property

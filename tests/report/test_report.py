@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-import re
 import html.parser
+import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from showctl.runlog import RunLog, load_runlog, record_replay, write_runlog
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "shows" / "demo.yaml"
-START = datetime(2026, 3, 1, 19, 30, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 1, 19, 30, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -331,7 +331,7 @@ def test_a_run_log_replays_as_a_calling_script_with_the_same_cue_times(tmp_path:
 def test_recording_a_replay_gives_the_same_run_log_again(tmp_path: Path) -> None:
     first = demo_rehearsal().save(tmp_path / "a.runlog.yaml")
     show = load_show(DEMO)
-    result, rec = record_replay(show, load_calls(first), show_path="shows/demo.yaml",
+    _, rec = record_replay(show, load_calls(first), show_path="shows/demo.yaml",
                                 started=START)
     again = rec.runlog()
     before = load_runlog(first)
