@@ -12,8 +12,11 @@ only lay them out. The rules (also in docs/reports.md):
 * **Late / early against the plan**: planned start = triggered + prewait; a cue whose
   action started more than ``tolerance`` seconds away from it (a pause during its
   prewait, say) is listed.
-* **Against the last run** (``against``): the n-th run of each cue is compared with the
-  n-th run of the same cue (list and number) in the previous run log, by show time.
+* **Against the last run** (``against``): the n-th run of each cue is matched with the
+  n-th run of the same cue (list and number) in the previous run log. A cue's *shift*
+  is how much later (or earlier) it started than last time, **less the difference the
+  cue fired just before it already had** (by trigger time): one late GO is reported
+  once, at the cue it fired, and not again for every cue after it.
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ class CueTiming:
     failed: str | None = None
     previous: float | None = None
     """When the same run of this cue started in the ``against`` run log."""
+    carried: float = 0.0
+    """How much later than last time the cue fired before this one was triggered."""
 
     @property
     def duration(self) -> float | None:
@@ -74,10 +79,11 @@ class CueTiming:
 
     @property
     def vs_last(self) -> float | None:
-        """Actual start minus the last run's start (negative = earlier than last time)."""
+        """The shift against the last run: actual start minus the last run's start, less
+        what the cue fired before it had already carried (negative = earlier)."""
         if self.started is None or self.previous is None:
             return None
-        return self.started - self.previous
+        return self.started - self.previous - self.carried
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +108,12 @@ class Deviation:
     name: str
     expected: float
     actual: float
+    carried: float = 0.0
+    """Against the last run: the shift the cue fired before this one already had."""
 
     @property
     def delta(self) -> float:
-        return self.actual - self.expected
+        return self.actual - self.expected - self.carried
 
     @property
     def word(self) -> str:
@@ -179,13 +187,13 @@ def build_report(
             prev = load_runlog(against)
             against_label = f"{Path(against).name}, run of {_date(prev.started)}"
 
-    previous_starts: dict[tuple[str, str, int], float | None] = {}
+    previous: dict[tuple[str, str, int], tuple[float, float | None]] = {}
     if prev is not None:
         seen: dict[tuple[str, str], int] = {}
         for c in prev.cues:
             n = seen.get((c.list, c.cue), 0)
             seen[(c.list, c.cue)] = n + 1
-            previous_starts[(c.list, c.cue, n)] = c.started
+            previous[(c.list, c.cue, n)] = (c.triggered, c.started)
 
     parents = {(c.list, c.cue): c.parent for c in log.cues}
     if show is not None:
@@ -199,15 +207,19 @@ def build_report(
 
     cues: list[CueTiming] = []
     counts: dict[tuple[str, str], int] = {}
-    for c in log.cues:
+    carried = 0.0  # trigger-time difference of the last cue fired that both runs have
+    for c in log.cues:  # in the order they fired
         n = counts.get((c.list, c.cue), 0)
         counts[(c.list, c.cue)] = n + 1
+        before = previous.get((c.list, c.cue, n))
         cues.append(CueTiming(
             list=c.list, cue=c.cue, name=c.name, depth=depth(c.list, c.cue),
             section=c.section, triggered=c.triggered, planned=c.planned, started=c.started,
             ended=c.ended, how=c.how, failed=c.failed,
-            previous=previous_starts.get((c.list, c.cue, n)),
+            previous=before[1] if before else None, carried=carried,
         ))
+        if before is not None:
+            carried = c.triggered - before[0]
 
     fired = [c.triggered for c in cues]
     start = min(fired) if fired else None
@@ -227,8 +239,10 @@ def build_report(
             continue
         if t.late is not None and abs(t.late) > tolerance + 1e-9:
             report.late_vs_plan.append(Deviation(t.list, t.cue, t.name, t.planned, t.started))
-        if t.previous is not None and abs(t.started - t.previous) > tolerance + 1e-9:
-            report.late_vs_last.append(Deviation(t.list, t.cue, t.name, t.previous, t.started))
+        if t.vs_last is not None and abs(t.vs_last) > tolerance + 1e-9:
+            assert t.previous is not None
+            report.late_vs_last.append(
+                Deviation(t.list, t.cue, t.name, t.previous, t.started, t.carried))
     if prev is not None:
         ran_now = {(c.list, c.cue) for c in cues}
         missing: dict[tuple[str, str], str] = {}
@@ -376,9 +390,15 @@ def render_text(report: Report) -> str:
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
+def _carried(d: Deviation) -> str:
+    if abs(d.carried) < 0.0005:
+        return ""
+    return f" ({fmt_delta(d.carried)} from the cues before)"
+
+
 def _deviation_lines(devs: Iterable[Deviation], what: str) -> list[str]:
-    return [f"  {d.list} {d.cue} {d.name}: {what} {fmt_time(d.expected)}, started "
-            f"{fmt_time(d.actual)} — {abs(d.delta):.2f} s {d.word}" for d in devs]
+    return [f"  {d.list} {d.cue} {d.name}: {what} {fmt_time(d.expected)}{_carried(d)}, "
+            f"started {fmt_time(d.actual)} — {abs(d.delta):.2f} s {d.word}" for d in devs]
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -536,7 +556,8 @@ def _deviation_table(devs: list[Deviation], what: str) -> str:
            f"<th class=\"n\">difference</th></tr>\n"]
     for d in devs:
         out.append(f"<tr class=\"{d.word}\"><td>{_e(d.list)}</td><td>{_e(d.cue)}</td>"
-                   f"<td>{_e(d.name)}</td><td class=\"n\">{fmt_time(d.expected)}</td>"
+                   f"<td>{_e(d.name)}</td>"
+                   f"<td class=\"n\">{fmt_time(d.expected)}{_e(_carried(d))}</td>"
                    f"<td class=\"n\">{fmt_time(d.actual)}</td>"
                    f"<td class=\"n dev\">{abs(d.delta):.2f} s {d.word}</td></tr>\n")
     out.append("</table>\n")

@@ -183,6 +183,28 @@ def test_time_formats() -> None:
                                                                 "+1:15.0"]
 
 
+def test_one_late_go_is_reported_once_not_for_every_cue_after_it() -> None:
+    last = demo_log()
+    calls = [Call(at=t if t < 20 else t + 2.0, do="go") for t in (c.at for c in last.calls)]
+    _, rec = record_replay(demo_show(), calls, started=START)
+    r = build_report(rec.runlog(), against=last)
+    # GO 7 was called 2 s late; everything after it moved by 2 s too, but only 7 is listed.
+    (late,) = r.late_vs_last
+    assert (late.cue, late.expected, late.actual, late.carried) == ("7", 20.7, 22.7, 0.0)
+    assert late.delta == pytest.approx(2.0)
+    by = {c.cue: c for c in r.cues}
+    assert by["15"].started == 42.7 and by["15"].carried == pytest.approx(2.0)
+    assert by["15"].vs_last == pytest.approx(0.0)
+    # Then 15 called 0.5 s earlier than its usual gap: listed with what it carried.
+    calls[-1] = Call(at=calls[-1].at - 0.5, do="go")
+    _, rec = record_replay(demo_show(), calls, started=START)
+    r = build_report(rec.runlog(), against=last)
+    assert [(d.cue, round(d.delta, 6), d.word) for d in r.late_vs_last] == [
+        ("7", 2.0, "late"), ("15", -0.5, "early")]
+    assert ("  main 15 Panel state: last run 0:40.7 (+2.00 s from the cues before), started "
+            "0:42.2 — 0.50 s early") in render_text(r)
+
+
 # ---------------------------------------------------------------------------- HTML
 
 
