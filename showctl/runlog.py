@@ -410,8 +410,8 @@ class RunLogRecorder:
     # ------------------------------------------------------------------ output
 
     def finish(self, at: float | None = None) -> None:
-        """Mark the end of the recording (default: the engine's time now, or the last
-        event seen). ``save`` calls it if nobody did."""
+        """Fix the end of the recording (default: the engine's time now, or the last
+        event seen, whichever is later). Without it, a run log ends when it is made."""
         self.ended = self.now() if at is None else at
         self.ended = max(self.ended, self.last_t)
 
@@ -440,9 +440,9 @@ class RunLogRecorder:
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the run log (atomically: a temporary file renamed into place) and return
-        its path; without ``path``, :func:`default_runlog_path` is used."""
-        if self.ended is None:
-            self.finish()
+        its path; without ``path``, :func:`default_runlog_path` is used. It may be called
+        again (an autosave after each GO, say): each save writes the run so far, ending
+        now unless :meth:`finish` fixed the end."""
         log = self.runlog()
         if path is None:
             if self.show_path is None:

@@ -349,3 +349,16 @@ def test_record_replay_without_a_script_records_the_auto_gos() -> None:
     assert [c.at for c in log.calls] == [0.0, 1.0, 7.0, 12.5, 13.7, 20.7, 24.7, 25.7, 26.7,
                                          27.7, 31.7, 32.7, 38.7, 39.7, 40.7]
     assert {c.do for c in log.calls} == {"go"}
+
+
+def test_saving_again_writes_the_run_so_far(tmp_path: Path) -> None:
+    show = make_show(WAITS)
+    rec = RunLogRecorder(show, "live", "waits.yaml", started=START)
+    saved: list[Path] = []
+    steps = [(0.0, rec.attach), (0.0, act(rec, "go")),
+             (4.0, lambda e: saved.append(rec.save(tmp_path / "a.runlog.yaml"))),
+             (20.0, lambda e: saved.append(rec.save(tmp_path / "b.runlog.yaml")))]
+    drive(show, steps, until=30)
+    early, late = (load_runlog(p) for p in saved)
+    assert (early.ended, [c.how for c in early.cues]) == (4.0, ["running"])
+    assert (late.ended, [c.how for c in late.cues]) == (20.0, ["completed", "completed"])
