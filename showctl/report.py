@@ -576,7 +576,8 @@ def timeline_svg(report: Report) -> str:
     markers, panics and faults, section bands and a time axis. Show time ``t`` is at
     x = LABEL_W + t * px_per_s (``data-px-per-s`` on the ``svg`` element)."""
     r = report
-    span = max(r.end or 0.0, r.recorded, 1e-6)
+    marks = [g.at for g in r.gos] + [p.at for p in r.panics] + [f.at for f in r.faults]
+    span = max([r.end or 0.0, 1e-6, *marks])
     scale = PLOT_W / span
     rows: list[tuple[str, str]] = []
     for c in r.cues:
