@@ -1,0 +1,586 @@
+"""Run logs: what happened during a run (live, headless or replay), as one YAML file.
+
+A :class:`RunLogRecorder` listens to a session's event bus and records
+
+* every operator action as a **calling script** entry (``calls:``, the same
+  ``{at, do, list}`` entries ``showctl replay --calls`` reads), so a rehearsal can be
+  replayed on the virtual clock and turned into a regression test;
+* each cue run: triggered, planned start (triggered + prewait), actual start, end and
+  how it ended (completed / stopped / still running), its pauses and failures;
+* GOs (accepted and ignored), driver faults and panics, all with show times.
+
+Show time 0 is the engine's start (``engine.t0``); ``started`` is the wall clock at that
+moment, so wall-clock times are ``started + t``.
+
+How operator actions become calls (each action recorded exactly once):
+
+* ``go`` and ``panic`` can be seen on the bus (``go``/``go_rejected`` and ``panic``
+  events; nothing but an operator produces them), so they are recorded even when a front
+  end never calls :meth:`RunLogRecorder.operator`.
+* A front end *may* also call ``operator("go")`` / ``operator("panic")``, before or
+  after carrying the action out. Such a call and an event of the same action on the same
+  list less than :data:`MATCH_WINDOW` seconds apart are one action: whichever comes
+  second merges into the entry the first made (the entry takes the event's time, which
+  is the engine's own). Each call merges with at most one event and vice versa.
+* ``stop``, ``pause``, ``resume``, ``back`` and ``goto N`` cannot be told apart from what
+  cues do (a stop cue, a goto cue…), so they are only recorded through ``operator()``.
+
+The file format (``format: showctl-runlog/1``) is described in docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, Final, Literal, Protocol
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from showctl import __version__
+from showctl.engine import events as ev
+from showctl.model import show as m
+from showctl.model.problems import Problem, ShowFileError
+from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.replay import Call, check_action
+
+FORMAT: Final = "showctl-runlog/1"
+MATCH_WINDOW = 0.25
+"""Seconds within which an ``operator("go")`` call and a ``go`` event are one GO."""
+
+Mode = Literal["live", "headless", "replay"]
+How = Literal["completed", "stopped", "running"]
+Pauses = list[tuple[float, float | None]]
+"""(paused at, resumed at) pairs; resumed at is None while still paused."""
+
+# Actions the bus shows us (so they are derived from events too) and those it cannot.
+_DERIVED = ("go", "panic")
+# Actions whose list defaults to the main list (stop/pause/resume without one mean all).
+_MAIN_BY_DEFAULT = ("go", "back", "goto")
+
+
+# ---------------------------------------------------------------------------- the file
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ShowRef(_Strict):
+    title: str
+    path: str | None = None
+    venue: str = ""
+
+
+class SectionDef(_Strict):
+    cue: str | None
+    """The memo cue that opens the section (None: the cues before the first memo)."""
+    name: str
+
+
+class CueRecord(_Strict):
+    """One run of one cue (a cue fired twice has two records)."""
+
+    list: str
+    cue: str
+    name: str = ""
+    parent: str | None = None
+    section: int | None = None
+    """Index into the run log's ``sections`` (None when it cannot be told)."""
+    triggered: float
+    prewait: float = 0.0
+    planned: float
+    started: float | None = None
+    ended: float | None = None
+    how: How = "running"
+    pauses: Pauses = Field(default_factory=lambda: [])  # ("list" is a field here)
+    failed: str | None = None
+
+    @property
+    def late(self) -> float | None:
+        """Actual start minus planned start (positive = late)."""
+        return None if self.started is None else self.started - self.planned
+
+
+class GoRecord(_Strict):
+    at: float
+    list: str
+    cue: str | None = None
+    rejected: str | None = None
+    """Why the engine ignored this GO (double-GO guard, nothing on standby), if it did."""
+
+
+class FaultRecord(_Strict):
+    at: float
+    output: str
+    reason: str
+
+
+class FailureRecord(_Strict):
+    at: float
+    list: str
+    cue: str
+    reason: str
+
+
+class PanicRecord(_Strict):
+    at: float
+    duration: float
+    hard: bool = False
+
+
+class RunLog(_Strict):
+    format: Literal["showctl-runlog/1"] = FORMAT
+    showctl: str = __version__
+    show: ShowRef
+    mode: Mode
+    started: datetime
+    """Wall clock at show time 0."""
+    ended: float
+    """Show time at which the recording ended."""
+    sections: list[SectionDef] = Field(default_factory=list)
+    calls: list[Call] = Field(default_factory=list)
+    gos: list[GoRecord] = Field(default_factory=list)
+    cues: list[CueRecord] = Field(default_factory=list)
+    faults: list[FaultRecord] = Field(default_factory=list)
+    failures: list[FailureRecord] = Field(default_factory=list)
+    panics: list[PanicRecord] = Field(default_factory=list)
+
+    def wall(self, t: float) -> datetime:
+        """The wall-clock time of show time ``t``."""
+        return self.started + timedelta(seconds=t)
+
+    def to_yaml(self) -> str:
+        data = self.model_dump(mode="json", exclude_none=False)
+        data["calls"] = [c.model_dump(mode="json", exclude_none=True) for c in self.calls]
+        data["gos"] = [g.model_dump(mode="json", exclude_none=True) for g in self.gos]
+        for c in data["cues"]:
+            if not c["pauses"]:
+                del c["pauses"]
+            for key in ("failed", "parent"):
+                if c[key] is None:
+                    del c[key]
+        if data["show"]["path"] is None:
+            del data["show"]["path"]
+        head = (f"# showctl run log ({self.mode}) of {self.show.title}, "
+                f"{self.started.isoformat(timespec='seconds')}.\n"
+                "# Replay it as a calling script: showctl replay SHOW --calls THIS_FILE\n")
+        body: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                   default_flow_style=None, width=100)
+        return head + body
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def section_outline(show: m.Show) -> tuple[list[SectionDef], dict[str, int]]:
+    """The show's sections and, for each main-list cue number, its section's index.
+
+    The rule: a section starts at each **top-level memo cue of the main list** ("Act 1",
+    "Interval"…) and takes every cue after it, up to the next such memo, children of
+    groups included. Cues before the first memo form a leading section; a main list
+    with no top-level memo is one section named after the show.
+    """
+    main = show.cuelists[show.main_list].cues
+    sections: list[SectionDef] = []
+    owner: dict[str, int] = {}
+    memos = [c for c in main if isinstance(c, m.MemoCue)]
+    for top in main:
+        if isinstance(top, m.MemoCue):
+            sections.append(SectionDef(cue=top.number, name=top.name or f"Memo {top.number}"))
+        elif not sections:
+            name = f"Before {memos[0].name or memos[0].number}" if memos else show.show.title
+            sections.append(SectionDef(cue=None, name=name))
+        index = len(sections) - 1
+        owner[top.number] = index
+        for child in _descendants(top):
+            owner[child.number] = index
+    if not sections:
+        sections.append(SectionDef(cue=None, name=show.show.title))
+    return sections, owner
+
+
+def _descendants(cue: m.CueBase) -> Iterable[m.CueBase]:
+    for child in cue.children():
+        yield child
+        yield from _descendants(child)
+
+
+# ---------------------------------------------------------------------------- recording
+
+
+class _Timed(Protocol):
+    bus: ev.EventBus
+
+    def now(self) -> float: ...
+
+
+@dataclass(slots=True)
+class _Entry:
+    at: float
+    do: str
+    list: str | None
+    by_operator: bool
+    by_event: bool
+
+
+class RunLogRecorder:
+    """Records a run from a session's event bus (plus the operator's actions).
+
+    ``started`` is the wall clock at show time 0; pass it for deterministic logs (tests),
+    or leave it out and :meth:`attach` works it out from the engine's clock.
+    """
+
+    def __init__(
+        self,
+        show: m.Show,
+        mode: Mode,
+        show_path: str | Path | None = None,
+        *,
+        started: datetime | None = None,
+    ) -> None:
+        if mode not in ("live", "headless", "replay"):
+            raise ValueError(f"mode must be live, headless or replay, not {mode!r}")
+        self.show = show
+        self.mode: Mode = mode
+        self.show_path = None if show_path is None else str(show_path)
+        self.started = started
+        self.sections, self._section_of = section_outline(show)
+        self._names = {(ln, c.number): c.name for ln, c, _ in show.walk()}
+        self._parents = {(ln, c.number): p.number for ln, c, p in show.walk() if p is not None}
+        self._engine: _Timed | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._entries: list[_Entry] = []
+        self._latest: dict[tuple[str, str], CueRecord] = {}
+        self._current_section: int | None = None
+        self.cues: list[CueRecord] = []
+        self.gos: list[GoRecord] = []
+        self.faults: list[FaultRecord] = []
+        self.failures: list[FailureRecord] = []
+        self.panics: list[PanicRecord] = []
+        self.last_t = 0.0
+        self.ended: float | None = None
+
+    # ------------------------------------------------------------------ wiring
+
+    def attach(self, source: Any) -> Callable[[], None]:
+        """Listen to a ``Session`` (or an ``Engine``): subscribes to its bus and uses its
+        engine's clock for :meth:`operator`. Returns the unsubscribe function."""
+        engine = getattr(source, "engine", source)
+        self._engine = engine
+        if self.started is None:
+            self.started = datetime.now().astimezone() - timedelta(seconds=engine.now())
+        self._unsubscribe = engine.bus.subscribe(self)
+        return self._unsubscribe
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def trace_writer(self, out: IO[str] | None = None) -> Any:
+        """A ``TraceWriter`` that also feeds this recorder: for ``replay(..., trace=...)``,
+        which builds its own session."""
+        from showctl.trace import TraceWriter
+
+        recorder = self
+
+        class _Tee(TraceWriter):
+            def __call__(self, event: ev.Event) -> None:
+                super().__call__(event)
+                recorder(event)
+
+        return _Tee(out)
+
+    def now(self) -> float:
+        if self._engine is not None:
+            return float(self._engine.now())
+        return self.last_t
+
+    # ------------------------------------------------------------------ operator actions
+
+    def operator(self, do: str, list: str | None = None, *, at: float | None = None) -> None:
+        """Record an operator action: ``go``, ``stop``, ``pause``, ``resume``, ``panic``,
+        ``back`` or ``goto N`` (on ``list``; None = the main list for go/back/goto, every
+        list for stop/pause/resume). ``at`` defaults to the engine's show time now.
+
+        Call it once per action, just before or just after performing it (see the module
+        docstring for how it merges with the GO and panic the bus reports)."""
+        check_action(do)
+        do = " ".join(do.split())
+        t = self.now() if at is None else at
+        lst = self._list_for(do.split()[0], list)
+        if do in _DERIVED:
+            twin = self._twin(do, lst, t, by_operator=False)
+            if twin is not None:
+                twin.by_operator = True
+                return
+        self._entries.append(_Entry(t, do, lst, by_operator=True, by_event=False))
+
+    def _twin(self, do: str, lst: str | None, t: float, *, by_operator: bool) -> _Entry | None:
+        """The closest unmerged entry of the same action made the other way, if any is
+        within the window (ties: the earliest made)."""
+        best: _Entry | None = None
+        for e in self._entries:
+            if (e.do == do and e.list == lst and e.by_operator == by_operator
+                    and e.by_event != by_operator and abs(e.at - t) <= MATCH_WINDOW
+                    and (best is None or abs(e.at - t) < abs(best.at - t))):
+                best = e
+        return best
+
+    def _list_for(self, action: str, lst: str | None) -> str | None:
+        if action == "panic":
+            return None
+        if lst is None and action in _MAIN_BY_DEFAULT:
+            return self.show.main_list
+        return lst
+
+    def _derived(self, do: str, lst: str | None, t: float) -> None:
+        twin = self._twin(do, lst, t, by_operator=True)
+        if twin is not None:
+            twin.by_event = True
+            twin.at = t
+            return
+        self._entries.append(_Entry(t, do, lst, by_operator=False, by_event=True))
+
+    # ------------------------------------------------------------------ events
+
+    def __call__(self, e: ev.Event) -> None:
+        if isinstance(e, ev.Output):
+            return  # DMX frames and messages: the trace's business, not the run log's
+        self.last_t = max(self.last_t, e.t)
+        if isinstance(e, ev.CueTriggered):
+            self._triggered(e)
+        elif isinstance(e, ev.CueStarted):
+            rec = self._latest.get((e.list, e.cue))
+            if rec is not None:
+                rec.started = e.t
+        elif isinstance(e, ev.CueCompleted | ev.CueStopped):
+            rec = self._latest.get((e.list, e.cue))
+            if rec is not None and rec.how == "running":
+                rec.ended = e.t
+                rec.how = "stopped" if isinstance(e, ev.CueStopped) else "completed"
+                if rec.pauses and rec.pauses[-1][1] is None:
+                    rec.pauses[-1] = (rec.pauses[-1][0], e.t)
+        elif isinstance(e, ev.CuePaused):
+            rec = self._latest.get((e.list, e.cue))
+            if rec is not None:
+                rec.pauses.append((e.t, None))
+        elif isinstance(e, ev.CueResumed):
+            rec = self._latest.get((e.list, e.cue))
+            if rec is not None and rec.pauses and rec.pauses[-1][1] is None:
+                rec.pauses[-1] = (rec.pauses[-1][0], e.t)
+        elif isinstance(e, ev.Go):
+            self.gos.append(GoRecord(at=e.t, list=e.list, cue=e.cue))
+            self._derived("go", e.list, e.t)
+        elif isinstance(e, ev.GoRejected):
+            self.gos.append(GoRecord(at=e.t, list=e.list, rejected=e.reason or "ignored"))
+            self._derived("go", e.list, e.t)
+        elif isinstance(e, ev.Panic):
+            self.panics.append(PanicRecord(at=e.t, duration=e.duration, hard=e.hard))
+            self._derived("panic", None, e.t)
+        elif isinstance(e, ev.DriverFaulted):
+            self.faults.append(FaultRecord(at=e.t, output=e.output, reason=e.reason))
+        elif isinstance(e, ev.CueFailed):
+            self.failures.append(FailureRecord(at=e.t, list=e.list, cue=e.cue, reason=e.reason))
+            rec = self._latest.get((e.list, e.cue))
+            if rec is not None and rec.failed is None:
+                rec.failed = e.reason
+
+    def _triggered(self, e: ev.CueTriggered) -> None:
+        key = (e.list, e.cue)
+        if e.list == self.show.main_list and e.cue in self._section_of:
+            section: int | None = self._section_of[e.cue]
+            self._current_section = section
+        else:  # another list: the section the main list is in at the time
+            section = self._current_section
+        rec = CueRecord(
+            list=e.list, cue=e.cue, name=self._names.get(key, ""),
+            parent=self._parents.get(key), section=section,
+            triggered=e.t, prewait=e.prewait, planned=e.t + e.prewait,
+        )
+        self.cues.append(rec)
+        self._latest[key] = rec
+
+    # ------------------------------------------------------------------ output
+
+    def finish(self, at: float | None = None) -> None:
+        """Fix the end of the recording (default: the engine's time now, or the last
+        event seen, whichever is later). Without it, a run log ends when it is made."""
+        self.ended = self.now() if at is None else at
+        self.ended = max(self.ended, self.last_t)
+
+    def calls(self) -> list[Call]:
+        entries = sorted(self._entries, key=lambda e: e.at)  # stable: same-time order kept
+        return [Call(at=_r(e.at), do=e.do, list=e.list) for e in entries]
+
+    def runlog(self) -> RunLog:
+        """The run so far, as a :class:`RunLog` (the recorder keeps recording)."""
+        ended = self.ended if self.ended is not None else max(self.now(), self.last_t)
+        started = self.started or datetime.now().astimezone()
+        return RunLog(
+            show=ShowRef(title=self.show.show.title, path=self.show_path,
+                         venue=self.show.show.venue),
+            mode=self.mode,
+            started=started,
+            ended=_r(ended),
+            sections=list(self.sections),
+            calls=self.calls(),
+            gos=[g.model_copy(update={"at": _r(g.at)}) for g in self.gos],
+            cues=[_rounded(c) for c in self.cues],
+            faults=[f.model_copy(update={"at": _r(f.at)}) for f in self.faults],
+            failures=[f.model_copy(update={"at": _r(f.at)}) for f in self.failures],
+            panics=[p.model_copy(update={"at": _r(p.at)}) for p in self.panics],
+        )
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the run log (atomically: a temporary file renamed into place) and return
+        its path; without ``path``, :func:`default_runlog_path` is used. It may be called
+        again (an autosave after each GO, say): each save writes the run so far, ending
+        now unless :meth:`finish` fixed the end."""
+        log = self.runlog()
+        if path is None:
+            if self.show_path is None:
+                raise ValueError("no path given and no show path to name the run log after")
+            path = default_runlog_path(self.show_path, log.started)
+        return write_runlog(log, path)
+
+
+def _r(t: float) -> float:
+    return round(t, 6)
+
+
+def _rounded(c: CueRecord) -> CueRecord:
+    def opt(v: float | None) -> float | None:
+        return None if v is None else _r(v)
+
+    return c.model_copy(update={
+        "triggered": _r(c.triggered), "prewait": _r(c.prewait), "planned": _r(c.planned),
+        "started": opt(c.started), "ended": opt(c.ended),
+        "pauses": [(_r(a), opt(b)) for a, b in c.pauses],
+    })
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def write_runlog(log: RunLog, path: str | Path) -> Path:
+    """Write ``log`` as YAML atomically (temp file in the same folder, then rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = log.to_yaml()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def load_runlog(path: str | Path) -> RunLog:
+    """Read a run log; every problem is raised at once as ``ShowFileError`` with lines."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
+    except IsADirectoryError:
+        raise ShowFileError([Problem(name, 1, 1, "is a folder, not a run log")]) from None
+    except UnicodeDecodeError:
+        raise ShowFileError([Problem(name, 1, 1, "not a text file")]) from None
+    try:
+        located = load_located(text)
+    except YamlSyntaxError as exc:
+        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
+    data = located.data
+    if not isinstance(data, dict) or "format" not in data:
+        what = "a calling script" if isinstance(data, list) else "this"
+        raise ShowFileError([Problem(name, 1, 1, f"not a showctl run log: {what} has no "
+                                     f"'format: {FORMAT}' key")])
+    fmt = data["format"]
+    if fmt != FORMAT:
+        line, col = located.where(("format",))
+        if isinstance(fmt, str) and fmt.startswith("showctl-runlog/"):
+            msg = (f"run log format {fmt!r} is not one this showctl ({__version__}) reads: "
+                   f"it reads {FORMAT!r}")
+        else:
+            msg = f"not a showctl run log: format is {fmt!r}, expected {FORMAT!r}"
+        raise ShowFileError([Problem(name, line, col, msg)])
+    try:
+        return RunLog.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(x for x in err["loc"] if isinstance(x, str | int))
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = f"missing required key '{err['loc'][-1]}'"
+            elif err["type"] == "extra_forbidden":
+                msg = f"unknown key '{err['loc'][-1]}'"
+            where = ".".join(str(x) for x in loc)
+            problems.append(Problem(name, *located.where(loc), f"{where}: {msg}" if where
+                                    else msg))
+        raise ShowFileError(problems) from None
+
+
+def state_dir() -> Path:
+    """``$XDG_STATE_HOME/showctl`` (an absolute XDG_STATE_HOME only, as the XDG spec
+    says), else ``~/.local/state/showctl``."""
+    base = os.environ.get("XDG_STATE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "state"
+    return root / "showctl"
+
+
+def default_runlog_path(show_path: str | Path, when: datetime) -> Path:
+    """Where a run of ``show_path`` started at ``when`` is logged by default:
+    ``<state dir>/runs/<show stem>-<YYYYmmdd-HHMMSS>.runlog.yaml``. If that file exists
+    already (two runs in one second) ``-2``, ``-3``… is added before ``.runlog.yaml``."""
+    stem = Path(show_path).name
+    for suffix in (".yaml", ".yml"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    folder = state_dir() / "runs"
+    base = f"{stem}-{when:%Y%m%d-%H%M%S}"
+    path = folder / f"{base}.runlog.yaml"
+    n = 2
+    while path.exists():
+        path = folder / f"{base}-{n}.runlog.yaml"
+        n += 1
+    return path
+
+
+def record_replay(
+    show: m.Show,
+    calls: list[Call] | None = None,
+    *,
+    show_path: str | Path | None = None,
+    started: datetime | None = None,
+    trace: IO[str] | None = None,
+    limit: float = 48 * 3600.0,
+) -> tuple[Any, RunLogRecorder]:
+    """``replay(show, calls)`` with a recorder on it: returns (ReplayResult, recorder).
+
+    The calling script's actions are recorded at their times (GO and panic merge with
+    the events they cause, as for a live run)."""
+    from showctl.replay import replay
+
+    recorder = RunLogRecorder(show, "replay", show_path,
+                              started=started or datetime.now().astimezone())
+    for call in calls or []:
+        do = f"goto {call.cue}" if call.do == "goto" and call.cue else call.do
+        recorder.operator(do, call.list, at=call.at)
+    result = replay(show, calls, limit=limit, trace=recorder.trace_writer(trace))
+    recorder.finish(result.length)
+    return result, recorder
