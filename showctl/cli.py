@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from showctl import __version__
 from showctl.model.problems import Problem, ShowFileError
@@ -72,11 +72,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
         out = open(args.trace, "w", encoding="utf-8")  # noqa: SIM115 - closed below
     try:
         wall = time.perf_counter()
-        result = replay(show, calls, trace=TraceWriter(out))
+        if args.no_runlog:
+            result = replay(show, calls, trace=TraceWriter(out))
+        else:
+            from showctl.runlog import record_replay
+
+            result, recorder = record_replay(show, calls, show_path=args.show, trace=out)
         wall = time.perf_counter() - wall
     finally:
         if out is not None:
             out.close()
+    if not args.no_runlog:
+        print(f"run log: {recorder.save(args.runlog)}")
     planned_from: dict[tuple[str, str], float] = {}
     if expected is not None:
         for line in expected:
@@ -129,7 +136,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.headless:
         from showctl.headless import run_headless
 
-        return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose)
+        return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose,
+                            show_path=args.show,
+                            runlog=None if args.no_runlog else (args.runlog or ""))
     import importlib
 
     try:
@@ -138,6 +147,41 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("the console is not available in this build: use --headless", file=sys.stderr)
         return EXIT_USER
     return int(console.run_console(show, rig, path=args.show))
+
+
+def _runlog_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runlog", metavar="PATH",
+                   help="where to write the run log (default: ~/.local/state/showctl/runs/)")
+    p.add_argument("--no-runlog", action="store_true", help="write no run log")
+
+
+def cmd_monitor_osc(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from showctl.monitor.osc import monitor_osc
+
+    transport: Literal["udp", "tcp"] = "tcp" if args.tcp else "udp"
+    try:
+        asyncio.run(monitor_osc(args.port, args.host, transport, sys.stdout))
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port} ({transport}): {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_USER
+    return 0
+
+
+def cmd_monitor_midi(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from showctl.monitor.midi import monitor_midi
+
+    try:
+        asyncio.run(monitor_midi(args.source, sys.stdout, connect=args.connect,
+                                 quarter_frames=args.quarter_frames))
+    except OSError as exc:
+        print(f"cannot open MIDI source {args.source!r}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER
+    return 0
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
@@ -168,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--calls", help="calling script (YAML list of {at, do, list})")
     r.add_argument("--trace", help="write a JSON Lines trace here")
     r.add_argument("--expect", help="compare the trace with this golden trace")
+    _runlog_flags(r)
     r.set_defaults(func=cmd_replay)
 
     run = sub.add_parser("run", help="run a show live (console, or --headless)")
@@ -177,7 +222,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--auto", action="store_true",
                      help="headless: press GO by itself, as replay does without a script")
     run.add_argument("--verbose", "-v", action="store_true", help="headless: print outputs too")
+    _runlog_flags(run)
     run.set_defaults(func=cmd_run)
+
+    from showctl import report
+
+    rp = sub.add_parser("report", help="a rehearsal report from a run log (text, or --html)")
+    report.add_arguments(rp)
+    rp.set_defaults(func=report.cmd_report)
+
+    mon = sub.add_parser("monitor", help="print what arrives: osc, midi")
+    msub = mon.add_subparsers(dest="what", required=True, metavar="WHAT")
+    mo = msub.add_parser("osc", help="print OSC messages arriving on a port (like oscdump)")
+    mo.add_argument("--port", type=int, default=53000)
+    mo.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    mo.add_argument("--tcp", action="store_true", help="TCP (SLIP or length-prefixed)")
+    mo.set_defaults(func=cmd_monitor_osc)
+    mm = msub.add_parser("midi", help="print MIDI (MSC, MTC decoded) from a port or socket")
+    mm.add_argument("source", nargs="?", default="127.0.0.1:5009",
+                    help="input port name, or host:port for network MIDI (default "
+                         "127.0.0.1:5009)")
+    mm.add_argument("--connect", action="store_true",
+                    help="host:port: connect to a running server instead of listening")
+    mm.add_argument("--quarter-frames", action="store_true", help="print every MTC quarter frame")
+    mm.set_defaults(func=cmd_monitor_midi)
 
     s = sub.add_parser("export-schema", help="write the show file's JSON Schema (for editors)")
     s.add_argument("--out", "-o", help="file to write (default: stdout)")

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
@@ -19,6 +20,9 @@ from showctl.engine.engine import EngineError
 from showctl.model import show as m
 from showctl.replay import Call, _auto_go, check_action, perform
 from showctl.session import Session
+
+if TYPE_CHECKING:
+    from showctl.runlog import RunLogRecorder
 
 
 def describe(e: ev.Event, names: dict[tuple[str, str], str]) -> str | None:
@@ -52,15 +56,26 @@ def describe(e: ev.Event, names: dict[tuple[str, str], str]) -> str | None:
 
 
 def run_headless(
-    show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True
+    show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True,
+    show_path: str = "show.yaml", runlog: str | None = "",
 ) -> int:
-    return asyncio.run(_run(show, rig, auto=auto, quiet_outputs=quiet_outputs))
+    """Run live without a console. ``runlog``: a path, ``""`` for the default place, or
+    None for no run log."""
+    return asyncio.run(_run(show, rig, auto=auto, quiet_outputs=quiet_outputs,
+                            show_path=show_path, runlog=runlog))
 
 
 async def _run(
-    show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool
+    show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool,
+    show_path: str, runlog: str | None,
 ) -> int:
     session = Session(show, rig=rig)
+    recorder = None
+    if runlog is not None:
+        from showctl.runlog import RunLogRecorder
+
+        recorder = RunLogRecorder(show, "headless", show_path)
+        recorder.attach(session)
     names = {(ln, c.number): c.name for ln, c, _ in show.walk()}
 
     def show_event(e: ev.Event) -> None:
@@ -88,15 +103,17 @@ async def _run(
             runner.cancel()
             stopper.cancel()
         else:
-            _read_commands(session, done)
+            _read_commands(session, done, recorder)
             await done.wait()
     finally:
         await session.close()
+        if recorder is not None:
+            print(f"showctl: run log {recorder.save(runlog or None)}", flush=True)
     print("showctl: show over", flush=True)
     return 0
 
 
-def _read_commands(session: Session, done: asyncio.Event) -> None:
+def _read_commands(session: Session, done: asyncio.Event, recorder: RunLogRecorder | None) -> None:
     loop = asyncio.get_running_loop()
 
     def on_line() -> None:
@@ -110,6 +127,8 @@ def _read_commands(session: Session, done: asyncio.Event) -> None:
             return
         try:
             check_action(word)
+            if recorder is not None:
+                recorder.operator(word)
             perform(session.engine, Call(at=0, do=word))
         except (ValueError, EngineError) as exc:
             print(f"  ? {exc}", flush=True)

@@ -134,3 +134,53 @@ def test_missing_show_file_is_one_clear_line() -> None:
     r = showctl("replay", "/nonexistent.yaml")
     assert r.returncode == 1
     assert r.stderr.strip() == "/nonexistent.yaml:1:1: no such file"
+
+
+def test_replay_writes_a_run_log_and_report_reads_it(tmp_path: Path) -> None:
+    log = tmp_path / "demo.runlog.yaml"
+    r = showctl("replay", str(DEMO), "--runlog", str(log))
+    assert r.returncode == 0, r.stderr
+    assert f"run log: {log}" in r.stdout
+    html = tmp_path / "report.html"
+    r = showctl("report", str(log), "--html", str(html))
+    assert r.returncode == 0, r.stderr
+    assert "Aurora Summit 2026" in r.stdout
+    assert html.read_text().count("<svg") == 1
+    # the run log is a calling script: replaying it reproduces the run
+    r = showctl("replay", str(DEMO), "--calls", str(log), "--expect", str(GOLDEN), "--no-runlog")
+    assert r.returncode == 0, r.stderr
+
+
+def test_monitor_osc_prints_what_oscsend_sends() -> None:
+    import shutil
+    import socket
+    import time
+
+    if shutil.which("oscsend") is None:
+        pytest.skip("liblo-tools (oscsend) is not installed")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "showctl", "monitor", "osc", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        out = ""
+        while time.monotonic() < deadline and "/cue/1/go" not in out:
+            subprocess.run(["oscsend", "127.0.0.1", str(port), "/cue/1/go", "if", "3", "0.5"],
+                           check=True, timeout=5)
+            time.sleep(0.3)
+            if proc.poll() is not None:
+                break
+            import select
+            while select.select([proc.stdout], [], [], 0.1)[0]:
+                line = proc.stdout.readline()  # type: ignore[union-attr]
+                if not line:
+                    break
+                out += line
+        assert "/cue/1/go" in out and "3" in out and "0.5" in out, out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -30,7 +30,8 @@ from showctl.report import (
 from showctl.runlog import RunLog, load_runlog, record_replay, write_runlog
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "shows" / "demo.yaml"
+# A frozen copy of an early demo show: report numbers must not move when the demo grows.
+DEMO = ROOT / "tests" / "report" / "data" / "rehearsal.yaml"
 START = datetime(2026, 3, 1, 19, 30, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 
