@@ -12,13 +12,21 @@ rigs (``local``, ``sim``, ``venue-example``) are found by name as package data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from showctl.drivers.base import Driver, DriverConfig, DriverContext, driver_class
+from showctl.drivers.base import (
+    DmxPayload,
+    Driver,
+    DriverConfig,
+    DriverContext,
+    Payload,
+    driver_class,
+)
 from showctl.model.problems import Problem, ShowFileError
 from showctl.model.yamlsource import YamlSyntaxError, load_located
 
@@ -49,28 +57,43 @@ def load_rig(path: str | Path) -> dict[str, DriverConfig]:
     problems: list[Problem] = []
     configs: dict[str, DriverConfig] = {}
     for out, section in data["outputs"].items():
-        path_key: tuple[str | int, ...] = ("outputs", out)
-        if not isinstance(section, dict) or "driver" not in section:
-            problems.append(Problem(name, *located.where(path_key),
-                                    f"output '{out}' needs a 'driver:'"))
-            continue
-        try:
-            cls = driver_class(str(section["driver"]))
-        except KeyError as exc:
-            problems.append(Problem(name, *located.where((*path_key, "driver")), str(exc.args[0])))
-            continue
-        try:
-            configs[out] = cls.config_model.model_validate(section)
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = (*path_key, *[x for x in err["loc"] if isinstance(x, str | int)])
-                on_key = err["type"] == "extra_forbidden"
-                msg = (f"unknown key '{err['loc'][-1]}'" if on_key
-                       else err["msg"].removeprefix("Value error, "))
-                problems.append(Problem(name, *located.where(loc, key=on_key), msg))
+        # One endpoint, or a list of them (the same universes as Art-Net and sACN, say).
+        sections = section if isinstance(section, list) else [section]
+        found: list[DriverConfig] = []
+        for i, sec in enumerate(sections):
+            path_key: tuple[str | int, ...] = (
+                ("outputs", out, i) if isinstance(section, list) else ("outputs", out))
+            cfg = _one_config(name, out, sec, path_key, located, problems)
+            if cfg is not None:
+                found.append(cfg)
+        if len(found) == len(sections):
+            configs[out] = found[0] if len(found) == 1 else FanoutConfig(targets=found)
     if problems:
         raise ShowFileError(problems)
     return configs
+
+
+def _one_config(name: str, out: str, section: Any, path_key: tuple[str | int, ...],
+                located: Any, problems: list[Problem]) -> DriverConfig | None:
+    if not isinstance(section, dict) or "driver" not in section:
+        problems.append(Problem(name, *located.where(path_key),
+                                f"output '{out}' needs a 'driver:'"))
+        return None
+    try:
+        cls = driver_class(str(section["driver"]))
+    except KeyError as exc:
+        problems.append(Problem(name, *located.where((*path_key, "driver")), str(exc.args[0])))
+        return None
+    try:
+        return cls.config_model.model_validate(section)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = (*path_key, *[x for x in err["loc"] if isinstance(x, str | int)])
+            on_key = err["type"] == "extra_forbidden"
+            msg = (f"unknown key '{err['loc'][-1]}'" if on_key
+                   else err["msg"].removeprefix("Value error, "))
+            problems.append(Problem(name, *located.where(loc, key=on_key), msg))
+    return None
 
 
 def build_drivers(
@@ -83,7 +106,56 @@ def build_drivers(
         if cfg is None:
             cls = driver_class("capture")
             cfg = cls.config_model.model_validate({"driver": "capture"})
+        elif isinstance(cfg, FanoutConfig):
+            drivers[out] = FanoutDriver(
+                out, cfg, ctx, [driver_class(c.driver)(out, c, ctx) for c in cfg.targets])
+            continue
         else:
             cls = driver_class(cfg.driver)
         drivers[out] = cls(out, cfg, ctx)
     return drivers
+
+
+class FanoutConfig(DriverConfig):
+    driver: str = "fanout"
+    targets: list[DriverConfig]
+
+
+class FanoutDriver(Driver):
+    """One logical output sent to several endpoints (each keeps its own health)."""
+
+    kind = "fanout"
+    config_model = FanoutConfig
+
+    def __init__(self, output: str, config: DriverConfig, ctx: DriverContext,
+                 targets: list[Driver]) -> None:
+        super().__init__(output, config, ctx)
+        self.targets = targets
+        self.needs_ticks = any(getattr(t, "needs_ticks", False) for t in targets)
+
+    async def open(self) -> None:
+        for t in self.targets:
+            try:
+                await t.open()
+            except Exception as exc:
+                t.fault(f"could not open: {exc}")
+
+    async def close(self) -> None:
+        for t in self.targets:
+            try:
+                await t.close()
+            except Exception as exc:
+                t.fault(f"could not close cleanly: {exc}")
+
+    def send(self, payload: Payload) -> None:
+        for t in self.targets:
+            t.send(payload)
+
+    def frame(self, now: float, changed: Sequence[DmxPayload]) -> None:
+        for t in self.targets:
+            frame = getattr(t, "frame", None)
+            if frame is not None:
+                frame(now, changed)
+            else:
+                for p in changed:
+                    t.send(p)
