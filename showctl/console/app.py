@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
@@ -76,7 +76,7 @@ class ShowctlApp(App[int]):
     .edit-mode #editor { display: block; }
     .edit-mode #standby { display: none; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "go", "GO", priority=True),
         Binding("escape", "escape", "Panic", priority=True),
         Binding("p", "pause_resume", "Pause/Resume", priority=True),
@@ -131,6 +131,7 @@ class ShowctlApp(App[int]):
         self._quit_armed_at: float | None = None
         self._editor_key: object = None
         self.refreshes = 0
+        self._closing = False
 
     # ------------------------------------------------------------------ layout
 
@@ -149,14 +150,23 @@ class ShowctlApp(App[int]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.stack = self.query_one(CueStack)
+        self.standby = self.query_one(StandbyPanel)
+        self.go_button = self.query_one(GoButton)
+        self.running_pane = self.query_one(RunningPane)
+        self.output_pane = self.query_one(OutputPane)
+        self.log_pane = self.query_one(LogPane)
+        self.topbar = self.query_one("#topbar", Static)
+        self.editor = self.query_one(CueEditor)
         await self._start_session(self.show)
-        self.query_one(CueStack).focus()
+        self.stack.focus()
         self.collector.note(f"{self.show.show.title}: {sum(1 for _ in self.show.walk())} cues "
                             f"in {len(self.show.cuelists)} lists — Space = GO, Esc = panic")
         self.refresh_views()
         self.set_interval(1.0 / self.refresh_hz, self.refresh_views)
 
     async def on_unmount(self) -> None:
+        self._closing = True
         if self.session is not None:
             await self.session.close()
             self.session = None
@@ -204,7 +214,7 @@ class ShowctlApp(App[int]):
 
     def refresh_views(self) -> None:
         """Redraw every view from engine state (called on the refresh interval)."""
-        if self.session is None:
+        if self.session is None or self._closing or not hasattr(self, "stack"):
             return
         self.refreshes += 1
         engine = self.engine
@@ -215,19 +225,19 @@ class ShowctlApp(App[int]):
             self.selected = rows[0].number if rows else None
         lists = list(engine.lists)
         title = f" {lname} ({lists.index(lname) + 1}/{len(lists)})  ·  Tab: next list "
-        self.query_one(CueStack).show_rows(rows, title=title, selected=self.selected,
+        self.stack.show_rows(rows, title=title, selected=self.selected,
                                            edit_mode=editing)
         standby = engine.playhead(lname)
-        self.query_one(StandbyPanel).show_cue(lname, standby)
+        self.standby.show_cue(lname, standby)
         wait = max(0.0, engine.go_accepts_at(lname) - engine.now()) if lname in \
             engine.last_go else 0.0
-        self.query_one(GoButton).show_state(standby=standby, wait=wait, enabled=not editing)
-        self.query_one(RunningPane).show_runs(run_rows(engine))
+        self.go_button.show_state(standby=standby, wait=wait, enabled=not editing)
+        self.running_pane.show_runs(run_rows(engine))
         assert self.session is not None
-        self.query_one(OutputPane).show_outputs(self.session.drivers, dmx_outputs(self.show),
+        self.output_pane.show_outputs(self.session.drivers, dmx_outputs(self.show),
                                                 self.session.lighting)
-        self.query_one(LogPane).add_lines(self.collector.drain())
-        self.query_one("#topbar", Static).update(self._topbar())
+        self.log_pane.add_lines(self.collector.drain())
+        self.topbar.update(self._topbar())
         if editing:
             self._load_editor()
 
@@ -260,7 +270,7 @@ class ShowctlApp(App[int]):
         if key == self._editor_key and not force:
             return
         self._editor_key = key
-        self.query_one(CueEditor).load(self.current_list, cue)
+        self.editor.load(self.current_list, cue)
 
     # ------------------------------------------------------------------ key gating
 
@@ -300,7 +310,7 @@ class ShowctlApp(App[int]):
             self.engine.panic()
             self.refresh_views()
         else:
-            self.query_one(CueStack).focus()
+            self.stack.focus()
 
     def action_pause_resume(self) -> None:
         runs = self.engine.running()
@@ -381,7 +391,7 @@ class ShowctlApp(App[int]):
         if self.mode == "edit":
             self.mode = "show"
             self.screen.remove_class("edit-mode")
-            self.query_one(CueStack).focus()
+            self.stack.focus()
             if self.document is not None and self.document.dirty:
                 self._note("show mode — unsaved edits (e, then ctrl+s to save)", "bold yellow")
             self.refresh_bindings()
@@ -413,7 +423,7 @@ class ShowctlApp(App[int]):
         try:
             self.document.apply(cmd)
         except EditError as exc:
-            self.query_one(CueEditor).set_status(str(exc))
+            self.editor.set_status(str(exc))
             self._note(f"edit refused: {exc}", "bold yellow")
             return False
         await self._after_edit(cmd.describe())
@@ -423,7 +433,7 @@ class ShowctlApp(App[int]):
         assert self.document is not None
         await self._start_session(self.document.show)
         self._editor_key = None
-        self.query_one(CueEditor).set_status("")
+        self.editor.set_status("")
         self._note(what)
 
     async def on_cue_editor_edited(self, event: CueEditor.Edited) -> None:

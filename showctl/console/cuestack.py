@@ -35,7 +35,7 @@ class CueStack(Static, can_focus=True):
     CueStack:focus { border: round $accent; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.rows: list[CueRow] = []
         self.selected: str | None = None

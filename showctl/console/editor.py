@@ -52,7 +52,7 @@ class CueEditor(Vertical):
             self.field = field
             self.value = value
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Edit cue"
         self.list_name = ""
@@ -89,8 +89,11 @@ class CueEditor(Vertical):
         if dur_key is not None:
             self.query_one("#label-duration", Label).update(dur_key)
             self.query_one("#edit-duration", Input).value = field_text(cue, dur_key)
-        self.query_one("#edit-continue", Select).value = cue.continue_.value
-        self.query_one("#edit-armed", Checkbox).value = cue.armed
+        # Loading a cue is not an edit: keep these widgets' Changed messages from posting
+        # (they would arrive after the selection moved on, and edit the wrong cue).
+        with self.prevent(Select.Changed, Checkbox.Changed):
+            self.query_one("#edit-continue", Select).value = cue.continue_.value
+            self.query_one("#edit-armed", Checkbox).value = cue.armed
         self.set_status("")
 
     def set_status(self, text: str) -> None:

@@ -97,7 +97,7 @@ class LogPane(RichLog):
     LogPane { height: 9; border: round $panel; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, max_lines=1000, wrap=False, markup=False, auto_scroll=True)
         self.border_title = "Log"
         self.can_focus = False

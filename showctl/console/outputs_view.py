@@ -54,12 +54,12 @@ def swatch_color(kind: str, value: float) -> str:
     """A Rich colour for an attribute of a given kind at a 0..1 value."""
     v = min(1.0, max(0.0, float(value)))
     base = _TINT.get(kind, _INTENSITY if kind in ("intensity", "dimmer") else _OTHER)
-    r, g, b = (int(round(c * v * 255)) for c in base)
+    r, g, b = (round(c * v * 255) for c in base)
     return f"rgb({r},{g},{b})"
 
 
 def swatch(label: str, kind: str, value: float) -> Text:
-    pct = int(round(value * 100))
+    pct = round(value * 100)
     t = Text(f"{label:>5}", style="dim")
     t.append("██", style=swatch_color(kind, value))
     t.append(f"{pct:>3} ")
@@ -114,7 +114,7 @@ class OutputPane(Static):
     OutputPane { height: 1fr; border: round $secondary; padding: 0 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.border_title = "Outputs"
         self._key: object = None

@@ -69,7 +69,7 @@ class RunningPane(Static):
     RunningPane { height: 1fr; border: round $success; padding: 0 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.border_title = "Running"
         self.rows: list[RunRow] = []

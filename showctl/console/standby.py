@@ -20,7 +20,7 @@ class StandbyPanel(Static):
     StandbyPanel { height: 1fr; border: heavy $warning; padding: 0 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._key: object = None
         self.border_title = "STANDBY"
@@ -46,7 +46,7 @@ class GoButton(Button, can_focus=False):
     GoButton { width: 100%; height: 3; text-style: bold; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__("GO", id=id, variant="success")
         self._key: object = None
 

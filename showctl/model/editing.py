@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
@@ -468,9 +469,10 @@ class ShowDocument:
         edited = self._dump()
         merged = _merge3(self._base, self.original, edited)
         if merged != edited:
+            # The merge must mean exactly what the edited data means; else use the dump.
             try:
-                same = _plain(self._yaml.load(merged)) == _plain(self.data)
-            except Exception:
+                same = _safe_load(merged) == _safe_load(edited)
+            except yaml.YAMLError:
                 same = False
             if not same:
                 return edited
@@ -564,14 +566,9 @@ def _matches(x: list[str], y: list[str]) -> dict[int, int]:
     return out
 
 
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    if isinstance(v, str):
-        return str(v)
-    return v
+def _safe_load(text: str) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)
 
 
 def _insert_position(node: CommentedMap, key: str) -> int:
