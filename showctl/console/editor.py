@@ -36,9 +36,11 @@ class CueEditor(Vertical):
     DEFAULT_CSS = """
     CueEditor { height: auto; border: round $accent; padding: 0 1; }
     CueEditor Horizontal { height: auto; }
-    CueEditor Label { width: 10; padding: 1 0 0 0; }
+    CueEditor Horizontal { margin-bottom: 1; }
+    CueEditor Label { width: 10; }
     CueEditor Input { width: 1fr; }
     CueEditor Select { width: 1fr; }
+    CueEditor Checkbox { border: none; padding: 0; height: 1; }
     CueEditor #edit-status { height: auto; color: $error; }
     """
 
@@ -63,11 +65,12 @@ class CueEditor(Vertical):
         for name in ("name", "notes", "prewait", "duration", "postwait"):
             with Horizontal(id=f"row-{name}"):
                 yield Label(name, id=f"label-{name}")
-                yield Input(id=f"edit-{name}")
+                yield Input(id=f"edit-{name}", compact=True)
         with Horizontal():
             yield Label("continue")
             yield Select([(c.value, c.value) for c in m.ContinueMode], allow_blank=False,
-                         value=m.ContinueMode.NONE.value, id="edit-continue")
+                         value=m.ContinueMode.NONE.value, id="edit-continue",
+                         compact=True)
         yield Checkbox("armed", True, id="edit-armed")
         yield Static("", id="edit-status")
 
