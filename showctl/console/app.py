@@ -66,11 +66,12 @@ class ShowctlApp(App[int]):
     TITLE = "showctl"
     CSS = """
     #topbar { height: 1; background: $primary-background; color: $text; padding: 0 1; }
-    #main { height: 1fr; }
+    #main { height: 1fr; min-height: 8; }
     #stack { width: 1fr; }
     #side { width: 36%; min-width: 32; max-width: 60; }
     #editor { display: none; }
-    #bottom { height: 11; }
+    #bottom { height: 11; max-height: 30%; }
+    #log { max-height: 20%; }
     #running { width: 1fr; }
     #outputs { width: 1fr; }
     .edit-mode #editor { display: block; }
