@@ -2,7 +2,7 @@
 
 The engine runs in Textual's own event loop. Nothing here re-renders on engine
 events: the bus listeners only record (cue outcomes, log lines), and the views are
-refreshed from engine state on an interval (15 Hz by default), so a 44 Hz DMX frame
+refreshed from engine state on an interval (10 Hz by default), so a 44 Hz DMX frame
 loop never waits for the screen.
 
 Show mode (the stage manager) runs the show; editing is locked. Edit mode (the
@@ -111,7 +111,7 @@ class ShowctlApp(App[int]):
         clock: Clock | None = None,
         *,
         wallclock: Callable[[], datetime] = datetime.now,
-        refresh_hz: float = 15.0,
+        refresh_hz: float = 10.0,
     ) -> None:
         super().__init__()
         self.show = show
@@ -132,6 +132,7 @@ class ShowctlApp(App[int]):
         self._quit_armed_at: float | None = None
         self._editor_key: object = None
         self.refreshes = 0
+        self._top_last: Text | None = None
         self._closing = False
 
     # ------------------------------------------------------------------ layout
@@ -238,7 +239,10 @@ class ShowctlApp(App[int]):
         self.output_pane.show_outputs(self.session.drivers, dmx_outputs(self.show),
                                                 self.session.lighting)
         self.log_pane.add_lines(self.collector.drain())
-        self.topbar.update(self._topbar())
+        top = self._topbar()
+        if top != self._top_last:
+            self._top_last = top
+            self.topbar.update(top)
         if editing:
             self._load_editor()
 

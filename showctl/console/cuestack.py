@@ -8,11 +8,10 @@ that fit are drawn, scrolled so the standby (or selected) cue stays in view.
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from showctl.console.cuestate import CueRow, CueState, bar, fmt_time
+from showctl.console.textview import TextView, fit
 
 STATE_STYLE = {
     CueState.IDLE: "",
@@ -27,7 +26,7 @@ STATE_STYLE = {
 }
 
 
-class CueStack(Static, can_focus=True):
+class CueStack(TextView, can_focus=True):
     """The current list's cues. Rendering only; the app handles the keys."""
 
     DEFAULT_CSS = """
@@ -36,7 +35,7 @@ class CueStack(Static, can_focus=True):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self.rows: list[CueRow] = []
         self.selected: str | None = None
         self.edit_mode = False
@@ -53,7 +52,7 @@ class CueStack(Static, can_focus=True):
         self.selected = selected
         self.edit_mode = edit_mode
         self.border_title = title
-        self.update(self._table())
+        self.show(self._lines())
 
     def _focus_index(self) -> int:
         want = self.selected if self.edit_mode else None
@@ -65,27 +64,36 @@ class CueStack(Static, can_focus=True):
                 return i
         return 0
 
-    def _table(self) -> Table:
-        t = Table(box=None, expand=True, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
-        t.add_column("", width=2, no_wrap=True)
-        t.add_column("cue", width=6, no_wrap=True)
-        t.add_column("name", ratio=1, min_width=16, no_wrap=True, overflow="ellipsis")
-        t.add_column("type", width=6, no_wrap=True, overflow="ellipsis")
-        t.add_column("pre", width=5, justify="right", no_wrap=True)
-        t.add_column("dur", width=5, justify="right", no_wrap=True)
-        t.add_column("post", width=5, justify="right", no_wrap=True)
-        t.add_column("cont", width=7, no_wrap=True)
-        t.add_column("state", width=14, no_wrap=True, overflow="ellipsis")
+    def _lines(self) -> Text:
+        width = max(40, self.size.width - 4)
+        fixed = [2, 6, 0, 6, 5, 5, 5, 7, 14]
+        name_w = max(8, width - sum(fixed) - len(fixed))
+        widths = [2, 6, name_w, 6, 5, 5, 5, 7, 14]
+        right = {4, 5, 6}
+        out = Text(no_wrap=True, overflow="crop", end="")
+        head = ["", "cue", "name", "type", "pre", "dur", "post", "cont", "state"]
+        out.append(" ".join(fit(h, w, right=i in right) for i, (h, w) in
+                            enumerate(zip(head, widths, strict=True))), style="bold")
         visible = max(1, self.size.height - 3) if self.size.height else len(self.rows)
         focus = self._focus_index()
         start = 0
         if len(self.rows) > visible:
             start = min(max(0, focus - visible // 3), len(self.rows) - visible)
         for r in self.rows[start:start + visible]:
-            t.add_row(*self._cells(r), style=self._row_style(r))
+            cells = self._cells(r)
+            line = Text(style=self._row_style(r))
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+                if i:
+                    line.append(" ")
+                if isinstance(cell, Text):
+                    line.append(fit(cell.plain, w), style=cell.style)
+                else:
+                    line.append(fit(cell, w, right=i in right))
+            out.append("\n")
+            out.append_text(line)
         if not self.rows:
-            t.add_row("", "", Text("(this list has no cues)", style="dim"))
-        return t
+            out.append("\n(this list has no cues)", style="dim")
+        return out
 
     def _row_style(self, r: CueRow) -> str:
         if self.edit_mode and r.number == self.selected:

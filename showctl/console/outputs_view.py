@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from rich.console import Group, RenderableType
 from rich.text import Text
-from textual.widgets import Static
 
+from showctl.console.textview import TextView
 from showctl.drivers.base import Driver, HealthState
 from showctl.engine.lighting import Lighting
 
@@ -109,13 +108,13 @@ def lighting_lines(lighting: Lighting, output: str, width: int, max_lines: int,
     return lines
 
 
-class OutputPane(Static):
+class OutputPane(TextView):
     DEFAULT_CSS = """
     OutputPane { height: 1fr; border: round $secondary; padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self.border_title = "Outputs"
         self._key: object = None
         self._index: dict[tuple[int, str], list[int]] = {}
@@ -133,7 +132,7 @@ class OutputPane(Static):
         self._key = key
         width = max(20, self.size.width - 4)
         budget = max(2, self.size.height - 2 - len(drivers))
-        parts: list[RenderableType] = []
+        parts: list[Text] = []
         for name, d in drivers.items():
             h = d.health
             line = Text(f"{name:<8}", style="bold")
@@ -152,4 +151,4 @@ class OutputPane(Static):
                 lines = lighting_lines(lighting, name, width, budget, self._index[ikey])
                 budget -= len(lines)
                 parts.extend(lines)
-        self.update(Group(*parts))
+        self.show(Text("\n", no_wrap=True, overflow="crop", end="").join(parts))

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from showctl.console.cuestate import bar, fmt_time
+from showctl.console.textview import TextView, fit
 from showctl.engine.engine import Engine
 from showctl.engine.runs import Phase, Run
 
@@ -64,13 +63,13 @@ def run_rows(engine: Engine) -> list[RunRow]:
     return rows
 
 
-class RunningPane(Static):
+class RunningPane(TextView):
     DEFAULT_CSS = """
     RunningPane { height: 1fr; border: round $success; padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self.border_title = "Running"
         self.rows: list[RunRow] = []
         self._key: object = None
@@ -83,18 +82,29 @@ class RunningPane(Static):
         self.rows = rows
         self.border_title = f"Running ({len(rows)})"
         if not rows:
-            self.update(Text("nothing running", style="dim"))
+            self.show(Text("nothing running", style="dim"))
             return
-        t = Table(box=None, expand=True, pad_edge=False, padding=(0, 1))
-        for col, kw in (("list", {"width": 8}), ("cue", {"width": 6}), ("name", {"ratio": 1}),
-                        ("pre", {"width": 5, "justify": "right"}),
-                        ("action", {"width": 22}),
-                        ("left", {"width": 6, "justify": "right"}),
-                        ("post", {"width": 5, "justify": "right"})):
-            t.add_column(col, no_wrap=True, overflow="ellipsis", **kw)  # type: ignore[arg-type]
+        width = max(40, self.size.width - 4)
+        widths = [8, 6, 0, 5, 22, 6, 5]
+        widths[2] = max(6, width - sum(widths) - len(widths))
+        right = {3, 5, 6}
+        head = ["list", "cue", "name", "pre", "action", "left", "post"]
+        out = Text(no_wrap=True, overflow="crop", end="")
+        out.append(" ".join(fit(h, w, right=i in right)
+                            for i, (h, w) in enumerate(zip(head, widths, strict=True))),
+                   style="bold")
         for r in rows:
-            t.add_row(*self._cells(r), style="magenta" if r.paused else "")
-        self.update(t)
+            line = Text(style="magenta" if r.paused else "")
+            for i, (cell, w) in enumerate(zip(self._cells(r), widths, strict=True)):
+                if i:
+                    line.append(" ")
+                if isinstance(cell, Text):
+                    line.append(fit(cell.plain, w), style=cell.style)
+                else:
+                    line.append(fit(cell, w, right=i in right))
+            out.append("\n")
+            out.append_text(line)
+        self.show(out)
 
     @staticmethod
     def _cells(r: RunRow) -> list[str | Text]:
