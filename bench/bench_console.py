@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import platform
 import statistics
 import sys
@@ -83,9 +84,10 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
-async def measure(show: m.Show, presses: int, gap: float, trace: bool) -> dict[str, Any]:
+async def measure(show: m.Show, presses: int, gap: float, trace: bool,
+                  refresh_hz: float) -> dict[str, Any]:
     rig = {"lx": FrameCountConfig()}
-    app = ShowctlApp(show, rig)
+    app = ShowctlApp(show, rig, refresh_hz=refresh_hz)
     go_at: dict[str, float] = {}
     latencies: list[float] = []
     sent_at: dict[str, float] = {}
@@ -125,7 +127,7 @@ async def measure(show: m.Show, presses: int, gap: float, trace: bool) -> dict[s
         log = list(FrameCountDriver.log)
         busy = app.session.lighting.busy(app.session.clock.now())
     lateness = [(arrived - due) * 1000 for due, arrived, _ in log]
-    dropped = sum(max(0, round((b[0] - a[0]) * rate) - 1) for a, b in zip(log, log[1:], strict=False))
+    dropped = _dropped(log, rate)
     changed = statistics.mean(n for _, _, n in log) if log else 0.0
     return {
         "light_go_ms": light_go * 1000,
@@ -139,12 +141,40 @@ async def measure(show: m.Show, presses: int, gap: float, trace: bool) -> dict[s
     }
 
 
+def _dropped(log: list[tuple[float, float, int]], rate: float) -> int:
+    return sum(max(0, round((b[0] - a[0]) * rate) - 1) for a, b in itertools.pairwise(log))
+
+
+async def engine_only(show: m.Show, seconds: float, trace: bool) -> str:
+    """The same fade with no console at all: what the engine alone sustains."""
+    from showctl.session import Session
+
+    session = Session(show, rig={"lx": FrameCountConfig()})
+    session.router.trace_outputs = trace
+    await session.open()
+    try:
+        session.engine.go()
+        await asyncio.sleep(0.3)
+        FrameCountDriver.log.clear()
+        f0, t0 = session.lighting.frames, time.perf_counter()
+        await asyncio.sleep(seconds)
+        frames, wall = session.lighting.frames - f0, time.perf_counter() - t0
+        log = list(FrameCountDriver.log)
+    finally:
+        await session.close()
+    late = [(b - a) * 1000 for a, b, _ in log]
+    return (f"- engine alone, no console, router Output events {'on' if trace else 'off'}: "
+            f"{frames / wall:.2f} Hz, dropped {_dropped(log, session.lighting.rate)}, "
+            f"lateness p99 {pct(late, 99):.2f} ms\n")
+
+
 def report(args: argparse.Namespace, r: dict[str, Any], trace: bool) -> str:
     return (
         f"- {args.universes} universes × {args.channels} channels "
         f"({args.universes * args.channels} attributes), router Output events "
-        f"{'on (default)' if trace else 'off'}:\n"
-        f"  - keypress → GO handled (to the memo cue's start, during the fade): p50 {r['go_p50_ms']:.2f} ms, "
+        f"{'on (default)' if trace else 'off'}, console refresh {args.refresh_hz:g} Hz:\n"
+        f"  - keypress → GO handled (to the memo cue's start, during the fade): "
+        f"p50 {r['go_p50_ms']:.2f} ms, "
         f"p99 {r['go_p99_ms']:.2f} ms, max {r['go_max_ms']:.2f} ms ({r['presses']} presses)\n"
         f"  - keypress → GO of the light cue that starts the {args.universes}-universe fade: "
         f"{r['light_go_ms']:.1f} ms\n"
@@ -164,6 +194,8 @@ def main() -> int:
     p.add_argument("--channels", type=int, default=512)
     p.add_argument("--presses", type=int, default=100)
     p.add_argument("--gap", type=float, default=0.05, help="seconds between presses")
+    p.add_argument("--refresh-hz", type=float, default=10.0,
+                   help="console redraw rate (0.01 = a baseline with next to no redraws)")
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args()
     t = time.perf_counter()
@@ -177,8 +209,10 @@ def main() -> int:
            f"Python {platform.python_version()} on {platform.machine()} "
            f"({platform.processor() or platform.system()}); show built in {build:.1f} s.\n\n"]
     for trace in (True, False):
-        r = asyncio.run(measure(show, args.presses, args.gap, trace))
+        r = asyncio.run(measure(show, args.presses, args.gap, trace, args.refresh_hz))
         out.append(report(args, r, trace))
+    for trace in (True, False):
+        out.append(asyncio.run(engine_only(show, 5.0, trace)))
     text = "".join(out)
     print(text)
     if not args.no_write:

@@ -53,7 +53,7 @@ from showctl.model.editing import (
 )
 from showctl.session import Session
 
-SHOW_ACTIONS = frozenset({"go", "panic", "pause_resume", "stop_all", "back", "goto"})
+SHOW_ACTIONS = frozenset({"go", "panic", "pause_resume", "stop_all", "playhead_back", "goto"})
 EDIT_ACTIONS = frozenset({"insert", "delete", "renumber", "move", "toggle_armed", "save",
                           "undo", "redo", "edit_fields"})
 TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape"})
@@ -84,7 +84,7 @@ class ShowctlApp(App[int]):
         Binding("s", "stop_all", "Stop all", priority=True),
         Binding("up", "cursor(-1)", "Prev", show=False, priority=True),
         Binding("down", "cursor(1)", "Next", show=False, priority=True),
-        Binding("b", "back", "Back", priority=True),
+        Binding("b", "playhead_back", "Back", priority=True),
         Binding("g", "goto", "Goto", priority=True),
         Binding("tab", "switch_list(1)", "List", priority=True),
         Binding("shift+tab", "switch_list(-1)", "List", show=False, priority=True),
@@ -329,7 +329,7 @@ class ShowctlApp(App[int]):
         self.engine.stop()
         self.refresh_views()
 
-    def action_back(self) -> None:
+    def action_playhead_back(self) -> None:
         self.engine.back(self.current_list)
         self.refresh_views()
 

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from showctl.engine import events as ev
+from showctl.engine.countdown import Countdown
 from showctl.engine.engine import Engine
 from showctl.engine.runs import Phase, Run
 from showctl.model import show as m
@@ -94,6 +95,7 @@ def nominal_duration(cue: m.CueBase, show: m.Show) -> float | None:
 
 def run_progress(run: Run, now: float) -> tuple[CueState, float | None, float | None]:
     """(state, progress 0..1, seconds left) of a running cue's current phase."""
+    c: Countdown | None
     if run.phase is Phase.PREWAIT and run.prewait is not None:
         c = run.prewait
         state = CueState.PREWAIT
@@ -109,6 +111,7 @@ def run_progress(run: Run, now: float) -> tuple[CueState, float | None, float | 
         return CueState.RUNNING, 1.0, 0.0
     if run.paused:
         state = CueState.PAUSED
+    assert c is not None
     left = c.remaining()
     prog = 1.0 if c.duration <= 0 else min(1.0, max(0.0, 1.0 - left / c.duration))
     return state, prog, left

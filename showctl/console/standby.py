@@ -65,4 +65,4 @@ class GoButton(Button, can_focus=False):
             return
         self._key = key
         self.label = label
-        self.variant = variant  # type: ignore[assignment]
+        self.variant = variant

@@ -27,6 +27,7 @@ This module imports no UI; the console's edit mode is one user of it.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import difflib
 import io
@@ -227,7 +228,7 @@ class Renumber:
     list: str
     number: str
     new: str
-    _changes: list[tuple[CommentedMap, str, Any]] = field(default_factory=list)
+    _changes: builtins.list[tuple[CommentedMap, str, Any]] = field(default_factory=builtins.list)
 
     def describe(self) -> str:
         return f"renumber cue {self.number} as {self.new}"
@@ -373,9 +374,9 @@ class ShowDocument:
             lo_num = _num_or_none(after)
             if lo_num is None:
                 for suffix in range(1, 100):
-                    cand = f"{after}.{suffix}"
-                    if cand not in taken:
-                        return cand
+                    label = f"{after}.{suffix}"
+                    if label not in taken:
+                        return label
                 raise EditError("no free cue number after " + after)
             lo = lo_num
         hi = nxt if nxt is not None and nxt > lo else None
