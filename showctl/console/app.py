@@ -1,0 +1,519 @@
+"""The console app: one factory (:class:`ShowctlApp`) for the CLI and the tests.
+
+The engine runs in Textual's own event loop. Nothing here re-renders on engine
+events: the bus listeners only record (cue outcomes, log lines), and the views are
+refreshed from engine state on an interval (10 Hz by default), so a 44 Hz DMX frame
+loop never waits for the screen.
+
+Show mode (the stage manager) runs the show; editing is locked. Edit mode (the
+technical director, ``e``) is only entered when nothing is running, and running is
+locked while in it: every applied edit rebuilds the Session from the edited show (the
+playheads are kept by cue number), so the engine always runs exactly what the file
+says. See docs/console.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Select, Static, TextArea
+
+from showctl.console.cuestack import CueStack
+from showctl.console.cuestate import CueHistory, cue_rows, fmt_clock
+from showctl.console.dialogs import NumberDialog
+from showctl.console.editor import CueEditor
+from showctl.console.log_pane import EventCollector, LogPane
+from showctl.console.outputs_view import OutputPane
+from showctl.console.running import RunningPane, run_rows
+from showctl.console.standby import GoButton, StandbyPanel
+from showctl.drivers.base import DriverConfig
+from showctl.engine import events as ev
+from showctl.engine.clock import Clock
+from showctl.engine.engine import Engine, EngineError
+from showctl.engine.light_cues import dmx_outputs
+from showctl.model import show as m
+from showctl.model.editing import (
+    Command,
+    DeleteCue,
+    EditError,
+    InsertCue,
+    MoveCue,
+    Renumber,
+    SetField,
+    ShowDocument,
+)
+from showctl.session import Session
+
+SHOW_ACTIONS = frozenset({"go", "panic", "pause_resume", "stop_all", "playhead_back", "goto"})
+EDIT_ACTIONS = frozenset({"insert", "delete", "renumber", "move", "toggle_armed", "save",
+                          "undo", "redo", "edit_fields"})
+TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape"})
+"""Actions whose keys still work while a text field has focus."""
+
+
+class ShowctlApp(App[int]):
+    """The showctl console. ``clock`` defaults to the event loop's (real) clock."""
+
+    TITLE = "showctl"
+    CSS = """
+    #topbar { height: 1; background: $primary-background; color: $text; padding: 0 1; }
+    #main { height: 1fr; min-height: 8; }
+    #stack { width: 1fr; }
+    #side { width: 36%; min-width: 32; max-width: 60; }
+    #editor { display: none; }
+    #bottom { height: 11; max-height: 30%; }
+    #log { max-height: 20%; }
+    #running { width: 1fr; }
+    #outputs { width: 1fr; }
+    .edit-mode #editor { display: block; }
+    .edit-mode #standby { display: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "go", "GO", priority=True),
+        Binding("escape", "escape", "Panic", priority=True),
+        Binding("p", "pause_resume", "Pause/Resume", priority=True),
+        Binding("s", "stop_all", "Stop all", priority=True),
+        Binding("up", "cursor(-1)", "Prev", show=False, priority=True),
+        Binding("down", "cursor(1)", "Next", show=False, priority=True),
+        Binding("b", "playhead_back", "Back", priority=True),
+        Binding("g", "goto", "Goto", priority=True),
+        Binding("tab", "switch_list(1)", "List", priority=True),
+        Binding("shift+tab", "switch_list(-1)", "List", show=False, priority=True),
+        Binding("e", "toggle_edit", "Edit/Show", priority=True),
+        Binding("enter", "edit_fields", "Fields", priority=True),
+        Binding("i", "insert", "Insert", priority=True),
+        Binding("delete", "delete", "Delete", priority=True),
+        Binding("n", "renumber", "Renumber", priority=True),
+        Binding("ctrl+up", "move(-1)", "Move up", priority=True),
+        Binding("ctrl+down", "move(1)", "Move down", priority=True),
+        Binding("a", "toggle_armed", "Arm", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+y", "redo", "Redo", priority=True),
+        Binding("d", "toggle_dmx_log", "DMX log", show=False, priority=True),
+        Binding("ctrl+q", "quit_safe", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        show: m.Show,
+        rig: dict[str, DriverConfig] | None = None,
+        path: str | Path | None = None,
+        clock: Clock | None = None,
+        *,
+        wallclock: Callable[[], datetime] = datetime.now,
+        refresh_hz: float = 10.0,
+    ) -> None:
+        super().__init__()
+        self.show = show
+        self.rig = rig
+        self.path = Path(path) if path is not None else None
+        self.clock = clock
+        self.wallclock = wallclock
+        self.refresh_hz = refresh_hz
+        self.session: Session | None = None
+        self.document: ShowDocument | None = None
+        self.mode = "show"
+        self.current_list = show.main_list
+        self.selected: str | None = None
+        self.history = CueHistory()
+        self.collector = EventCollector(self._names(show))
+        self.show_started: float | None = None
+        """Clock time of the first accepted GO (the show's elapsed time runs from it)."""
+        self._quit_armed_at: float | None = None
+        self._editor_key: object = None
+        self.refreshes = 0
+        self._top_last: Text | None = None
+        self._closing = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="topbar")
+        with Horizontal(id="main"):
+            yield CueStack(id="stack")
+            with Vertical(id="side"):
+                yield StandbyPanel(id="standby")
+                yield CueEditor(id="editor")
+                yield GoButton(id="go")
+        with Horizontal(id="bottom"):
+            yield RunningPane(id="running")
+            yield OutputPane(id="outputs")
+        yield LogPane(id="log")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.stack = self.query_one(CueStack)
+        self.standby = self.query_one(StandbyPanel)
+        self.go_button = self.query_one(GoButton)
+        self.running_pane = self.query_one(RunningPane)
+        self.output_pane = self.query_one(OutputPane)
+        self.log_pane = self.query_one(LogPane)
+        self.topbar = self.query_one("#topbar", Static)
+        self.editor = self.query_one(CueEditor)
+        await self._start_session(self.show)
+        self.stack.focus()
+        self.collector.note(f"{self.show.show.title}: {sum(1 for _ in self.show.walk())} cues "
+                            f"in {len(self.show.cuelists)} lists — Space = GO, Esc = panic")
+        self.refresh_views()
+        self.set_interval(1.0 / self.refresh_hz, self.refresh_views)
+
+    async def on_unmount(self) -> None:
+        self._closing = True
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+
+    # ------------------------------------------------------------------ session
+
+    @property
+    def engine(self) -> Engine:
+        assert self.session is not None, "the session is not open yet"
+        return self.session.engine
+
+    async def _start_session(self, show: m.Show) -> None:
+        keep = ({name: (lst.playhead.number if lst.playhead else None)
+                 for name, lst in self.engine.lists.items()} if self.session else {})
+        if self.session is not None:
+            await self.session.close()
+        self.show = show
+        self.session = Session(show, rig=self.rig, clock=self.clock)
+        self.clock = self.session.clock
+        self.session.bus.subscribe(self.history)
+        self.session.bus.subscribe(self.collector)
+        self.session.bus.subscribe(self._on_event)
+        self.collector.names = self._names(show)
+        await self.session.open()
+        for name, number in keep.items():
+            lst = self.engine.lists.get(name)
+            if lst is None:
+                continue
+            if number is None:
+                lst.playhead = None
+            elif number in lst.nav.navigable:
+                lst.playhead = lst.nav.by_number[number]
+        if self.current_list not in show.cuelists:
+            self.current_list = show.main_list
+
+    def _on_event(self, e: ev.Event) -> None:
+        if isinstance(e, ev.Go) and self.show_started is None:
+            self.show_started = self.engine.clock.now()
+
+    @staticmethod
+    def _names(show: m.Show) -> dict[tuple[str, str], str]:
+        return {(ln, c.number): c.name for ln, c, _ in show.walk()}
+
+    # ------------------------------------------------------------------ refresh
+
+    def refresh_views(self) -> None:
+        """Redraw every view from engine state (called on the refresh interval)."""
+        if self.session is None or self._closing or not hasattr(self, "stack"):
+            return
+        self.refreshes += 1
+        engine = self.engine
+        lname = self.current_list
+        rows = cue_rows(engine, lname, self.history)
+        editing = self.mode == "edit"
+        if editing and self.selected not in {r.number for r in rows}:
+            self.selected = rows[0].number if rows else None
+        lists = list(engine.lists)
+        title = f" {lname} ({lists.index(lname) + 1}/{len(lists)})  ·  Tab: next list "
+        self.stack.show_rows(rows, title=title, selected=self.selected,
+                                           edit_mode=editing)
+        standby = engine.playhead(lname)
+        self.standby.show_cue(lname, standby)
+        wait = max(0.0, engine.go_accepts_at(lname) - engine.now()) if lname in \
+            engine.last_go else 0.0
+        self.go_button.show_state(standby=standby, wait=wait, enabled=not editing)
+        self.running_pane.show_runs(run_rows(engine))
+        assert self.session is not None
+        self.output_pane.show_outputs(self.session.drivers, dmx_outputs(self.show),
+                                                self.session.lighting)
+        self.log_pane.add_lines(self.collector.drain())
+        top = self._topbar()
+        if top != self._top_last:
+            self._top_last = top
+            self.topbar.update(top)
+        if editing:
+            self._load_editor()
+
+    def _topbar(self) -> Text:
+        engine = self.engine
+        mode = (Text(" EDIT ", style="bold white on dark_red") if self.mode == "edit"
+                else Text(" SHOW ", style="bold black on green"))
+        t = Text()
+        t.append_text(mode)
+        t.append(f"  {self.show.show.title}", style="bold")
+        t.append(f"   {self.wallclock():%H:%M:%S}")
+        elapsed = 0.0 if self.show_started is None else engine.clock.now() - self.show_started
+        t.append(f"   show {fmt_clock(elapsed)}")
+        running = len(engine.running())
+        t.append(f"   running {running}")
+        if self.history.faults:
+            t.append(f"   faults {self.history.faults}", style="bold red")
+        if self.document is not None and self.document.dirty:
+            t.append("   ● unsaved", style="bold yellow")
+        return t
+
+    def _selected_cue(self) -> m.CueBase | None:
+        if self.selected is None:
+            return None
+        return self.engine.lists[self.current_list].nav.by_number.get(self.selected)
+
+    def _load_editor(self, *, force: bool = False) -> None:
+        cue = self._selected_cue()
+        key = (self.current_list, id(cue))
+        if key == self._editor_key and not force:
+            return
+        self._editor_key = key
+        self.editor.load(self.current_list, cue)
+
+    # ------------------------------------------------------------------ key gating
+
+    def _typing(self) -> bool:
+        return isinstance(self.focused, Input | TextArea | Select)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, ModalScreen):
+            return False
+        if self._typing() and action not in TYPING_SAFE:
+            return False
+        editing = self.mode == "edit"
+        if action in SHOW_ACTIONS:
+            return not editing
+        if action in EDIT_ACTIONS:
+            return editing
+        if action in ("cursor", "switch_list") and editing:
+            return self.focused is None or isinstance(self.focused, CueStack)
+        return True
+
+    def _note(self, text: str, style: str = "italic") -> None:
+        self.collector.note(text, style)
+        self.refresh_views()
+
+    # ------------------------------------------------------------------ show actions
+
+    def action_go(self) -> None:
+        self.engine.go(self.current_list)
+        self.refresh_views()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "go" and self.mode == "show":
+            self.action_go()
+
+    def action_escape(self) -> None:
+        if self.mode == "show" or not self.engine.is_idle():
+            self.engine.panic()
+            self.refresh_views()
+        else:
+            self.stack.focus()
+
+    def action_pause_resume(self) -> None:
+        runs = self.engine.running()
+        if any(not r.paused for r in runs):
+            self.engine.pause()
+        else:
+            self.engine.resume()
+        self.refresh_views()
+
+    def action_stop_all(self) -> None:
+        self.engine.stop()
+        self.refresh_views()
+
+    def action_playhead_back(self) -> None:
+        self.engine.back(self.current_list)
+        self.refresh_views()
+
+    def action_cursor(self, step: int) -> None:
+        if self.mode == "edit":
+            rows = cue_rows(self.engine, self.current_list)
+            numbers = [r.number for r in rows]
+            if not numbers:
+                return
+            i = numbers.index(self.selected) if self.selected in numbers else 0
+            self.selected = numbers[max(0, min(len(numbers) - 1, i + step))]
+            self.refresh_views()
+            return
+        lst = self.engine.lists[self.current_list]
+        flat = lst.nav.flat
+        if not flat:
+            return
+        if lst.playhead is None:
+            pos = len(flat) if step < 0 else len(flat) - 1
+        else:
+            pos = lst.nav.position[lst.playhead.number]
+        target = flat[max(0, min(len(flat) - 1, pos + step))]
+        self.engine.goto(target.number, self.current_list)
+        self.refresh_views()
+
+    def action_goto(self) -> None:
+        def done(number: str | None) -> None:
+            if number is None:
+                return
+            try:
+                self.engine.goto(number, self.current_list)
+            except EngineError as exc:
+                self._note(f"goto: {exc}", "bold yellow")
+                return
+            self.refresh_views()
+
+        self.push_screen(NumberDialog(f"Go to cue in {self.current_list}:"), done)
+
+    def action_switch_list(self, step: int) -> None:
+        names = list(self.engine.lists)
+        i = names.index(self.current_list)
+        self.current_list = names[(i + step) % len(names)]
+        self.selected = None
+        self.refresh_views()
+
+    def action_toggle_dmx_log(self) -> None:
+        self.collector.log_dmx = not self.collector.log_dmx
+        self._note(f"DMX in the log: {'on' if self.collector.log_dmx else 'off'}")
+
+    def action_quit_safe(self) -> None:
+        busy = self.session is not None and not self.engine.is_idle()
+        dirty = self.document is not None and self.document.dirty
+        now = time.monotonic()
+        if (busy or dirty) and (self._quit_armed_at is None or now - self._quit_armed_at > 3):
+            self._quit_armed_at = now
+            why = "cues are running" if busy else "there are unsaved edits"
+            self._note(f"{why}: press ctrl+q again to quit", "bold yellow")
+            return
+        self.exit(0)
+
+    # ------------------------------------------------------------------ edit mode
+
+    def action_toggle_edit(self) -> None:
+        if self.mode == "edit":
+            self.mode = "show"
+            self.screen.remove_class("edit-mode")
+            self.stack.focus()
+            if self.document is not None and self.document.dirty:
+                self._note("show mode — unsaved edits (e, then ctrl+s to save)", "bold yellow")
+            self.refresh_bindings()
+            self.refresh_views()
+            return
+        if not self.engine.is_idle():
+            self._note("stop all cues (s) before editing: edit mode needs an idle show",
+                       "bold yellow")
+            return
+        if self.document is None:
+            if self.path is None:
+                self._note("this show was not opened from a file: nothing to edit", "yellow")
+                return
+            try:
+                self.document = ShowDocument.load(self.path)
+            except Exception as exc:
+                self._note(f"cannot edit {self.path}: {exc}", "bold red")
+                return
+        self.mode = "edit"
+        self.screen.add_class("edit-mode")
+        ph = self.engine.playhead(self.current_list)
+        self.selected = ph.number if ph is not None else None
+        self._editor_key = None
+        self.refresh_bindings()
+        self.refresh_views()
+
+    async def _apply(self, cmd: Command) -> bool:
+        assert self.document is not None
+        try:
+            self.document.apply(cmd)
+        except EditError as exc:
+            self.editor.set_status(str(exc))
+            self._note(f"edit refused: {exc}", "bold yellow")
+            return False
+        await self._after_edit(cmd.describe())
+        return True
+
+    async def _after_edit(self, what: str) -> None:
+        assert self.document is not None
+        await self._start_session(self.document.show)
+        self._editor_key = None
+        self.editor.set_status("")
+        self._note(what)
+
+    async def on_cue_editor_edited(self, event: CueEditor.Edited) -> None:
+        await self._apply(SetField(event.list_name, event.number, event.field, event.value))
+
+    def action_edit_fields(self) -> None:
+        self.query_one("#edit-name", Input).focus()
+
+    async def action_insert(self) -> None:
+        cmd = InsertCue(self.current_list, self.selected, type="memo", name="New cue")
+        if await self._apply(cmd):
+            self.selected = cmd.number
+            self.refresh_views()
+
+    async def action_delete(self) -> None:
+        if self.selected is None:
+            return
+        rows = [r.number for r in cue_rows(self.engine, self.current_list)]
+        i = rows.index(self.selected) if self.selected in rows else 0
+        if await self._apply(DeleteCue(self.current_list, self.selected)):
+            rows = [r.number for r in cue_rows(self.engine, self.current_list)]
+            self.selected = rows[min(i, len(rows) - 1)] if rows else None
+            self.refresh_views()
+
+    def action_renumber(self) -> None:
+        if self.selected is None:
+            return
+        old = self.selected
+
+        async def done(number: str | None) -> None:
+            if number is None or number == old:
+                return
+            if await self._apply(Renumber(self.current_list, old, number)):
+                self.selected = number
+                self.refresh_views()
+
+        self.push_screen(NumberDialog(f"Renumber cue {old} as:", value=old), done)
+
+    async def action_move(self, step: int) -> None:
+        if self.selected is not None:
+            await self._apply(MoveCue(self.current_list, self.selected, step))
+
+    async def action_toggle_armed(self) -> None:
+        cue = self._selected_cue()
+        if cue is not None:
+            await self._apply(SetField(self.current_list, cue.number, "armed", not cue.armed))
+
+    async def action_undo(self) -> None:
+        await self._undo_redo(redo=False)
+
+    async def action_redo(self) -> None:
+        await self._undo_redo(redo=True)
+
+    async def _undo_redo(self, *, redo: bool) -> None:
+        assert self.document is not None
+        cmd = self.document.redo() if redo else self.document.undo()
+        if cmd is None:
+            self._note(f"nothing to {'redo' if redo else 'undo'}")
+            return
+        await self._after_edit(f"{'redo' if redo else 'undo'}: {cmd.describe()}")
+
+    def action_save(self) -> None:
+        assert self.document is not None
+        try:
+            path = self.document.save()
+        except EditError as exc:
+            problems = "; ".join(str(p) for p in exc.problems[:3])
+            self._note(f"not saved: {exc} {problems}".rstrip(), "bold red")
+            return
+        self._note(f"saved {path} (previous version: {path.name}.bak)", "bold green")
+
+
+def run_console(show: m.Show, rig: dict[str, DriverConfig] | None, *,
+                path: str | None = None) -> int:
+    """The ``showctl run SHOW`` entry point: run the console until the operator quits."""
+    app = ShowctlApp(show, rig, path=path)
+    result: Any = app.run()
+    return int(result or 0)

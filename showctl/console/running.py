@@ -1,0 +1,127 @@
+"""The running-cues pane: every active cue of every list with its countdowns.
+
+Per run: the prewait left, the action's elapsed and remaining time with a bar, and the
+postwait countdown to the next auto-continue. Paused runs say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from showctl.console.cuestate import bar, fmt_time
+from showctl.console.textview import TextView, fit
+from showctl.engine.engine import Engine
+from showctl.engine.runs import Phase, Run
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    list: str
+    number: str
+    name: str
+    phase: str
+    paused: bool
+    prewait_left: float | None
+    elapsed: float | None
+    remaining: float | None
+    duration: float | None
+    postwait_left: float | None
+    depth: int
+
+
+def run_rows(engine: Engine) -> list[RunRow]:
+    """The runs of every list, parents before their children."""
+    rows: list[RunRow] = []
+    now = engine.now()
+
+    def depth(run: Run) -> int:
+        d, p = 0, run.parent
+        while p is not None:
+            d, p = d + 1, p.parent
+        return d
+
+    for lst in engine.lists.values():
+        for run in lst.runs.values():
+            pre = run.prewait.remaining() if (run.prewait is not None
+                                              and run.phase is Phase.PREWAIT) else None
+            elapsed = remaining = None
+            if run.phase is not Phase.PREWAIT:
+                if run.action_timer is not None:
+                    elapsed = run.action_timer.elapsed()
+                    remaining = run.action_timer.remaining()
+                elif run.started_at is not None and run.phase is Phase.ACTION:
+                    elapsed = now - run.started_at
+            post = (run.postwait.remaining() if run.postwait is not None
+                    and not run.postwait.done else None)
+            rows.append(RunRow(
+                list=lst.name, number=run.number, name=run.cue.name, phase=run.phase.value,
+                paused=run.paused, prewait_left=pre, elapsed=elapsed, remaining=remaining,
+                duration=run.duration, postwait_left=post, depth=depth(run),
+            ))
+    return rows
+
+
+class RunningPane(TextView):
+    DEFAULT_CSS = """
+    RunningPane { height: 1fr; border: round $success; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Running"
+        self.rows: list[RunRow] = []
+        self._key: object = None
+
+    def show_runs(self, rows: list[RunRow]) -> None:
+        key = tuple(rows)
+        if key == self._key:
+            return
+        self._key = key
+        self.rows = rows
+        self.border_title = f"Running ({len(rows)})"
+        if not rows:
+            self.show(Text("nothing running", style="dim"))
+            return
+        width = max(40, self.size.width - 4)
+        widths = [8, 6, 0, 5, 22, 6, 5]
+        widths[2] = max(6, width - sum(widths) - len(widths))
+        right = {3, 5, 6}
+        head = ["list", "cue", "name", "pre", "action", "left", "post"]
+        out = Text(no_wrap=True, overflow="crop", end="")
+        out.append(" ".join(fit(h, w, right=i in right)
+                            for i, (h, w) in enumerate(zip(head, widths, strict=True))),
+                   style="bold")
+        for r in rows:
+            line = Text(style="magenta" if r.paused else "")
+            for i, (cell, w) in enumerate(zip(self._cells(r), widths, strict=True)):
+                if i:
+                    line.append(" ")
+                if isinstance(cell, Text):
+                    line.append(fit(cell.plain, w), style=cell.style)
+                else:
+                    line.append(fit(cell, w, right=i in right))
+            out.append("\n")
+            out.append_text(line)
+        self.show(out)
+
+    @staticmethod
+    def _cells(r: RunRow) -> list[str | Text]:
+        if r.phase == "prewait":
+            action = Text("waiting", style="cyan")
+        elif r.remaining is not None and r.duration:
+            prog = 1 - r.remaining / r.duration
+            action = Text(f"{bar(prog, 10)} {fmt_time(r.elapsed)}/{fmt_time(r.duration)}",
+                          style="green")
+        elif r.phase == "action":
+            action = Text(f"running {fmt_time(r.elapsed)}", style="green")
+        else:
+            action = Text("done", style="dim")
+        if r.paused:
+            action = Text("II ", style="bold magenta") + action
+        return [
+            r.list, r.number, "  " * r.depth + r.name,
+            fmt_time(r.prewait_left), action, fmt_time(r.remaining),
+            fmt_time(r.postwait_left),
+        ]

@@ -1,0 +1,68 @@
+"""The standby panel (the next cue's number, name and notes, large) and the GO button.
+
+The GO button shows what GO will fire and, while the double-GO guard is closed, the
+time left until it accepts again (``engine.go_accepts_at``).
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Button, Static
+
+from showctl.model import show as m
+
+
+class StandbyPanel(Static):
+    """Number, name and notes of the standby cue, large and high-contrast."""
+
+    DEFAULT_CSS = """
+    StandbyPanel { height: 1fr; border: heavy $warning; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._key: object = None
+        self.border_title = "STANDBY"
+
+    def show_cue(self, list_name: str, cue: m.CueBase | None) -> None:
+        key = (list_name, cue.number if cue else None, cue.name if cue else None,
+               cue.notes if cue else None)
+        if key == self._key:
+            return
+        self._key = key
+        if cue is None:
+            self.update(Text(f"{list_name}: end of list — nothing on standby", style="dim"))
+            return
+        title = Text(f"{cue.number}  {cue.name}", style="bold black on yellow")
+        notes = Text(cue.notes or "(no notes)", style="bold" if cue.notes else "dim")
+        self.update(Group(title, Text(""), notes))
+
+
+class GoButton(Button, can_focus=False):
+    """GO. Never takes focus, so Space always means GO in show mode."""
+
+    DEFAULT_CSS = """
+    GoButton { width: 100%; height: 3; text-style: bold; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("GO", id=id, variant="success")
+        self._key: object = None
+
+    def show_state(self, *, standby: m.CueBase | None, wait: float, enabled: bool) -> None:
+        """``wait``: seconds until the guard accepts a GO (0 = accepts now)."""
+        if not enabled:
+            label, variant = "GO (edit mode)", "default"
+        elif standby is None:
+            label, variant = "GO — nothing on standby", "default"
+        elif wait > 0:
+            label, variant = f"GO in {wait:.1f} s (guard)", "warning"
+        else:
+            label, variant = f"GO ▸ {standby.number} {standby.name}", "success"
+        key = (label, variant)
+        if key == self._key:
+            return
+        self._key = key
+        self.label = label
+        self.variant = variant

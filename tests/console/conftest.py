@@ -1,0 +1,117 @@
+"""Console test helpers: a small show on disk, the app on a ManualClock, screen text."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from showctl.console.app import ShowctlApp
+from showctl.engine import events as ev
+from showctl.engine.manual_clock import ManualClock
+from showctl.model.loader import load_show
+
+SMALL = textwrap.dedent("""\
+    # A small show for console tests.
+    show:
+      title: Console test
+    settings:
+      go_guard: 0.5   # the double-GO guard
+      panic_time: 2
+    outputs:
+      lx: {kind: dmx, universes: [1]}
+      snd: {kind: osc}
+    cuelists:
+      main:
+        cues:
+          - number: "1"
+            type: wait
+            name: Opening wait
+            notes: "Wait for the house to settle."
+            prewait: 2
+            duration: 4
+            postwait: 3
+            continue: auto_continue
+          - number: "2"
+            type: light
+            name: Lights up
+            channels: {"1": 100, "2": 50}
+            time: 5
+          - number: "3"
+            type: osc
+            name: Sound cue
+            output: snd
+            address: /cue/1/start
+          # a comment before cue 4
+          - number: "4"
+            type: memo
+            name: Interval
+      side:
+        cues:
+          - {number: "A", type: wait, name: Side wait, duration: 10}
+          - {number: "B", type: osc, name: Side sound, output: snd, address: /b}
+    """)
+
+SIZE = (130, 42)
+FIXED_TIME = datetime(2026, 5, 1, 19, 30, 0)
+
+
+def screen_text(app: ShowctlApp) -> str:
+    """The plain text the terminal would show right now."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      force_terminal=True, color_system="truecolor", legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens, simplify=True))
+    return console.export_text()
+
+
+@pytest.fixture
+def small_path(tmp_path: Path) -> Path:
+    p = tmp_path / "small.yaml"
+    p.write_text(SMALL, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    src = Path(__file__).resolve().parents[2] / "shows" / "demo.yaml"
+    p = tmp_path / "demo.yaml"
+    p.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    return p
+
+
+class Harness:
+    """The app, its ManualClock and every engine event, for one test."""
+
+    def __init__(self, path: Path) -> None:
+        self.clock = ManualClock()
+        self.app = ShowctlApp(load_show(path), path=path, clock=self.clock,
+                              wallclock=lambda: FIXED_TIME)
+        self.events: list[ev.Event] = []
+
+    def attach(self) -> None:
+        assert self.app.session is not None
+        self.app.session.bus.subscribe(self.events.append)
+
+    def kinds(self, *kinds: str) -> list[tuple[float, str, Any]]:
+        out = []
+        for e in self.events:
+            if e.kind in kinds:
+                out.append((round(e.t, 6), e.kind, getattr(e, "cue", None)))
+        return out
+
+    async def settle(self, pilot: Any) -> str:
+        self.app.refresh_views()
+        await pilot.pause()
+        return screen_text(self.app)
+
+
+@pytest.fixture
+def harness(small_path: Path) -> Harness:
+    return Harness(small_path)

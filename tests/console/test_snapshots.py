@@ -1,0 +1,42 @@
+"""SVG snapshots of the main screens (pytest-textual-snapshot), on a ManualClock.
+
+Update after an intended visual change with ``pytest tests/console --snapshot-update``
+and review the SVGs in ``tests/console/__snapshots__``. Without the plugin these tests
+are skipped; the rendered-text tests in test_show_mode/test_edit_mode still run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.console.conftest import SIZE, Harness
+
+pytest.importorskip("pytest_textual_snapshot")
+
+
+async def _running(h: Harness, pilot: Any) -> None:
+    await pilot.press("space")  # cue 1: 2 s prewait, 4 s wait, 3 s postwait
+    await h.clock.advance_async(3.0)
+    h.app.refresh_views()
+    await pilot.pause()
+
+
+def test_snapshot_show_mode_running(snap_compare: Any, small_path: Path) -> None:
+    h = Harness(small_path)
+    assert snap_compare(h.app, terminal_size=SIZE,
+                        run_before=lambda pilot: _running(h, pilot))
+
+
+async def _editing(h: Harness, pilot: Any) -> None:
+    await pilot.press("e", "down")
+    h.app.refresh_views()
+    await pilot.pause()
+
+
+def test_snapshot_edit_mode(snap_compare: Any, small_path: Path) -> None:
+    h = Harness(small_path)
+    assert snap_compare(h.app, terminal_size=SIZE,
+                        run_before=lambda pilot: _editing(h, pilot))
