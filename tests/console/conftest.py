@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 from datetime import datetime
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,7 @@ def demo_path(tmp_path: Path) -> Path:
     src = Path(__file__).resolve().parents[2] / "shows" / "demo.yaml"
     p = tmp_path / "demo.yaml"
     p.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(src.parent / "media", tmp_path / "media")  # the show's MIDI file
     return p
 
 

@@ -41,6 +41,7 @@ def _wait_for(session: str, ok: Callable[[str], bool], timeout: float = 20.0) ->
 def test_run_demo_in_a_real_terminal(tmp_path: Path) -> None:
     show = tmp_path / "demo.yaml"
     show.write_text((ROOT / "shows" / "demo.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(ROOT / "shows" / "media", tmp_path / "media")  # the show's MIDI file
     session = "console"
     conf = tmp_path / "tmux.conf"
     conf.write_text("set -g default-size 140x45\n")
@@ -57,7 +58,7 @@ def test_run_demo_in_a_real_terminal(tmp_path: Path) -> None:
         time.sleep(0.6)  # past the demo's 0.5 s GO guard
         _tmux("send-keys", "-t", session, "Space")  # cue 1: a 5 s light fade
         screen = _wait_for(session, lambda s: "GO        main 1" in s and "Running (" in s
-                           and "lx u1" in s)
+                           and "11        inten" in s)  # the front wash in the output view
         assert "Running (0)" not in screen
         _tmux("send-keys", "-t", session, "Escape")  # panic
         screen = _wait_for(session, lambda s: "PANIC over 2.0 s" in s)
