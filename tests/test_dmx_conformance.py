@@ -241,6 +241,10 @@ def test_tshark_dissects_our_artnet(tmp_path: Path, peer_lock: None) -> None:
 
 def test_tshark_dissects_our_sacn(tmp_path: Path, peer_lock: None) -> None:
     with capture(tmp_path) as pcap:
+        # A receiver must exist: our connected socket would report "refused" otherwise.
+        sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sink.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sink.bind(("127.0.0.1", 5568))
 
         async def main() -> None:
             clock, events = LoopClock(), Events()
@@ -261,6 +265,7 @@ def test_tshark_dissects_our_sacn(tmp_path: Path, peer_lock: None) -> None:
             assert not events.faults
 
         run_virtual(main)
+        sink.close()
 
     rows = read_fields(
         pcap,

@@ -286,26 +286,24 @@ def test_artnet_bind_in_use_faults_then_recovers() -> None:
     run_virtual(main)
 
 
-class FlakySocket:
-    """Wraps a socket; ``sendto`` fails for chosen destinations while ``broken``."""
+class Flaky:
+    """Replaces a destination's sender; fails with ``err`` while ``broken``."""
 
-    def __init__(self, sock: socket.socket, bad: set[tuple[str, int]], err: int) -> None:
-        self.sock = sock
-        self.bad = bad
+    def __init__(self, drv: ArtNetDriver, addr: tuple[str, int], err: int) -> None:
+        self.real = drv._senders[addr]
         self.err = err
         self.broken = True
         self.calls = 0
+        drv._senders[addr] = self
+        drv._set_live()
 
-    def sendto(self, data: bytes, addr: tuple[str, int]) -> int:
+    def __call__(self, packet: bytes | bytearray) -> int:
         self.calls += 1
-        if self.broken and addr in self.bad:
+        if self.broken:
             if self.err == errno.EAGAIN:
                 raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
             raise OSError(self.err, "Network is unreachable")
-        return self.sock.sendto(data, addr)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.sock, name)
+        return self.real(packet)
 
 
 def test_artnet_sendto_error_faults_once_parks_node_and_recovers() -> None:
@@ -314,14 +312,12 @@ def test_artnet_sendto_error_faults_once_parks_node_and_recovers() -> None:
         good, dead = await receiver(), await receiver()
         drv = artnet(0, events, clock, nodes=[f"127.0.0.1:{good.port}", f"127.0.0.1:{dead.port}"])
         await drv.open()
-        assert drv._sock is not None
-        flaky = FlakySocket(drv._sock, {("127.0.0.1", dead.port)}, errno.ENETUNREACH)
-        drv._sock = flaky  # type: ignore[assignment]
+        flaky = Flaky(drv, ("127.0.0.1", dead.port), errno.ENETUNREACH)
         changes = {k: [DmxPayload(u, level(k)) for u in range(8)] for k in range(88)}
         await tick(drv, clock, 30, changes)
         assert len(events.faults) == 1 and "Network is unreachable" in events.faults[0][1]
         assert len(dmx_packets(good)) == 30 * 8 and dmx_packets(dead) == []
-        assert flaky.calls == 30 * 8 + 1  # the dead node cost one failed call, not 240
+        assert flaky.calls == 1  # parked after the first failure, not 240 exceptions
         flaky.broken = False
         await tick(drv, clock, 88, changes, t0=30 / RATE)
         # Parked at frame 0 (t = 0); retried at t = 1.0 with a full refresh, then live.
@@ -342,12 +338,31 @@ def test_full_send_buffer_drops_and_reports_at_most_once_per_second() -> None:
         rx = await receiver()
         drv = artnet(rx.port, events, clock)
         await drv.open()
-        assert drv._sock is not None
-        drv._sock = FlakySocket(drv._sock, {("127.0.0.1", rx.port)}, errno.EAGAIN)  # type: ignore[assignment]
+        Flaky(drv, ("127.0.0.1", rx.port), errno.EAGAIN)
         changes = {k: [DmxPayload(0, level(k))] for k in range(88)}
         await tick(drv, clock, 88, changes)
         assert drv.dropped == 88
         assert [round(t, 6) for t, _ in events.faults] == [0.0, round(44 / RATE, 6)]
+        await drv.close()
+        rx.close()
+
+    run_virtual(main)
+
+
+def test_connected_socket_reports_a_refused_port_then_recovers() -> None:
+    async def main() -> None:
+        clock, events = LoopClock(), Events()
+        port = free_udp_port()  # nobody listens: loopback answers ICMP port unreachable
+        drv = artnet(port, events, clock)
+        await drv.open()
+        await tick(drv, clock, 3, {k: [DmxPayload(0, level(k))] for k in range(3)})
+        assert [r for _, r in events.faults] == [
+            f"cannot send to 127.0.0.1:{port}: [Errno 111] Connection refused"
+        ]
+        rx = await receiver(port=port)  # the node comes up
+        await clock.sleep_until(2.5)
+        await settle()
+        assert dmx_packets(rx) and len(events.faults) == 1
         await drv.close()
         rx.close()
 
@@ -605,10 +620,10 @@ def test_sacn_unmappable_universe_and_refused_destination_fault_once(tmp_path: P
             100,
             {k: [DmxPayload(0, level(1)), DmxPayload(1, level(k))] for k in range(100)},
         )
-        reasons = [r for _, r in events.faults]
+        reasons = sorted(r for _, r in events.faults)
         assert len(reasons) == 2
-        assert "universe 0: maps to sACN universe 0" in reasons[0]
-        assert "cannot send to 127.255.255.255:5568" in reasons[1]
+        assert reasons[0].startswith("cannot send to 127.255.255.255:5568: [Errno 13]")
+        assert reasons[1].startswith("universe 0: maps to sACN universe 0")
         assert drv.health.state in (HealthState.FAULTED, HealthState.RETRYING)
         await drv.close()
 

@@ -143,6 +143,9 @@ class ArtNetDriver(DmxUdpDriver):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
         return parse_endpoint(self.config.bind, 0)
 
+    def _bind_port_fixed(self) -> bool:
+        return parse_endpoint(self.config.bind, 0)[1] != 0
+
     def _wire_universe(self, logical: int) -> int:
         if logical in self._map:
             return self._map[logical]
@@ -230,8 +233,7 @@ class ArtNetDriver(DmxUdpDriver):
             self._check_self_capture(packet, src)
 
     def _check_self_capture(self, packet: bytes, src: Address) -> None:
-        local = self.local_address
-        if local is None or src[1] != local[1]:
+        if src[1] not in self.local_ports:
             return
         try:
             dmx = codec.decode(packet)

@@ -25,7 +25,7 @@ import math
 import socket
 from abc import abstractmethod
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar, Final
 
 from showctl.drivers.base import (
@@ -39,6 +39,7 @@ from showctl.drivers.base import (
 from showctl.engine.clock import TimerHandle
 
 Address = tuple[str, int]
+Sender = Callable[[bytes | bytearray], int]
 
 SLOTS: Final = 512
 _ZEROS: Final = bytes(SLOTS)
@@ -71,15 +72,18 @@ def parse_endpoint(text: str, default_port: int) -> Address:
 class Universe:
     """One universe's wire state: its packet buffer, sequence and last send time."""
 
-    __slots__ = ("last_tx", "logical", "packet", "repeats", "seq", "wire")
+    __slots__ = ("dests", "last_tx", "logical", "packet", "seq", "wire")
 
-    def __init__(self, logical: int, wire: int, packet: bytearray) -> None:
+    def __init__(
+        self, logical: int, wire: int, packet: bytearray, dests: list[Address] | None = None
+    ) -> None:
         self.logical = logical
         self.wire = wire
         self.packet = packet
+        self.dests = dests
+        """Own destinations (sACN multicast group) or None for the driver's list."""
         self.seq = 0
         self.last_tx = -math.inf
-        self.repeats = 0
 
 
 class DmxUdpDriver(Driver):
@@ -108,6 +112,9 @@ class DmxUdpDriver(Driver):
         self._sock: socket.socket | None = None
         self._dests: list[Address] = []
         self._live: list[Address] = []  # destinations not waiting out a retry
+        self._conns: list[socket.socket] = []  # one connected socket per fixed destination
+        self._senders: dict[Address, Sender] = {}
+        self._live_send: list[tuple[Address, Sender]] = []
         self._blocked: dict[Address, float] = {}
         self._faults: set[str] = set()  # fault keys reported and not yet cleared
         self._last_buffer_fault = -math.inf
@@ -141,9 +148,16 @@ class DmxUdpDriver(Driver):
     def _after_frame(self, now: float) -> None:
         """Called after a frame's packets went out (sync packets)."""
 
+    def _universe_dests(self, u_wire: int) -> list[Address] | None:
+        """A universe's own destinations (sACN multicast), None = the driver's list."""
+        return None
+
     def _destinations_for(self, u: Universe) -> list[Address]:
-        """Per-universe destinations (sACN multicast overrides this)."""
-        return self._live
+        if u.dests is None:
+            return self._live
+        if self._blocked:
+            return [a for a in u.dests if a not in self._blocked]
+        return u.dests
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -159,36 +173,89 @@ class DmxUdpDriver(Driver):
             if handle is not None:
                 handle.cancel()
         self._ka_handle = self._retry_handle = None
+        self._close_sockets()
+        self.health.state = HealthState.CLOSED
+
+    def _close_sockets(self) -> None:
+        for conn in self._conns:
+            conn.close()
+        self._conns = []
+        self._senders = {}
+        self._live_send = []
         if self._sock is not None:
             self._sock.close()
             self._sock = None
-        self.health.state = HealthState.CLOSED
 
-    def _open_socket(self) -> bool:
-        sock: socket.socket | None = None
+    def _new_socket(self) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
-            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             sock.setblocking(False)
             # A deep send buffer absorbs one frame of 2048 universes (~1.1 MB) in bursts.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
             sock.bind(self._configure_socket(sock))
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    def _open_socket(self) -> bool:
+        """Open the main socket, and a connected socket per fixed destination.
+
+        ``send`` on a connected UDP socket skips the per-packet route lookup of
+        ``sendto`` (about 13 % of the syscall here) and, unlike an unconnected socket,
+        reports an unreachable host or a refused port, which becomes a fault.
+        """
+        try:
+            sock = self._new_socket()
         except OSError as exc:
-            if sock is not None:
-                sock.close()
             self._report("socket", f"cannot open UDP socket: {exc}")
             self._schedule_retry()
             return False
         self._sock = sock
         self._clear("socket")
+        fixed_port = sock.getsockname()[1] if self._bind_port_fixed() else 0
+        for addr in self._dests:
+            if fixed_port:
+                # Every packet must leave from the configured port: share the socket.
+                self._senders[addr] = _sendto(sock, addr)
+                continue
+            try:
+                conn = self._new_socket()
+            except OSError:
+                self._senders[addr] = _sendto(sock, addr)
+                continue
+            self._conns.append(conn)
+            try:
+                conn.connect(addr)
+            except OSError as exc:
+                self._senders[addr] = _sendto(sock, addr)
+                self._send_error(exc, addr, self.ctx.clock.now())
+                continue
+            self._senders[addr] = conn.send
+        self._set_live()
         return True
+
+    def _bind_port_fixed(self) -> bool:
+        """True when the config pins the local port (then one socket sends everything)."""
+        return False
+
+    def _set_live(self) -> None:
+        self._live = [a for a in self._dests if a not in self._blocked]
+        senders = self._senders
+        self._live_send = [(a, senders[a]) for a in self._live if a in senders]
 
     @property
     def local_address(self) -> Address | None:
-        """The sending socket's bound address (None while it is down)."""
+        """The main sending socket's bound address (None while it is down)."""
         if self._sock is None:
             return None
         addr: Address = self._sock.getsockname()
         return addr
+
+    @property
+    def local_ports(self) -> set[int]:
+        """Every local port our packets leave from."""
+        return {int(s.getsockname()[1]) for s in (self._sock, *self._conns) if s is not None}
 
     # ------------------------------------------------------------------ engine interface
 
@@ -203,15 +270,10 @@ class DmxUdpDriver(Driver):
             )
             return
         now = self.ctx.clock.now()
-        u = self._universes.get(payload.universe) or self._add(payload.universe)
-        if u is None:
-            return
         self._frame_sent = 0
-        self._load(u, payload.data)
-        if self._emit(u, now):
-            self.sent(payload)
-        if self.identical_packets > 1:
-            self._recent[u.logical] = 1
+        self._transmit(now, (payload,))
+        if self.identical_packets > 1 and payload.universe in self._universes:
+            self._recent[payload.universe] = 1
         if self._frame_sent:
             self._after_frame(now)
         self._arm_keepalive(now)
@@ -222,20 +284,77 @@ class DmxUdpDriver(Driver):
             return
         self._last_frame = now
         self._frame_sent = 0
-        universes = self._universes
-        for payload in changed:
-            u = universes.get(payload.universe) or self._add(payload.universe)
-            if u is None:
-                continue
-            self._load(u, payload.data)
-            if self._emit(u, now):
-                self.sent(payload)
+        self._transmit(now, changed)
         if self.identical_packets > 1:
             self._send_repeats(now, changed)
         self._send_keepalives(now)
         if self._frame_sent:
             self._after_frame(now)
         self._arm_keepalive(now)
+
+    def _transmit(self, now: float, payloads: Sequence[DmxPayload]) -> None:
+        """The hot path: patch and send each payload's universe, report it as sent.
+
+        Written out flat on purpose (locals, no per-universe method calls): at 2048
+        universes × 44 Hz every microsecond per universe is 9 % of a core.
+        """
+        universes = self._universes
+        move_to_end = self._by_age.move_to_end
+        sock = self._sock
+        next_seq = self.next_seq
+        seq_off = self.seq_offset
+        off = self.data_offset
+        end = off + SLOTS
+        live = self._live_send
+        blocked = self._blocked
+        on_sent = self.ctx.on_sent
+        output = self.output
+        accepted = 0
+        for payload in payloads:
+            u = universes.get(payload.universe) or self._add(payload.universe)
+            if u is None:
+                continue
+            data = payload.data
+            packet = u.packet
+            if len(data) == SLOTS:
+                packet[off:end] = data
+            else:
+                self._load(u, data)
+            u.last_tx = now
+            move_to_end(u.logical)
+            if sock is None:
+                continue
+            seq = next_seq[u.seq]
+            u.seq = seq
+            packet[seq_off] = seq
+            ok = False
+            if u.dests is None:
+                for addr, send in live:
+                    try:
+                        send(packet)
+                        ok = True
+                    except OSError as exc:
+                        self._send_error(exc, addr, now)
+                        live = self._live_send  # the failed destination is parked now
+            else:
+                for addr in u.dests:
+                    if blocked and addr in blocked:
+                        continue
+                    try:
+                        sock.sendto(packet, addr)
+                        ok = True
+                    except OSError as exc:
+                        self._send_error(exc, addr, now)
+            if ok:
+                accepted += 1
+                on_sent(output, payload)
+        if accepted:
+            # What Driver.sent() does, once per batch instead of once per universe.
+            self._frame_sent += accepted
+            health = self.health
+            health.state = HealthState.SENDING
+            health.reason = ""
+            health.sent += accepted
 
     def release(self, universe: int) -> None:
         """Stop sending a universe (no more keep-alives). sACN also terminates the stream."""
@@ -265,12 +384,13 @@ class DmxUdpDriver(Driver):
             self._invalid.add(logical)
             self._report(f"universe:{logical}", f"universe {logical}: {exc}")
             return None
-        u = Universe(logical, wire, self._new_packet(wire, logical))
+        u = Universe(logical, wire, self._new_packet(wire, logical), self._universe_dests(wire))
         self._universes[logical] = u
         self._by_age[logical] = None
         return u
 
     def _load(self, u: Universe, data: bytes) -> None:
+        """Copy slot data into the packet (the hot path inlines the 512-slot case)."""
         off = self.data_offset
         n = len(data)
         if n >= SLOTS:
@@ -282,36 +402,33 @@ class DmxUdpDriver(Driver):
             u.packet[off + n : off + SLOTS] = _ZEROS[n:]
 
     def _emit(self, u: Universe, now: float) -> bool:
-        """Send a universe's packet to its destinations; True if any accepted it."""
+        """Send a universe's packet again (repeat, keep-alive, refresh); True if accepted."""
         u.last_tx = now
         self._by_age.move_to_end(u.logical)
-        sock = self._sock
-        if sock is None:
+        if self._sock is None:
             return False
         seq = self.next_seq[u.seq]
         u.seq = seq
-        packet = u.packet
-        packet[self.seq_offset] = seq
-        ok = False
-        for addr in self._destinations_for(u):
-            try:
-                sock.sendto(packet, addr)
-                ok = True
-            except OSError as exc:
-                self._send_error(exc, addr, now)
+        u.packet[self.seq_offset] = seq
+        ok = self._send_raw(u.packet, self._destinations_for(u))
         if ok:
             self._frame_sent += 1
         return ok
 
     def _send_raw(self, packet: bytes | bytearray, addrs: Sequence[Address]) -> bool:
-        """Send a non-universe packet (sync, discovery, poll reply) with fault handling."""
+        """Send one packet to ``addrs`` (through their connected sockets) with fault handling."""
         sock = self._sock
         if sock is None:
             return False
         ok = False
+        senders = self._senders
         for addr in addrs:
             try:
-                sock.sendto(packet, addr)
+                send = senders.get(addr)
+                if send is None:
+                    sock.sendto(packet, addr)
+                else:
+                    send(packet)
                 ok = True
             except OSError as exc:
                 self._send_error(exc, addr, self.ctx.clock.now())
@@ -405,7 +522,7 @@ class DmxUdpDriver(Driver):
         # Park the destination until the retry so one dead node does not cost an
         # exception per universe per frame; the others keep receiving.
         self._blocked[addr] = now + self.retry_interval
-        self._live = [a for a in self._dests if a not in self._blocked]
+        self._set_live()
         self._schedule_retry()
 
     def _schedule_retry(self) -> None:
@@ -428,7 +545,7 @@ class DmxUdpDriver(Driver):
             due = [a for a, until in self._blocked.items() if until <= now + _EPS]
             for addr in due:
                 del self._blocked[addr]
-            self._live = [a for a in self._dests if a not in self._blocked]
+            self._set_live()
             recovered = recovered or bool(due)
         if recovered:
             # Resend everything: a receiver that missed packets is current at once. A
@@ -454,3 +571,12 @@ class DmxUdpDriver(Driver):
             self._emit(u, now)
         if self._frame_sent:
             self._after_frame(now)
+
+
+def _sendto(sock: socket.socket, addr: Address) -> Sender:
+    """A sender for a destination that shares the main socket."""
+
+    def send(packet: bytes | bytearray) -> int:
+        return sock.sendto(packet, addr)
+
+    return send

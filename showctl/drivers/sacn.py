@@ -111,7 +111,6 @@ class SacnDriver(DmxUdpDriver):
         super().__init__(output, config, ctx)
         self.source_name = config.source_name or f"showctl ({output})"
         self._unicast = bool(config.destinations)
-        self._groups: dict[int, list[Address]] = {}  # logical universe → [group address]
         self._cid: uuid.UUID | None = None
         self._sync_packet: bytearray | None = None
         self._sync_seq = 0
@@ -156,9 +155,12 @@ class SacnDriver(DmxUdpDriver):
             )
         return wire
 
+    def _universe_dests(self, u_wire: int) -> list[Address] | None:
+        if self._unicast:
+            return None
+        return [(codec.multicast_group(u_wire), codec.SACN_PORT)]
+
     def _new_packet(self, u_wire: int, logical: int) -> bytearray:
-        if not self._unicast:
-            self._groups[logical] = [(codec.multicast_group(u_wire), codec.SACN_PORT)]
         return bytearray(
             codec.encode_data(
                 self.cid,
@@ -171,14 +173,6 @@ class SacnDriver(DmxUdpDriver):
                 bytes(512),
             )
         )
-
-    def _destinations_for(self, u: Universe) -> list[Address]:
-        if self._unicast:
-            return self._live
-        group = self._groups[u.logical]
-        if self._blocked and group[0] in self._blocked:
-            return []
-        return group
 
     def _after_frame(self, now: float) -> None:
         if self._sync_packet is None:
@@ -220,7 +214,6 @@ class SacnDriver(DmxUdpDriver):
 
     def _on_release(self, u: Universe) -> None:
         self._terminate(u)
-        self._groups.pop(u.logical, None)
 
     def _terminate(self, u: Universe) -> None:
         """Three packets with Stream_Terminated, last levels kept (E1.31 §6.2.6)."""
