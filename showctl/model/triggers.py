@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -60,7 +60,14 @@ class TimecodeChase(_Strict):
 
     source: Literal["mtc", "artnet"] = "mtc"
     input: str | None = None
-    fps: Literal[24, 25, 29.97, 30] = 30
+    fps: float = Field(default=30, description="24, 25, 29.97 (drop-frame) or 30")
     freewheel: float = Field(default=2.0, ge=0, description="seconds to ride out a dropout")
     fire_skipped: bool = Field(default=False,
                                description="on a jump forward, fire the cues jumped over")
+
+    @field_validator("fps")
+    @classmethod
+    def _known_rate(cls, v: float) -> float:
+        if v not in (24, 25, 29.97, 30):
+            raise ValueError("fps must be 24, 25, 29.97 or 30")
+        return v
