@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 from collections import deque
+from typing import cast
 
 from showctl.drivers.base import OscMessage
 from showctl.drivers.osc_codec import (
@@ -171,8 +172,7 @@ class OscApiServer:
             except OSError:
                 await self.close()
                 raise
-            assert isinstance(transport, asyncio.DatagramTransport)
-            self.udp = transport
+            self.udp = cast(asyncio.DatagramTransport, transport)  # 3.11: not a subclass
 
     def udp_packet(self, data: bytes, host: str, port: int) -> None:
         client = self.api.udp_client(host, port)
