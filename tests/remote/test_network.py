@@ -169,22 +169,23 @@ async def test_tcp_garbage_and_floods_cost_nothing() -> None:
 
 async def test_slow_tcp_reader_is_dropped_not_buffered() -> None:
     session, remote = await _server(max_write_buffer=8192)
-    sock = socket.create_connection(("127.0.0.1", remote.osc.tcp_port))
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: small window
+    sock.connect(("127.0.0.1", remote.osc.tcp_port))
+    sock.setblocking(False)
     try:
         from showctl.drivers.osc_codec import slip_encode
         from showctl.remote.testing import build
 
-        big = slip_encode(build("/cueLists")) * 2000
-        sock.setblocking(False)
-        try:
-            sock.send(big)
-        except BlockingIOError:
-            pass
-        for _ in range(300):
-            await asyncio.sleep(0.01)
+        ask = slip_encode(build("/cueLists"))
+        for _ in range(500):  # keep asking, never read a reply
             if not remote.osc.tcp_clients:
                 break
+            try:
+                sock.send(ask * 20)
+            except (BlockingIOError, ConnectionError):
+                pass
+            await asyncio.sleep(0.01)
         assert not remote.osc.tcp_clients  # dropped; the server's memory stayed bounded
     finally:
         sock.close()
