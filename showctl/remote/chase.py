@@ -95,6 +95,7 @@ class MtcDecoder:
         self._cycle: Timecode | None = None
         """The label the current 8-piece cycle carries (known once locked)."""
         self._full: tuple[Timecode, float] | None = None
+        self._last_at = float("-inf")
 
     def full_frame(self, ff: MtcFullFrame, at: float) -> TcSample:
         tc = ff.timecode
@@ -105,6 +106,13 @@ class MtcDecoder:
 
     def quarter_frame(self, qf: MtcQuarterFrame, at: float) -> TcSample | None:
         piece = qf.piece
+        gap = at - self._last_at
+        self._last_at = at
+        if gap > 2 / 24:
+            # Two frames without a quarter frame (four are sent a frame): whatever we
+            # predicted is stale; relock from the stream itself.
+            self._cycle = None
+            self._expect = 0
         if piece != self._expect:
             self._cycle = None  # out of sequence: a dropped byte, reverse play, start-up
             self._expect = 0
@@ -191,7 +199,7 @@ class Chaser:
         self.settings = settings
         self.clock = clock
         self._fire_cb = fire
-        self.rate = FrameRate.parse(settings.fps)
+        self.rate = FrameRate.parse(f"{settings.fps:g}")  # 25.0 → "25"
         self.dropout_after = dropout_after
         self.problems: list[str] = []
         points: list[tuple[float, str]] = []
@@ -250,9 +258,13 @@ class Chaser:
         if not sample.running:
             if self.state is ChaseState.LOCATED and abs(sample.seconds - self._static) <= _EPS:
                 return
+            here = self.position(at) if self.state is not ChaseState.STOPPED else None
             self._cancel_timer()
             self._window.clear()
-            self._jump(sample.seconds, sample.rate)
+            if here is None or abs(sample.seconds - here) > tol:
+                self._jump(sample.seconds, sample.rate)
+            else:  # stopped (or re-announced) where it was: not a jump
+                self._fire_due_at(sample.seconds)
             self.state = ChaseState.LOCATED
             self._static = sample.seconds
             self._arm_watchdog()
@@ -293,7 +305,9 @@ class Chaser:
         self._static = pos
 
     def _fire_due(self, now: float) -> None:
-        pos = now - self._origin
+        self._fire_due_at(now - self._origin)
+
+    def _fire_due_at(self, pos: float) -> None:
         while self._next < len(self.points) and self.points[self._next][0] <= pos + _EPS:
             number = self.points[self._next][1]
             self._next += 1
