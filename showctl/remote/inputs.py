@@ -19,7 +19,7 @@ import contextlib
 import logging
 import socket
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from showctl.drivers.artnet_codec import ArtNetDecodeError, ArtTimeCode, decode
 from showctl.drivers.midi import find_port_name, rtmidi_backend
@@ -235,7 +235,7 @@ class ArtnetTimecodeListener:
         sock.setblocking(False)
         transport, _ = await loop.create_datagram_endpoint(lambda: _ArtnetProtocol(self),
                                                            sock=sock)
-        self.transport = cast(asyncio.DatagramTransport, transport)
+        self.transport = transport
 
     async def close(self) -> None:
         if self.transport is not None:

@@ -17,7 +17,6 @@ import contextlib
 import json
 import logging
 from collections import deque
-from typing import cast
 
 from showctl.drivers.base import OscMessage
 from showctl.drivers.osc_codec import (
@@ -172,7 +171,7 @@ class OscApiServer:
             except OSError:
                 await self.close()
                 raise
-            self.udp = cast(asyncio.DatagramTransport, transport)  # 3.11: not a subclass
+            self.udp = transport
 
     def udp_packet(self, data: bytes, host: str, port: int) -> None:
         client = self.api.udp_client(host, port)

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import socket
-from typing import Any, cast
+from typing import Any
 
 from pythonosc import slip
 from pythonosc.osc_message import OscMessage as PyOscMessage
@@ -139,7 +139,7 @@ class CompanionLikeClient:
                     client._got(data)
 
             tr, _ = await loop.create_datagram_endpoint(Proto, local_addr=("127.0.0.1", 0))
-            self._udp = cast(asyncio.DatagramTransport, tr)
+            self._udp = tr
             self.local_port = tr.get_extra_info("sockname")[1]
 
     async def _read_tcp(self, reader: asyncio.StreamReader) -> None:
