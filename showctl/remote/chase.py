@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import enum
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -193,14 +194,23 @@ class Chaser:
         triggers: list[tuple[str, str]],
         *,
         dropout_after: float = 0.1,
+        precision: float = 0.0,
     ) -> None:
-        """``triggers``: (cue number, "HH:MM:SS:FF" at ``settings.fps``)."""
+        """``triggers``: (cue number, "HH:MM:SS:FF" at ``settings.fps``).
+
+        ``precision`` > 0: wake that many seconds before a cue's instant and wait the
+        rest precisely (a busy-wait bounded by ``precision`` + 0.5 ms of wall time).
+        The loop's timers have 1 ms granularity (epoll), so a plain timer fires up to
+        1 ms late; this trades at most that much CPU per timecode cue for accuracy.
+        Use 0 on the virtual clock (its timers are exact).
+        """
         self.list = list_name
         self.settings = settings
         self.clock = clock
         self._fire_cb = fire
         self.rate = FrameRate.parse(f"{settings.fps:g}")  # 25.0 → "25"
         self.dropout_after = dropout_after
+        self.precision = precision
         self.problems: list[str] = []
         points: list[tuple[float, str]] = []
         for number, label in triggers:
@@ -331,7 +341,7 @@ class Chaser:
             return
         self._cancel_timer()
         self._timer_at = when
-        self._timer = self.clock.call_at(when, self._on_timer)
+        self._timer = self.clock.call_at(when - self.precision, self._on_timer)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -346,8 +356,19 @@ class Chaser:
         if now - self._last_seen > self._ride_out():
             self._stop(now)
             return
+        if self.precision > 0 and now < self._timer_at:
+            # Woken early on purpose: wait out the rest, then the cue is due.
+            now = max(self._wait_until(self._timer_at), self._timer_at)
         self._fire_due(now)
         self._arm_timer()
+
+    def _wait_until(self, when: float) -> float:
+        """Busy-wait on the clock until ``when``, bounded in wall time."""
+        give_up = time.perf_counter() + self.precision + 0.0005
+        now = self.clock.now()
+        while now < when and time.perf_counter() < give_up:
+            now = self.clock.now()
+        return now
 
     # ------------------------------------------------------------------ dropouts
 

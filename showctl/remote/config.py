@@ -163,3 +163,10 @@ class RemoteConfig(_Strict):
     dropout_after: float = Field(
         0.1, gt=0, description="timecode: seconds without a frame before freewheeling"
     )
+    timecode_precision: float = Field(
+        0.001,
+        ge=0,
+        le=0.005,
+        description="timecode: wake this long before a cue's frame and wait the rest "
+        "precisely (the loop's timers have 1 ms granularity); 0 on the virtual clock",
+    )

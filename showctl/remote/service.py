@@ -72,7 +72,8 @@ class RemoteServer:
                                          "'timecode:' settings; they will not fire")
                 continue
             chaser = Chaser(name, cl.timecode, session.clock, self._fire_timecode,
-                            by_list.get(name, []), dropout_after=config.dropout_after)
+                            by_list.get(name, []), dropout_after=config.dropout_after,
+                            precision=config.timecode_precision)
             self.problems.extend(f"list {name!r}: {p}" for p in chaser.problems)
             self.chasers[name] = chaser
         self.api = QLabApi(engine, config.osc, triggers=self.triggers)

@@ -48,7 +48,7 @@ class Rig:
 
     def __init__(self, show: str, rate: Any = 25) -> None:
         self.session = Session(make_show(show))
-        self.remote = RemoteServer(self.session, RemoteConfig())
+        self.remote = RemoteServer(self.session, RemoteConfig(timecode_precision=0))
         self.fired: list[tuple[float, str]] = []
         self.drop: tuple[float, float] | None = None
         self.session.bus.subscribe(self._on_event)
