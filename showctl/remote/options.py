@@ -89,7 +89,7 @@ def remote_config_from_args(args: argparse.Namespace) -> RemoteConfig:
         osc["enabled"] = False
     try:
         return config.model_copy(update={"osc": OscApiConfig.model_validate(osc)})
-    except (ValidationError, ValueError) as exc:
-        msg = str(exc).splitlines()[-1].strip() if isinstance(exc, ValidationError) else str(exc)
-        raise ShowFileError([Problem("command line", 1, 1, msg.removeprefix("Value error, "))]
-                            ) from None
+    except ValidationError as exc:
+        raise ShowFileError([Problem("command line", 1, 1,
+                                     e["msg"].removeprefix("Value error, "))
+                             for e in exc.errors()]) from None
