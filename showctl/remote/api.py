@@ -406,6 +406,9 @@ class QLabApi:
             return results if several else results[0]
         if action in _CUE_ACTIONS:
             self._need(client, Level.CONTROL)
+            if ident == "*" and action not in _ON_RUNNING:
+                # Starting every cue of a show at once is never a show; refuse it cheaply.
+                raise _Error(f"/cue/*/{action} is not allowed; use a cue number")
             for ref in refs:
                 self._cue_action(ref, action)
             return None
@@ -575,6 +578,7 @@ class QLabApi:
 _CUE_ACTIONS = frozenset({"start", "stop", "hardStop", "pause", "resume", "togglePause", "load",
                           "go", "panic", "preview", "reset"})
 _GETTERS = frozenset(VALUE_KEYS)
+_ON_RUNNING = frozenset({"stop", "hardStop", "pause", "resume", "togglePause"})
 
 
 def _paused(ws: Workspace, ref: CueRef) -> bool:

@@ -195,7 +195,7 @@ def test_errors_are_replies_not_exceptions() -> None:
             ("/panicInTime", ()), ("/panicInTime", ("soon",)), ("/panicInTime", (1e9,)),
             ("/workspace/WRONG/go", ()), ("/workspace", ()), ("/cue", ()), ("/cue/1", ()),
             ("/udpReplyPort", (0,)), ("/cue/3.1/go", ()), ("/cue/1/name", ("x",)),
-            ("/updates", ("yes",)), ("/select/nope", ()), ("/", ()),
+            ("/updates", ("yes",)), ("/select/nope", ()), ("/", ()), ("/cue/*/start", ()),
         ]:
             body = call(api, c, address, *args)
             assert body["status"] == "error", (address, body)
