@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -65,8 +65,9 @@ class TimecodeChase(_Strict):
     fire_skipped: bool = Field(default=False,
                                description="on a jump forward, fire the cues jumped over")
 
-    @model_validator(mode="after")
-    def _known_rate(self) -> TimecodeChase:
-        if self.fps not in (24, 25, 29.97, 30):
-            raise ValueError(f"timecode fps must be 24, 25, 29.97 or 30 (got {self.fps})")
-        return self
+    @field_validator("fps")
+    @classmethod
+    def _known_rate(cls, v: float) -> float:
+        if v not in (24, 25, 29.97, 30):
+            raise ValueError("fps must be 24, 25, 29.97 or 30")
+        return v

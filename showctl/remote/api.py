@@ -1,0 +1,638 @@
+"""The QLab-compatible OSC API, as a pure dispatcher: OSC message in, reply out.
+
+No sockets here (see :mod:`showctl.remote.server`): :meth:`QLabApi.handle_packet` takes
+the bytes of one datagram or stream frame and a :class:`Client`, and returns the reply
+messages. Everything it does is bounded: at most ``max_messages_per_packet`` messages
+per packet, key lists of at most 64 keys, and every command is one engine call, so a
+hostile or broken packet costs microseconds and gets an error reply (or nothing, when
+it cannot even be decoded); it never raises into the server and never blocks the loop.
+
+Addresses follow QLab 4/5's OSC dictionary: every method works bare (``/go``) or under
+the workspace prefix (``/workspace/{id}/go``, ``id`` = our workspace's uniqueID or its
+display name). Replies go to ``/reply{address}`` with one JSON string
+``{"workspace_id", "address", "status", "data"}``; status is ``ok``, ``error`` or
+``denied`` (the client lacks the access level). Pushes for clients that sent
+``/updates 1``: ``/update/workspace/{id}/cueList/{list_id}/playbackPosition
+[cue_id]`` when a playhead moves and ``/update/workspace/{id}/cue_id/{cue_id}`` when a
+cue changes state; they are coalesced and sent once per loop iteration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from showctl.drivers.base import OscArg, OscMessage
+from showctl.drivers.osc_codec import OscDecodeError, iter_messages
+from showctl.engine import events as ev
+from showctl.engine.engine import Engine, EngineError
+from showctl.remote.config import ALL_LEVELS, Level, OscApiConfig
+from showctl.remote.workspace import VALUE_KEYS, CueRef, Workspace
+
+__all__ = ["API_VERSION", "Client", "OscTriggerSink", "QLabApi"]
+
+API_VERSION = "5.0.0-showctl"
+"""What ``/version`` answers: QLab clients branch on the major version (Companion
+treats anything not starting with 4 or 5 as QLab 3)."""
+
+Status = Literal["ok", "error", "denied"]
+_MAX_KEYS = 64
+_MAX_KEYS_TEXT = 4096
+_VIEW_ONLY = frozenset({Level.VIEW})
+
+
+@dataclass(eq=False)
+class Client:
+    """One remote peer: a TCP connection, or a UDP (host, port) pair."""
+
+    transport: Literal["udp", "tcp", "local"]
+    host: str
+    port: int
+    levels: frozenset[Level] = frozenset()
+    updates: bool = False
+    reply_port: int | None = None
+    """UDP: where replies go (None = the sender's source port)."""
+    last_seen: float = 0.0
+    send: Callable[[OscMessage], None] | None = None
+    """Set by the server: deliver one message to this client (replies and updates)."""
+    received: int = 0
+    errors: int = field(default=0)
+
+
+class OscTriggerSink(Protocol):
+    """Cue triggers listening on the API (see :class:`showctl.remote.triggers.Triggers`)."""
+
+    @property
+    def osc_addresses(self) -> frozenset[str]: ...
+
+    def fire_osc(self, address: str) -> bool: ...
+
+
+class _Denied(Exception):
+    pass
+
+
+class _Error(Exception):
+    pass
+
+
+class QLabApi:
+    """QLab's OSC dictionary (the subset in docs/remote.md) over one engine."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: OscApiConfig,
+        *,
+        triggers: OscTriggerSink | None = None,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.ws = Workspace(engine, config.workspace_id)
+        self.triggers = triggers
+        """Cue OSC triggers: an address one of them listens to fires its cues."""
+        self.clients: OrderedDict[tuple[str, str, int], Client] = OrderedDict()
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._dirty_cues: set[tuple[str, str]] = set()
+        self._dirty_lists: set[str] = set()
+        self._flush_scheduled = False
+        self.stats = {"packets": 0, "undecodable": 0, "messages": 0, "errors": 0,
+                      "denied": 0, "updates": 0}
+        self._unsubscribe = engine.bus.subscribe(self._on_event)
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    # ------------------------------------------------------------------ clients
+
+    def default_levels(self) -> frozenset[Level]:
+        if not self.config.protected:
+            return ALL_LEVELS
+        return frozenset(self.config.open_access)
+
+    def udp_client(self, host: str, port: int) -> Client:
+        """The state of a UDP peer (created on first contact; least recently seen
+        peers are forgotten beyond ``max_udp_clients``)."""
+        key = ("udp", host, port)
+        client = self.clients.get(key)
+        if client is None:
+            client = Client("udp", host, port, self.default_levels(),
+                            reply_port=self.config.udp_reply_port)
+            self.clients[key] = client
+            while sum(1 for k in self.clients if k[0] == "udp") > self.config.max_udp_clients:
+                oldest = next(k for k in self.clients if k[0] == "udp")
+                del self.clients[oldest]
+        else:
+            self.clients.move_to_end(key)
+        client.last_seen = self.engine.clock.now()
+        return client
+
+    def add_client(self, client: Client) -> Client:
+        """Register a stream (TCP) or local client; its ``levels`` start at the default."""
+        client.levels = self.default_levels()
+        client.last_seen = self.engine.clock.now()
+        self.clients[(client.transport, client.host, id(client))] = client
+        return client
+
+    def remove_client(self, client: Client) -> None:
+        for key, c in list(self.clients.items()):
+            if c is client:
+                del self.clients[key]
+
+    # ------------------------------------------------------------------ packets
+
+    def handle_packet(self, data: bytes, client: Client) -> list[OscMessage]:
+        """Decode one packet (message or bundle) and handle each message in it."""
+        self.stats["packets"] += 1
+        client.received += 1
+        if len(data) > self.config.max_packet:
+            self.stats["undecodable"] += 1
+            return []
+        try:
+            messages = [msg for _, msg in iter_messages(data)]
+        except (OscDecodeError, ValueError, AssertionError):
+            self.stats["undecodable"] += 1
+            return []
+        replies: list[OscMessage] = []
+        for msg in messages[: self.config.max_messages_per_packet]:
+            reply = self.handle(msg, client)
+            if reply is not None:
+                replies.append(reply)
+        return replies
+
+    def handle(self, msg: OscMessage, client: Client) -> OscMessage | None:
+        """Handle one message; return its reply (None only for a nameless address)."""
+        self.stats["messages"] += 1
+        address = msg.address
+        if not address.startswith("/") or len(address) > 1024:
+            self.stats["errors"] += 1
+            return None
+        try:
+            data = self._dispatch(address, msg.args, client)
+        except _Denied:
+            self.stats["denied"] += 1
+            return self._reply(address, "denied")
+        except (_Error, EngineError) as exc:
+            self.stats["errors"] += 1
+            client.errors += 1
+            return self._reply(address, "error", str(exc) or None)
+        except Exception as exc:  # a bug must cost one error reply, never the server
+            self.stats["errors"] += 1
+            return self._reply(address, "error", f"internal error: {exc!r}")
+        return self._reply(address, "ok", data)
+
+    def _reply(self, address: str, status: Status, data: Any = None) -> OscMessage:
+        body = {"workspace_id": self.ws.uid, "address": address, "status": status,
+                "data": data}
+        return OscMessage("/reply" + address, (json.dumps(body, separators=(",", ":")),))
+
+    # ------------------------------------------------------------------ dispatch
+
+    def _need(self, client: Client, level: Level) -> None:
+        if level not in client.levels:
+            raise _Denied()
+
+    def _dispatch(self, address: str, args: tuple[OscArg, ...], client: Client) -> Any:
+        if self.triggers is not None and self.triggers.osc_addresses:
+            # Cue triggers on the API: the address as received, or without the prefix.
+            known = self.triggers.osc_addresses
+            bare = "/" + "/".join(self._strip_workspace(address.split("/"), strict=False))
+            hit = address if address in known else bare if bare in known else None
+            if hit is not None:
+                self._need(client, Level.CONTROL)
+                self.triggers.fire_osc(hit)
+                return None
+        parts = address.split("/")
+        rest = self._strip_workspace(parts, strict=True)
+        if not rest or not rest[0]:
+            raise _Error("no method")
+        method, tail = rest[0], rest[1:]
+        if method == "connect":
+            return self._connect(args, client)
+        if method == "disconnect":
+            client.updates = False
+            client.levels = self.default_levels()
+            return None
+        if method == "version":
+            return API_VERSION
+        if method == "workspaces":
+            return [self._workspace_json()]
+        if method == "thump":
+            return "thump"
+        if method == "udpReplyPort":
+            if args:
+                port = _int(args[0])
+                if not 1 <= port <= 65535:
+                    raise _Error("port must be 1-65535")
+                client.reply_port = port
+                return None
+            return client.reply_port or client.port
+        if method == "alwaysReply":
+            return None
+        if method == "updates":
+            self._need(client, Level.VIEW)
+            if args:
+                client.updates = bool(_int(args[0]))
+                client.last_seen = self.engine.clock.now()
+                return None
+            return int(client.updates)
+        if method in ("showMode", "auditionWindow"):
+            self._need(client, Level.VIEW)
+            if args:
+                raise _Error("read-only here")
+            return method == "showMode"
+        if method == "cueLists":
+            self._need(client, Level.VIEW)
+            return [self.ws.list_json(name) for name in self.ws.lists]
+        if method in ("selectedCues", "runningCues", "runningOrPausedCues"):
+            self._need(client, Level.VIEW)
+            if method == "selectedCues":
+                refs = self.ws.selected()
+            else:
+                refs = [r for r in self.ws.active()
+                        if method == "runningOrPausedCues" or not _paused(self.ws, r)]
+            return [self.ws.cue_json(r) for r in refs]
+        if method == "cue" or method == "cue_id":
+            if len(tail) < 2:
+                raise _Error("expected /cue/{number}/{method}")
+            return self._cue_method(method == "cue_id", tail[0], "/".join(tail[1:]), args,
+                                    client)
+        # Everything below acts on the show.
+        self._need(client, Level.CONTROL)
+        engine = self.engine
+        main = self.ws.main
+        if method == "go" and not tail:
+            if args:
+                engine.goto(_text(args[0]), main)
+            engine.go(main)
+        elif method in ("stop", "hardStop") and not tail:
+            engine.stop()
+        elif method == "pause" and not tail:
+            engine.pause()
+        elif method == "resume" and not tail:
+            engine.resume()
+        elif method == "panic" and not tail:
+            engine.panic()
+        elif method == "panicInTime" and not tail:
+            if not args:
+                raise _Error("panicInTime needs a time in seconds")
+            engine.panic(_seconds(args[0]))
+        elif method == "reset" and not tail:
+            self._reset()
+        elif method == "playhead" and len(tail) == 1:
+            self._playhead(main, tail[0])
+        elif method == "playheadID" and len(tail) == 1:
+            ref = self._by_uid(tail[0])
+            engine.goto(ref.number, ref.list)
+        elif method in ("select", "select_id") and len(tail) == 1:
+            ref = self._by_uid(tail[0]) if method == "select_id" else self._by_number(tail[0])
+            self.ws.selection = [ref]
+        else:
+            raise _Error(f"unknown method {address}")
+        return None
+
+    def _strip_workspace(self, parts: list[str], *, strict: bool) -> list[str]:
+        rest = parts[1:]
+        if len(rest) >= 2 and rest[0] == "workspace":
+            ws = rest[1]
+            if ws.upper() != self.ws.uid and ws != self.ws.title:
+                if strict:
+                    raise _Error(f"no workspace {ws!r}")
+                return rest
+            return rest[2:]
+        return rest
+
+    def _workspace_json(self) -> dict[str, Any]:
+        return {
+            "uniqueID": self.ws.uid, "displayName": self.ws.title,
+            "hasPasscode": self.config.protected, "version": API_VERSION,
+            "port": self.config.port, "udpReplyPort": self.config.udp_reply_port or 0,
+        }
+
+    # ------------------------------------------------------------------ connect
+
+    def _connect(self, args: tuple[OscArg, ...], client: Client) -> str:
+        cfg = self.config
+        if not cfg.protected:
+            client.levels = ALL_LEVELS
+            return self._ok_levels(client.levels)
+        now = self.engine.clock.now()
+        failures, until = self._failures.get(client.host, (0, 0.0))
+        if now < until:
+            raise _Denied()
+        code = _text(args[0]) if args else None
+        granted: set[Level] = set()
+        if code is not None:
+            given = code.encode("utf-8", "replace")
+            for pc in cfg.passcodes:
+                if hmac.compare_digest(pc.code.encode(), given):
+                    granted.update(pc.levels)
+        if granted:
+            self._failures.pop(client.host, None)
+            client.levels = frozenset(granted)
+            return self._ok_levels(client.levels)
+        if code is None and cfg.open_access:
+            client.levels = frozenset(cfg.open_access)
+            return self._ok_levels(client.levels)
+        failures += 1
+        locked = now + cfg.lockout if failures >= cfg.failed_connect_limit else 0.0
+        self._failures[client.host] = (0 if locked else failures, locked)
+        self._failures.move_to_end(client.host)
+        while len(self._failures) > 1024:
+            self._failures.popitem(last=False)
+        client.levels = self.default_levels()
+        return "badpass"
+
+    def _ok_levels(self, levels: frozenset[Level]) -> str:
+        if self.config.connect_reply == "qlab4":
+            return "ok"
+        order = [lv.value for lv in (Level.VIEW, Level.EDIT, Level.CONTROL) if lv in levels]
+        return "ok:" + "|".join(order) if order else "ok"
+
+    # ------------------------------------------------------------------ cues
+
+    def _by_number(self, number: str) -> CueRef:
+        ref = self.ws.cue_by_number(number)
+        if ref is None:
+            raise _Error(f"no cue numbered {number!r}")
+        return ref
+
+    def _by_uid(self, uid: str) -> CueRef:
+        ref = self.ws.by_uid.get(uid.upper())
+        if ref is None:
+            raise _Error(f"no cue with id {uid!r}")
+        return ref
+
+    def _targets(self, by_id: bool, ident: str) -> tuple[list[CueRef], str | None, bool]:
+        """(cues, list name if the identifier is a cue list, several?) for an identifier."""
+        if ident == "active":
+            return self.ws.active(), None, True
+        if ident == "*":
+            return list(self.ws.all_cues()), None, True
+        if ident == "selected":
+            sel = self.ws.selected()
+            return sel, None, len(sel) != 1
+        if ident == "playhead":
+            ph = self.ws.playhead()
+            if ph is None:
+                raise _Error("no cue on standby")
+            return [ph], None, False
+        if by_id:
+            lst = self.ws.list_by_uid.get(ident.upper())
+            if lst is not None:
+                return [], lst.name, False
+            return [self._by_uid(ident)], None, False
+        ref = self.ws.cue_by_number(ident)
+        if ref is not None:
+            return [ref], None, False
+        if ident in self.ws.lists:
+            return [], ident, False
+        raise _Error(f"no cue numbered {ident!r}")
+
+    def _cue_method(self, by_id: bool, ident: str, action: str, args: tuple[OscArg, ...],
+                    client: Client) -> Any:
+        refs, list_name, several = self._targets(by_id, ident)
+        if list_name is not None:
+            return self._list_method(list_name, action, args, client)
+        if action == "valuesForKeys":
+            self._need(client, Level.VIEW)
+            keys = _keys(args)
+            results = [self.ws.values(r, keys) for r in refs]
+            return results if several else results[0]
+        if action in _CUE_ACTIONS:
+            self._need(client, Level.CONTROL)
+            if ident == "*" and action not in _ON_RUNNING:
+                # Starting every cue of a show at once is never a show; refuse it cheaply.
+                raise _Error(f"/cue/*/{action} is not allowed; use a cue number")
+            for ref in refs:
+                self._cue_action(ref, action)
+            return None
+        if action in _GETTERS:
+            if args:
+                self._need(client, Level.EDIT)
+                if action != "armed":
+                    raise _Error(f"{action} is read-only here")
+                for ref in refs:
+                    self.engine.set_armed(ref.list, ref.number, bool(_int(args[0])))
+                return None
+            self._need(client, Level.VIEW)
+            vals = [self.ws.value(r, action) for r in refs]
+            return vals if several else vals[0]
+        raise _Error(f"unknown cue method {action!r}")
+
+    def _cue_action(self, ref: CueRef, action: str) -> None:
+        engine = self.engine
+        if action == "start":
+            engine.fire(ref.list, ref.number)
+        elif action == "stop" or action == "hardStop":
+            engine.stop_cue(ref.list, ref.number)
+        elif action == "pause":
+            engine.pause_cue(ref.list, ref.number)
+        elif action == "resume":
+            engine.resume_cue(ref.list, ref.number)
+        elif action == "togglePause":
+            run = self.ws.run_of(ref)
+            if run is not None and run.paused:
+                engine.resume_cue(ref.list, ref.number)
+            else:
+                engine.pause_cue(ref.list, ref.number)
+        elif action == "go":
+            engine.goto(ref.number, ref.list)
+            engine.go(ref.list)
+        elif action == "panic":
+            engine.fade_out(ref.list, ref.number, engine.show.settings.panic_time)
+        elif action in ("load", "preview", "reset"):
+            pass  # nothing to preload; accepted so clients' buttons don't error
+
+    def _list_method(self, name: str, action: str, args: tuple[OscArg, ...],
+                     client: Client) -> Any:
+        engine = self.engine
+        if action == "valuesForKeys":
+            self._need(client, Level.VIEW)
+            return self.ws.list_values(name, _keys(args))
+        if action in ("playheadID", "playheadId"):
+            if args:
+                self._need(client, Level.CONTROL)
+                ref = self._by_uid(_text(args[0]))
+                engine.goto(ref.number, name)
+                return None
+            self._need(client, Level.VIEW)
+            ph = self.ws.playhead(name)
+            return ph.uid if ph is not None else ""
+        if action.startswith("playhead/"):
+            self._need(client, Level.CONTROL)
+            self._playhead(name, action.split("/", 1)[1])
+            return None
+        if action in ("children", "cues"):
+            self._need(client, Level.VIEW)
+            return self.ws.list_json(name)["cues"]
+        if action in ("uniqueID", "name", "number", "type", "listName", "playbackPosition"):
+            self._need(client, Level.VIEW)
+            if action == "playbackPosition":
+                ph = self.ws.playhead(name)
+                return ph.uid if ph is not None else ""
+            return self.ws.list_values(name, [action]).get(action)
+        self._need(client, Level.CONTROL)
+        if action in ("go", "start"):
+            engine.go(name)
+        elif action in ("stop", "hardStop"):
+            engine.stop(name)
+        elif action == "pause":
+            engine.pause(name)
+        elif action == "resume":
+            engine.resume(name)
+        elif action == "panic":
+            engine.fade_out(name, None, engine.show.settings.panic_time)
+        elif action in ("load", "reset"):
+            pass
+        else:
+            raise _Error(f"unknown cue list method {action!r}")
+        return None
+
+    def _playhead(self, list_name: str, where: str) -> None:
+        engine = self.engine
+        if where == "previous":
+            engine.back(list_name)
+        elif where == "next":
+            lst = engine.lists[list_name]
+            flat = lst.nav.flat
+            if lst.playhead is None:
+                return
+            pos = lst.nav.position[lst.playhead.number]
+            if pos + 1 < len(flat):
+                engine.goto(flat[pos + 1].number, list_name)
+        else:
+            ref = self.ws.ref(list_name, where) or self._by_number(where)
+            engine.goto(ref.number, ref.list)
+
+    def _reset(self) -> None:
+        engine = self.engine
+        engine.stop()
+        for (list_name, number), _armed in list(engine.armed.items()):
+            ref = self.ws.ref(list_name, number)
+            if ref is not None and engine.is_armed(list_name, ref.cue) != ref.cue.armed:
+                engine.set_armed(list_name, number, ref.cue.armed)
+        self.ws.selection = []
+
+    # ------------------------------------------------------------------ updates
+
+    def _on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.PlayheadMoved):
+            self._dirty_lists.add(event.list)
+        elif isinstance(event, ev.CueEvent):
+            if isinstance(event, ev.CueFailed):
+                self.ws.broken.add((event.list, event.cue))
+            self._dirty_cues.add((event.list, event.cue))
+        else:
+            return
+        if not self._flush_scheduled and any(c.updates for c in self.clients.values()):
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            self._flush_scheduled = True
+            loop.call_soon(self.flush_updates)
+
+    def update_messages(self) -> list[OscMessage]:
+        """The pending ``/update`` pushes (and forget them)."""
+        prefix = f"/update/workspace/{self.ws.uid}"
+        out: list[OscMessage] = []
+        for name in sorted(self._dirty_lists):
+            ph = self.ws.playhead(name)
+            out.append(OscMessage(f"{prefix}/cueList/{self.ws.lists[name].uid}/playbackPosition",
+                                  (ph.uid,) if ph is not None else ()))
+        for key in sorted(self._dirty_cues):
+            ref = self.ws.cues.get(key)
+            if ref is not None:
+                out.append(OscMessage(f"{prefix}/cue_id/{ref.uid}"))
+        self._dirty_lists.clear()
+        self._dirty_cues.clear()
+        return out
+
+    def flush_updates(self) -> None:
+        self._flush_scheduled = False
+        msgs = self.update_messages()
+        if not msgs:
+            return
+        now = self.engine.clock.now()
+        for client in list(self.clients.values()):
+            if not client.updates or client.send is None:
+                continue
+            silent = now - client.last_seen
+            if client.transport == "udp" and silent > self.config.udp_update_timeout:
+                client.updates = False  # a silent UDP client is presumed gone
+                continue
+            for msg in msgs:
+                self.stats["updates"] += 1
+                client.send(msg)
+
+    def disconnect_message(self) -> OscMessage:
+        return OscMessage(f"/update/workspace/{self.ws.uid}/disconnect")
+
+
+_CUE_ACTIONS = frozenset({"start", "stop", "hardStop", "pause", "resume", "togglePause", "load",
+                          "go", "panic", "preview", "reset"})
+_GETTERS = frozenset(VALUE_KEYS)
+_ON_RUNNING = frozenset({"stop", "hardStop", "pause", "resume", "togglePause"})
+
+
+def _paused(ws: Workspace, ref: CueRef) -> bool:
+    run = ws.run_of(ref)
+    return run is not None and run.paused
+
+
+def _text(arg: OscArg) -> str:
+    if isinstance(arg, str):
+        return arg
+    if isinstance(arg, int | float) and not isinstance(arg, bool):
+        return f"{arg:g}" if isinstance(arg, float) else str(arg)
+    raise _Error(f"expected text, got {type(arg).__name__}")
+
+
+def _int(arg: OscArg) -> int:
+    if isinstance(arg, bool):
+        return int(arg)
+    if isinstance(arg, int):
+        return arg
+    if isinstance(arg, float) and arg == arg and abs(arg) < 2**31:
+        return int(arg)
+    if isinstance(arg, str) and arg.strip().lstrip("-").isdigit() and len(arg) < 12:
+        return int(arg)
+    raise _Error(f"expected a number, got {arg!r}"[:80])
+
+
+def _seconds(arg: OscArg) -> float:
+    if isinstance(arg, int | float) and not isinstance(arg, bool):
+        value = float(arg)
+    elif isinstance(arg, str):
+        try:
+            value = float(arg)
+        except ValueError:
+            raise _Error("expected seconds") from None
+    else:
+        raise _Error("expected seconds")
+    if not 0 <= value <= 3600:
+        raise _Error("time must be 0-3600 s")
+    return value
+
+
+def _keys(args: tuple[OscArg, ...]) -> list[str]:
+    if not args or not isinstance(args[0], str):
+        raise _Error('valuesForKeys needs a JSON list of keys, e.g. ["number","name"]')
+    text = args[0]
+    if len(text) > _MAX_KEYS_TEXT:
+        raise _Error("key list too long")
+    try:
+        keys = json.loads(text)
+    except ValueError:
+        raise _Error("key list is not JSON") from None
+    if not isinstance(keys, list) or len(keys) > _MAX_KEYS or not all(
+        isinstance(k, str) for k in keys
+    ):
+        raise _Error(f"key list must be a JSON list of at most {_MAX_KEYS} strings")
+    return keys
