@@ -133,12 +133,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         from showctl.drivers.rig import load_rig
 
         rig = load_rig(args.rig)
+    from showctl.remote.options import remote_config_from_args
+
+    remote = remote_config_from_args(args)
+    runlog = None if args.no_runlog else (args.runlog or "")
     if args.headless:
         from showctl.headless import run_headless
 
         return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose,
-                            show_path=args.show,
-                            runlog=None if args.no_runlog else (args.runlog or ""))
+                            show_path=args.show, runlog=runlog, remote=remote)
     import importlib
 
     try:
@@ -146,7 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ImportError:
         print("the console is not available in this build: use --headless", file=sys.stderr)
         return EXIT_USER
-    return int(console.run_console(show, rig, path=args.show))
+    return int(console.run_console(show, rig, path=args.show, remote=remote, runlog=runlog))
 
 
 def _runlog_flags(p: argparse.ArgumentParser) -> None:
@@ -223,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="headless: press GO by itself, as replay does without a script")
     run.add_argument("--verbose", "-v", action="store_true", help="headless: print outputs too")
     _runlog_flags(run)
+    from showctl.remote.options import add_remote_arguments
+
+    add_remote_arguments(run)
     run.set_defaults(func=cmd_run)
 
     from showctl import report

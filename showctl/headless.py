@@ -22,6 +22,8 @@ from showctl.replay import Call, _auto_go, check_action, perform
 from showctl.session import Session
 
 if TYPE_CHECKING:
+    from showctl.remote import RemoteServer
+    from showctl.remote.config import RemoteConfig
     from showctl.runlog import RunLogRecorder
 
 
@@ -57,17 +59,31 @@ def describe(e: ev.Event, names: dict[tuple[str, str], str]) -> str | None:
 
 def run_headless(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True,
-    show_path: str = "show.yaml", runlog: str | None = "",
+    show_path: str = "show.yaml", runlog: str | None = "", remote: RemoteConfig | None = None,
 ) -> int:
     """Run live without a console. ``runlog``: a path, ``""`` for the default place, or
-    None for no run log."""
+    None for no run log. ``remote``: the OSC API and triggers (None = defaults)."""
     return asyncio.run(_run(show, rig, auto=auto, quiet_outputs=quiet_outputs,
-                            show_path=show_path, runlog=runlog))
+                            show_path=show_path, runlog=runlog, remote=remote))
+
+
+async def start_remote_or_warn(
+    session: Session, config: RemoteConfig | None
+) -> RemoteServer | None:
+    """Start the OSC API and triggers; a busy port costs remote control, not the show."""
+    from showctl.remote import start_remote
+
+    try:
+        return await start_remote(session, config)
+    except OSError as exc:
+        print(f"showctl: remote control is off: {exc.strerror or exc} "
+              "(use --osc-port for another port, or --no-osc)", file=sys.stderr, flush=True)
+        return None
 
 
 async def _run(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool,
-    show_path: str, runlog: str | None,
+    show_path: str, runlog: str | None, remote: RemoteConfig | None,
 ) -> int:
     session = Session(show, rig=rig)
     recorder = None
@@ -95,6 +111,7 @@ async def _run(
         loop.add_signal_handler(signal.SIGINT, done.set)
         loop.add_signal_handler(signal.SIGTERM, done.set)
     await session.open()
+    server = await start_remote_or_warn(session, remote)
     try:
         if auto:
             runner = asyncio.ensure_future(_auto_go(session, float("inf")))
@@ -106,6 +123,8 @@ async def _run(
             _read_commands(session, done, recorder)
             await done.wait()
     finally:
+        if server is not None:
+            await server.close()
         await session.close()
         if recorder is not None:
             print(f"showctl: run log {recorder.save(runlog or None)}", flush=True)

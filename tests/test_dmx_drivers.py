@@ -658,3 +658,34 @@ def test_sacn_config_validation() -> None:
     with pytest.raises(ValidationError):
         SacnConfig(destinations=["host.example"])
     assert SacnConfig().destinations == []  # multicast
+
+
+def test_timecode_cue_frames_go_out_as_arttimecode() -> None:
+    """A timecode cue's Art-Net output: ArtTimeCode packets on the wire, decoded back."""
+    import socket as _socket
+
+    from showctl.drivers import artnet_codec
+    from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
+    from showctl.drivers.base import DriverContext, TimecodePayload
+    from showctl.engine.clock import LoopClock
+    from showctl.engine.virtual import run_virtual
+
+    rx = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    rx.bind(("127.0.0.1", 0))
+    rx.settimeout(2)
+    port = rx.getsockname()[1]
+
+    async def main() -> bytes:
+        drv = ArtNetDriver("lx", ArtNetConfig(nodes=[f"127.0.0.1:{port}"], listen=None),
+                           DriverContext(clock=LoopClock()))
+        await drv.open()
+        drv.send(TimecodePayload(1, 2, 3, 4, 1))
+        await drv.close()
+        return rx.recv(1024)
+
+    try:
+        data = run_virtual(main)
+    finally:
+        rx.close()
+    tc = artnet_codec.decode(data)
+    assert (tc.hours, tc.minutes, tc.seconds, tc.frames, tc.type) == (1, 2, 3, 4, 1)  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -52,6 +52,11 @@ from showctl.model.editing import (
     ShowDocument,
 )
 from showctl.session import Session
+
+if TYPE_CHECKING:
+    from showctl.remote import RemoteServer
+    from showctl.remote.config import RemoteConfig
+    from showctl.runlog import RunLogRecorder
 
 SHOW_ACTIONS = frozenset({"go", "panic", "pause_resume", "stop_all", "playhead_back", "goto"})
 EDIT_ACTIONS = frozenset({"insert", "delete", "renumber", "move", "toggle_armed", "save",
@@ -112,8 +117,15 @@ class ShowctlApp(App[int]):
         *,
         wallclock: Callable[[], datetime] = datetime.now,
         refresh_hz: float = 10.0,
+        remote: RemoteConfig | None = None,
+        runlog: str | None = None,
     ) -> None:
         super().__init__()
+        self.remote_config = remote
+        """The OSC API and triggers; None = none (tests), as `showctl run` passes one."""
+        self.remote: RemoteServer | None = None
+        self.runlog = runlog
+        self.recorder: RunLogRecorder | None = None
         self.show = show
         self.rig = rig
         self.path = Path(path) if path is not None else None
@@ -169,6 +181,9 @@ class ShowctlApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._closing = True
+        if self.remote is not None:
+            await self.remote.close()
+            self.remote = None
         if self.session is not None:
             await self.session.close()
             self.session = None
@@ -183,16 +198,30 @@ class ShowctlApp(App[int]):
     async def _start_session(self, show: m.Show) -> None:
         keep = ({name: (lst.playhead.number if lst.playhead else None)
                  for name, lst in self.engine.lists.items()} if self.session else {})
+        if self.remote is not None:
+            await self.remote.close()
+            self.remote = None
         if self.session is not None:
             await self.session.close()
         self.show = show
         self.session = Session(show, rig=self.rig, clock=self.clock)
+        if self.runlog is not None and self.recorder is None:
+            from showctl.runlog import RunLogRecorder
+
+            # One run log for the whole run; edits rebuild the session, not the run.
+            self.recorder = RunLogRecorder(show, "live", str(self.path or "show.yaml"))
+        if self.recorder is not None:
+            self.recorder.attach(self.session)
         self.clock = self.session.clock
         self.session.bus.subscribe(self.history)
         self.session.bus.subscribe(self.collector)
         self.session.bus.subscribe(self._on_event)
         self.collector.names = self._names(show)
         await self.session.open()
+        if self.remote_config is not None:
+            from showctl.headless import start_remote_or_warn
+
+            self.remote = await start_remote_or_warn(self.session, self.remote_config)
         for name, number in keep.items():
             lst = self.engine.lists.get(name)
             if lst is None:
@@ -302,6 +331,18 @@ class ShowctlApp(App[int]):
 
     # ------------------------------------------------------------------ show actions
 
+    def _record(self, do: str, list_name: str | None = None) -> None:
+        """Note an operator action in the run log (GO and panic come from events)."""
+        if self.recorder is not None:
+            self.recorder.operator(do, list_name)
+
+    def on_key(self, event: Any) -> None:
+        """Keys the console does not use may be cue hotkeys (``triggers: [{hotkey: …}]``)."""
+        if self.remote is not None and self.mode == "show" and self.remote.handle_hotkey(
+                event.key):
+            event.stop()
+            self.refresh_views()
+
     def action_go(self) -> None:
         self.engine.go(self.current_list)
         self.refresh_views()
@@ -321,16 +362,20 @@ class ShowctlApp(App[int]):
         runs = self.engine.running()
         if any(not r.paused for r in runs):
             self.engine.pause()
+            self._record("pause")
         else:
             self.engine.resume()
+            self._record("resume")
         self.refresh_views()
 
     def action_stop_all(self) -> None:
         self.engine.stop()
+        self._record("stop")
         self.refresh_views()
 
     def action_playhead_back(self) -> None:
         self.engine.back(self.current_list)
+        self._record("back", self.current_list)
         self.refresh_views()
 
     def action_cursor(self, step: int) -> None:
@@ -353,6 +398,7 @@ class ShowctlApp(App[int]):
             pos = lst.nav.position[lst.playhead.number]
         target = flat[max(0, min(len(flat) - 1, pos + step))]
         self.engine.goto(target.number, self.current_list)
+        self._record(f"goto {target.number}", self.current_list)
         self.refresh_views()
 
     def action_goto(self) -> None:
@@ -364,6 +410,7 @@ class ShowctlApp(App[int]):
             except EngineError as exc:
                 self._note(f"goto: {exc}", "bold yellow")
                 return
+            self._record(f"goto {number}", self.current_list)
             self.refresh_views()
 
         self.push_screen(NumberDialog(f"Go to cue in {self.current_list}:"), done)
@@ -512,8 +559,14 @@ class ShowctlApp(App[int]):
 
 
 def run_console(show: m.Show, rig: dict[str, DriverConfig] | None, *,
-                path: str | None = None) -> int:
-    """The ``showctl run SHOW`` entry point: run the console until the operator quits."""
-    app = ShowctlApp(show, rig, path=path)
+                path: str | None = None, remote: RemoteConfig | None = None,
+                runlog: str | None = None) -> int:
+    """The ``showctl run SHOW`` entry point: run the console until the operator quits.
+
+    ``remote``: the OSC API and triggers (started with the session); ``runlog``: a path,
+    ``""`` for the default place, None for no run log."""
+    app = ShowctlApp(show, rig, path=path, remote=remote, runlog=runlog)
     result: Any = app.run()
+    if app.recorder is not None:
+        print(f"showctl: run log {app.recorder.save(runlog or None)}")
     return int(result or 0)

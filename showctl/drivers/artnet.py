@@ -23,7 +23,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from showctl.drivers import artnet_codec as codec
-from showctl.drivers.base import DriverConfig, DriverContext, register
+from showctl.drivers.base import DriverConfig, DriverContext, Payload, TimecodePayload, register
 from showctl.drivers.dmx_udp import Address, DmxUdpDriver, Universe, parse_endpoint
 
 
@@ -160,6 +160,17 @@ class ArtNetDriver(DmxUdpDriver):
     def _after_frame(self, now: float) -> None:
         if self.config.sync:
             self._send_raw(self._sync_packet, self._live)
+
+    def send(self, payload: Payload) -> None:
+        """DMX as the transport does; timecode cues' frames go out as ArtTimeCode."""
+        if isinstance(payload, TimecodePayload):
+            if not self._closed:
+                packet = codec.encode_timecode(
+                    payload.frames, payload.seconds, payload.minutes, payload.hours,
+                    payload.type)
+                self._send_raw(packet, self._live)
+            return
+        super().send(payload)
 
     # ------------------------------------------------------------------ ArtPoll
 

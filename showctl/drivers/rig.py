@@ -28,7 +28,7 @@ from showctl.drivers.base import (
     driver_class,
 )
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.model.yamlsource import Located, YamlSyntaxError, load_located
 
 
 def find_rig(name_or_path: str) -> Path:
@@ -74,7 +74,7 @@ def load_rig(path: str | Path) -> dict[str, DriverConfig]:
 
 
 def _one_config(name: str, out: str, section: Any, path_key: tuple[str | int, ...],
-                located: Any, problems: list[Problem]) -> DriverConfig | None:
+                located: Located, problems: list[Problem]) -> DriverConfig | None:
     if not isinstance(section, dict) or "driver" not in section:
         problems.append(Problem(name, *located.where(path_key),
                                 f"output '{out}' needs a 'driver:'"))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
+import shutil
 import textwrap
 from datetime import datetime
-import shutil
 from pathlib import Path
 from typing import Any
 
