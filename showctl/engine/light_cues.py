@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
-from showctl.engine.lighting import CURVES, FadeSpec, Lighting, RigLayout, Slot
+from showctl.engine.lighting import CURVES, F32, FadeSpec, Lighting, RigLayout, Slot
 from showctl.engine.runs import Run
 from showctl.model import show as m
 from showctl.model.levels import parse_address, parse_level
+
+I64 = npt.NDArray[np.int64]
 
 if TYPE_CHECKING:
     from showctl.engine.engine import Engine
@@ -62,12 +65,35 @@ class LightProgram:
             self.fixtures = FixtureProgram(show)
         if self.fixtures is not None:
             self.fixtures.register(self.layout)
-        self.changes: dict[tuple[str, str], list[Change]] = {}
-        self.looks: dict[tuple[str, str], dict[str, float]] = {}
+        changes: dict[tuple[str, str], list[Change]] = {}
         for lname, cue, _parent in show.walk():
             if isinstance(cue, m.LightCue):
-                self.changes[(lname, cue.number)] = self._changes_of(cue)
-        self._compute_looks()
+                changes[(lname, cue.number)] = self._changes_of(cue)
+        # From here on the layout is complete: everything is arrays indexed by attribute.
+        index = self.layout.index
+        self.changes: dict[tuple[str, str], tuple[I64, F32]] = {
+            key: (np.array([index[c.attr] for c in chs], dtype=np.int64),
+                  np.array([c.value for c in chs], dtype=np.float32))
+            for key, chs in changes.items()
+        }
+        self.order: dict[str, list[m.LightCue]] = {name: [] for name in show.cuelists}
+        for lname, cue, _parent in show.walk():
+            if isinstance(cue, m.LightCue):
+                self.order[lname].append(cue)
+        self.touched: dict[str, I64] = {
+            name: np.unique(np.concatenate(
+                [self.changes[(name, c.number)][0] for c in cues] or [np.zeros(0, np.int64)]))
+            for name, cues in self.order.items()
+        }
+        names = self.layout.names
+        short = [n.rsplit(".", 1)[-1] if "." in n else "intensity" for n in names]
+        self._short = np.array(short, dtype=object)
+        cats = ("intensity", "color", "position", "beam")
+        self._cat = np.array([cats.index(category(a)) for a in short], dtype=np.int8)
+        self._is_int = np.array(self.layout.intensity, dtype=bool)
+        self._snap = np.array(self.layout.snap, dtype=bool)
+        self._home = np.array(self.layout.home, dtype=np.float32)
+        self._looks: dict[tuple[str, str], F32] = {}
 
     def _changes_of(self, cue: m.LightCue) -> list[Change]:
         out: list[Change] = []
@@ -84,55 +110,70 @@ class LightProgram:
             out.extend(self.fixtures.changes(cue, self.layout))
         return out
 
-    def _compute_looks(self) -> None:
-        for lname, cl in self.show.cuelists.items():
-            cues = [c for ln, c, _ in self.show.walk() if ln == lname and isinstance(c, m.LightCue)]
-            del cl
-            touched = {ch.attr for c in cues for ch in self.changes[(lname, c.number)]}
-            tracked = {a: self.layout.home[self.layout.index[a]] for a in touched}
-            for cue in cues:
-                before = dict(tracked)
-                for ch in self.changes[(lname, cue.number)]:
-                    tracked[ch.attr] = ch.value
-                self.looks[(lname, cue.number)] = dict(tracked)
-                if cue.cue_only:
-                    tracked = before
+    def look(self, list_name: str, number: str) -> tuple[I64, F32]:
+        """The full tracked look of a light cue: (attribute indices, values).
+
+        Computed on demand (tracking through every earlier light cue of the list, with
+        cue-only changes lasting one cue) and remembered for the few most recent cues.
+        """
+        touched = self.touched[list_name]
+        key = (list_name, number)
+        if key not in self._looks:
+            tracked = self._home[touched].copy()
+            for cue in self.order[list_name]:
+                idx, vals = self.changes[(list_name, cue.number)]
+                pos = np.searchsorted(touched, idx)
+                before = tracked[pos].copy() if cue.cue_only else None
+                tracked[pos] = vals
+                if cue.number == number:
+                    break
+                if before is not None:
+                    tracked[pos] = before
+            if len(self._looks) >= 32:
+                self._looks.pop(next(iter(self._looks)))
+            self._looks[key] = tracked
+        return touched, self._looks[key]
 
     def fade_for(self, lighting: Lighting, list_name: str, cue: m.LightCue) -> tuple[
             FadeSpec, float]:
         """The fade a cue makes from the playback's state now, and the cue's duration."""
-        look = self.looks[(list_name, cue.number)]
-        own = {ch.attr for ch in self.changes[(list_name, cue.number)]}
-        target_now = lighting.target_of(list_name)
-        current = lighting.playback(list_name).values(lighting.clock.now())
+        touched, look = self.look(list_name, cue.number)
+        own_idx, _ = self.changes[(list_name, cue.number)]
+        target_now = lighting.target_of(list_name)[touched]
+        current = lighting.playback(list_name).values(lighting.clock.now())[touched]
+        # Move what changes (Eos "move"), what the cue itself sets, or everything (block).
+        moves = np.abs(target_now - look) > 1e-6
+        moves[np.searchsorted(touched, own_idx)] = True
+        sel = np.ones(len(touched), dtype=bool) if cue.block else moves
+        idx, vals, cur = touched[sel], look[sel], current[sel]
+
         default = self.show.settings.default_fade
-        up, down = cue.fade_times(default)
         base = cue.time if cue.time is not None else default
-        idx, targets, delays, durs, curves = [], [], [], [], []
-        longest = 0.0
-        for attr, value in look.items():
-            i = self.layout.index[attr]
-            moves = abs(target_now[i] - value) > 1e-12 or attr in own
-            if not (moves or cue.block):
-                continue
-            attr_name = attr.rsplit(".", 1)[-1] if "." in attr else "intensity"
-            cat = category(attr_name)
-            if self.layout.intensity[i]:
-                t = up if value >= current[i] else down
-            else:
-                t = cue.times.get(attr_name, cue.times.get(cat, base))
-            curve = "snap" if self.layout.snap[i] else cue.curve
-            idx.append(i)
-            targets.append(value)
-            delays.append(cue.delay)
-            durs.append(0.0 if curve == "snap" else t)
-            curves.append(CURVES.index(curve))
-            longest = max(longest, t)
+        t = np.full(len(idx), base, dtype=np.float64)
+        cat, short = self._cat[idx], self._short[idx]
+        cats = ("intensity", "color", "position", "beam")
+        # Category times first, then attribute times, which are more specific.
+        for key, value in cue.times.items():
+            if key in cats:
+                t[cat == cats.index(key)] = value
+        for key, value in cue.times.items():
+            if key not in cats:
+                t[short == key] = value
+        is_int = self._is_int[idx]
+        int_base = cue.times.get("intensity", base)
+        up = cue.up if cue.up is not None else int_base
+        down = cue.down if cue.down is not None else int_base
+        t = np.where(is_int, np.where(vals >= cur, up, down), t)
+        snap = self._snap[idx]
+        curve_code = np.int8(CURVES.index(cue.curve))
         spec = FadeSpec(
-            np.array(idx, dtype=np.int64), np.array(targets, dtype=np.float64),
-            np.array(delays, dtype=np.float64), np.array(durs, dtype=np.float64),
-            np.array(curves, dtype=np.int8),
+            idx,
+            vals.astype(np.float64),
+            np.full(len(idx), cue.delay),
+            np.where(snap, 0.0, t),
+            np.where(snap, np.int8(CURVES.index("snap")), curve_code).astype(np.int8),
         )
+        longest = float(t.max()) if len(t) else 0.0
         # The cue's duration is what its times say, even when nothing happens to move.
         stated = max([base if cue.time is not None else 0.0, cue.up or 0.0, cue.down or 0.0])
         return spec, cue.delay + max(stated, longest)
