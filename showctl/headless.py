@@ -86,6 +86,7 @@ async def _run(
     show_path: str, runlog: str | None, remote: RemoteConfig | None,
 ) -> int:
     session = Session(show, rig=rig)
+    session.router.trace_dmx = not quiet_outputs  # nobody reads DMX frames otherwise
     recorder = None
     if runlog is not None:
         from showctl.runlog import RunLogRecorder

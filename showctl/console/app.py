@@ -217,6 +217,8 @@ class ShowctlApp(App[int]):
         self.session.bus.subscribe(self.collector)
         self.session.bus.subscribe(self._on_event)
         self.collector.names = self._names(show)
+        # DMX frames become events only while the DMX log is on (they are costly).
+        self.session.router.trace_dmx = self.collector.log_dmx
         await self.session.open()
         if self.remote_config is not None:
             from showctl.headless import start_remote_or_warn
@@ -424,6 +426,8 @@ class ShowctlApp(App[int]):
 
     def action_toggle_dmx_log(self) -> None:
         self.collector.log_dmx = not self.collector.log_dmx
+        if self.session is not None:
+            self.session.router.trace_dmx = self.collector.log_dmx
         self._note(f"DMX in the log: {'on' if self.collector.log_dmx else 'off'}")
 
     def action_quit_safe(self) -> None:

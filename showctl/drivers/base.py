@@ -28,7 +28,7 @@ from showctl.engine.clock import Clock
 OscArg = int | float | str | bytes | bool | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per universe per frame, frozen costs 0.35 µs
 class DmxPayload:
     """One universe's 512 slot values (fewer is allowed: the rest are 0)."""
 

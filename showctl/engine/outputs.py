@@ -34,6 +34,9 @@ class OutputRouter:
         self.drivers: dict[str, Driver] = {}
         self.trace_outputs = True
         """Publish Output events (turn off for benchmarks with no listener)."""
+        self.trace_dmx = True
+        """Publish DMX frames as events too. Live front ends that show no DMX log turn
+        this off: describing every changed slot of every frame costs more than sending."""
         self._last_dmx: dict[tuple[str, int], np.ndarray] = {}
 
     def add(self, driver: Driver) -> None:
@@ -68,7 +71,7 @@ class OutputRouter:
                     driver.send(p)
         except Exception as exc:
             driver.fault(f"driver raised {exc!r}")
-        if self.trace_outputs:
+        if self.trace_outputs and self.trace_dmx:
             for p in changed:
                 self._publish(output, p)
 
