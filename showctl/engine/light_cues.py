@@ -85,6 +85,12 @@ class LightProgram:
                 [self.changes[(name, c.number)][0] for c in cues] or [np.zeros(0, np.int64)]))
             for name, cues in self.order.items()
         }
+        # attribute index → position in its list's touched array (a gather, not a search)
+        self._pos: dict[str, I64] = {}
+        for name, touched in self.touched.items():
+            pos = np.full(len(self.layout.names), -1, dtype=np.int64)
+            pos[touched] = np.arange(len(touched))
+            self._pos[name] = pos
         names = self.layout.names
         short = [n.rsplit(".", 1)[-1] if "." in n else "intensity" for n in names]
         self._short = np.array(short, dtype=object)
@@ -120,9 +126,10 @@ class LightProgram:
         key = (list_name, number)
         if key not in self._looks:
             tracked = self._home[touched].copy()
+            where = self._pos[list_name]
             for cue in self.order[list_name]:
                 idx, vals = self.changes[(list_name, cue.number)]
-                pos = np.searchsorted(touched, idx)
+                pos = where[idx]
                 before = tracked[pos].copy() if cue.cue_only else None
                 tracked[pos] = vals
                 if cue.number == number:
@@ -143,22 +150,25 @@ class LightProgram:
         current = lighting.playback(list_name).values(lighting.clock.now())[touched]
         # Move what changes (Eos "move"), what the cue itself sets, or everything (block).
         moves = np.abs(target_now - look) > 1e-6
-        moves[np.searchsorted(touched, own_idx)] = True
+        moves[self._pos[list_name][own_idx]] = True
         sel = np.ones(len(touched), dtype=bool) if cue.block else moves
         idx, vals, cur = touched[sel], look[sel], current[sel]
 
         default = self.show.settings.default_fade
         base = cue.time if cue.time is not None else default
         t = np.full(len(idx), base, dtype=np.float64)
-        cat, short = self._cat[idx], self._short[idx]
         cats = ("intensity", "color", "position", "beam")
         # Category times first, then attribute times, which are more specific.
-        for key, value in cue.times.items():
-            if key in cats:
-                t[cat == cats.index(key)] = value
-        for key, value in cue.times.items():
-            if key not in cats:
-                t[short == key] = value
+        if cue.times:
+            cat = self._cat[idx]
+            for key, value in cue.times.items():
+                if key in cats:
+                    t[cat == cats.index(key)] = value
+            if any(key not in cats for key in cue.times):
+                short = self._short[idx]
+                for key, value in cue.times.items():
+                    if key not in cats:
+                        t[short == key] = value
         is_int = self._is_int[idx]
         int_base = cue.times.get("intensity", base)
         up = cue.up if cue.up is not None else int_base
@@ -193,6 +203,9 @@ class LightAction:
         LightAction._ids += 1
         self.owner = LightAction._ids
         lighting = self._lighting()
+        # The fade is timed from the moment the action started, not from when the (large)
+        # computation below finishes: a big cue must not end late.
+        self.at = lighting.clock.now()
         self.spec, duration = engine.light_program.fade_for(lighting, run.list, self.cue)
         self.duration: float | None = duration
 
@@ -204,7 +217,7 @@ class LightAction:
         return lighting
 
     def start(self) -> None:
-        self._lighting().fade(self.run.list, self.spec, self.owner)
+        self._lighting().fade(self.run.list, self.spec, self.owner, at=self.at)
 
     def pause(self) -> None:
         self._lighting().pause(self.owner)

@@ -261,6 +261,8 @@ class Lighting:
         self._wants_ticks = wants_ticks
         self._wake = asyncio.Event()
         self.frames = 0
+        self.skipped = 0
+        """Frames dropped because the loop fell a whole frame behind (never sent late)."""
         self.t0: float | None = None
         self.last_values = self.home.copy()
 
@@ -301,9 +303,11 @@ class Lighting:
 
     # ------------------------------------------------------------------ fades
 
-    def fade(self, playback: str, spec: FadeSpec, owner: int) -> None:
-        """Start fades from each attribute's current value (interrupted fades never jump)."""
-        now = self.clock.now()
+    def fade(self, playback: str, spec: FadeSpec, owner: int, *, at: float | None = None) -> None:
+        """Start fades from each attribute's current value (interrupted fades never jump).
+
+        ``at`` is when the fade counts from (default now): the moment its cue started."""
+        now = self.clock.now() if at is None else at
         pb = self.playback(playback)
         idx = spec.indices
         current = pb.values(now)
@@ -405,7 +409,9 @@ class Lighting:
             now = self.clock.now()
             if deadline < now:
                 # We fell behind (a stall): skip the missed deadlines, never burst.
-                k = int((now - self.t0) * self.rate) + 1
+                behind = int((now - self.t0) * self.rate) + 1
+                self.skipped += behind - k
+                k = behind
                 deadline = self.t0 + k / self.rate
             await self.clock.sleep_until(deadline)
             frame = self.compute_frame(deadline)
