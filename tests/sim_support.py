@@ -90,3 +90,37 @@ cuelists:
         messages:
           - {kind: program_change, channel: 1, program: 4}
 """
+
+
+
+def _lock_path() -> Any:
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.gettempdir()) / "showctl-dmx-peers.lock"
+
+
+def fixed_port_lock() -> Any:
+    """Context manager: the lock the conformance tests take before using 5568/6454/9010."""
+    import contextlib
+    import fcntl
+    import time
+
+    @contextlib.contextmanager
+    def locked() -> Any:
+        with open(_lock_path(), "a+") as fh:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("DMX peer lock held for 120 s") from None
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    return locked()

@@ -182,7 +182,7 @@ def decode_fixture(fixture: PatchedFixture, data: bytes) -> FixtureState:
     return FixtureState(
         key=fixture.key,
         name=fixture.entry.name,
-        intensity=round(intensity, 3),
+        intensity=intensity,
         color=color,
         color_name=color_name,
         pan=degrees("pan"),
@@ -190,7 +190,7 @@ def decode_fixture(fixture: PatchedFixture, data: bytes) -> FixtureState:
         zoom=degrees("zoom"),
         gobo=slot_name("gobo"),
         shutter=slot_name("shutter"),
-        strobe=round(values["strobe"] * 100.0, 3) if "strobe" in values else None,
+        strobe=values["strobe"] * 100.0 if "strobe" in values else None,
     )
 
 
