@@ -114,7 +114,7 @@ class SimRig:
             from showctl.monitor.osc import monitor_osc
 
             ready = loop.create_future()
-            sink = cast(TextIO, LineSink(lambda line: self._log(f"osc  {line}")))
+            sink = cast(TextIO, LineSink(lambda line: self._log(f"osc  {_unstamped(line)}")))
             task = loop.create_task(monitor_osc(
                 o.osc_port, o.osc_host, "udp", sink, clock=self.clock,
                 ready=lambda p: _set(ready, p)))
@@ -123,7 +123,7 @@ class SimRig:
             from showctl.monitor.midi import monitor_midi
 
             ready = loop.create_future()
-            sink = cast(TextIO, LineSink(lambda line: self._log(f"midi {line}")))
+            sink = cast(TextIO, LineSink(lambda line: self._log(f"midi {_unstamped(line)}")))
             task = loop.create_task(monitor_midi(o.midi, sink, clock=self.clock,
                                                  ready=lambda p: _set(ready, p)))
             self.midi_port = await self._started(task, ready, f"MIDI {o.midi}")
@@ -174,6 +174,16 @@ class SimRig:
             srcs = u.describe_sources() or "no live source"
             out.append(f"u{n}: {srcs} · {state}")
         return out
+
+
+def _unstamped(line: str) -> str:
+    """A monitor line without its leading seconds (the front ends stamp lines themselves)."""
+    first, _, rest = line.partition(" ")
+    try:
+        float(first)
+    except ValueError:
+        return line
+    return rest
 
 
 def _set(fut: asyncio.Future[int], port: int) -> None:
