@@ -60,11 +60,15 @@ outputs:
   sound: {kind: osc}
   desk: {kind: midi}
 patch:
-  - {id: 1, name: Par RGBW, profile: rgbw-par, mode: 8ch, universe: 1, address: 1, position: [-2, 1]}
-  - {id: 2, name: Par RGBA, profile: rgbauv-par, mode: 7ch, universe: 1, address: 11, position: [2, 1]}
-  - {id: 3, name: Wash CMY, profile: cmy-wash, mode: basic, universe: 1, address: 21, position: [0, 3]}
+  - {id: 1, name: Par RGBW, profile: rgbw-par, mode: 8ch, universe: 1, address: 1,
+     position: [-2, 1]}
+  - {id: 2, name: Par RGBA, profile: rgbauv-par, mode: 7ch, universe: 1, address: 11,
+     position: [2, 1]}
+  - {id: 3, name: Wash CMY, profile: cmy-wash, mode: basic, universe: 1, address: 21,
+     position: [0, 3]}
   - {id: 4, name: Dimmer, profile: generic-dimmer, mode: 1ch, universe: 1, address: 31}
-  - {id: 101, name: Spot, profile: moving-spot, mode: standard, universe: 2, address: 1, position: [0, 5]}
+  - {id: 101, name: Spot, profile: moving-spot, mode: standard, universe: 2, address: 1,
+     position: [0, 5]}
 cuelists:
   main:
     cues:

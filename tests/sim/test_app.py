@@ -69,7 +69,8 @@ async def test_view_shows_fixtures_universes_and_logs() -> None:
         def logged() -> str:
             return "\n".join(line.text for line in log.lines)
 
-        await wait_until(pilot, lambda: "/cue/7/go" in logged() and "program change ch1 program 4" in logged())
+        await wait_until(pilot, lambda: "/cue/7/go" in logged()
+                         and "program change ch1 program 4" in logged())
         assert "new source" in logged()
         writer.close()
         await writer.wait_closed()

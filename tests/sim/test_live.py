@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dmx_support import make_ctx, Events, settle
+from dmx_support import Events, make_ctx, settle
 from sim_support import SMALL_SHOW, fixed_port_lock
 
 from showctl.drivers.artnet import ArtNetConfig
@@ -117,7 +117,7 @@ def test_a_show_over_sacn_multicast_on_loopback(tmp_path: Path) -> None:
 
     with fixed_port_lock():
         try:
-            looks, rx = run_virtual(run_show(rig, [1.0, 2.5], multicast=True, sacn_port=5568))
+            looks, _rx = run_virtual(run_show(rig, [1.0, 2.5], multicast=True, sacn_port=5568))
         except OSError as exc:
             pytest.skip(f"cannot listen on 5568 here: {exc}")
     check_cue_one(looks)

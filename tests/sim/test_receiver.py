@@ -44,7 +44,7 @@ def test_one_sacn_source_sets_levels_name_priority_and_rate() -> None:
 
 
 def test_late_and_duplicate_packets_are_dropped() -> None:
-    clock, rx, _ = make()
+    _clock, rx, _ = make()
     rx.feed_sacn(sacn_packet({1: 10}, seq=50), A)
     assert rx.feed_sacn(sacn_packet({1: 99}, seq=50), A) == "sequence"
     assert rx.feed_sacn(sacn_packet({1: 99}, seq=45), A) == "sequence"
@@ -55,7 +55,7 @@ def test_late_and_duplicate_packets_are_dropped() -> None:
 
 
 def test_highest_priority_wins_and_equal_priorities_merge_htp() -> None:
-    clock, rx, events = make()
+    _clock, rx, events = make()
     rx.feed_sacn(sacn_packet({1: 200, 2: 10}, priority=100, cid=CID_A, name="A"), A)
     rx.feed_sacn(sacn_packet({1: 50, 2: 60}, priority=150, cid=CID_B, name="B"), B)
     assert rx.levels(1)[:2] == bytes((50, 60))  # B alone: higher priority
@@ -87,7 +87,7 @@ def test_data_loss_timeout_drops_a_source_and_the_other_takes_over() -> None:
 
 
 def test_stream_termination_drops_at_once_and_its_levels_are_ignored() -> None:
-    clock, rx, events = make()
+    _clock, rx, events = make()
     rx.feed_sacn(sacn_packet({1: 200}, cid=CID_A), A)
     rx.feed_sacn(sacn_packet({1: 40}, cid=CID_B, name="B"), B)
     rx.feed_sacn(sacn_packet({1: 255}, cid=CID_A, seq=1,
@@ -97,14 +97,14 @@ def test_stream_termination_drops_at_once_and_its_levels_are_ignored() -> None:
 
 
 def test_preview_and_other_start_codes_carry_no_levels() -> None:
-    clock, rx, _ = make()
+    _clock, rx, _ = make()
     assert rx.feed_sacn(sacn_packet({1: 9}, options=sacn.OPTION_PREVIEW), A) == "ignored"
     assert rx.feed_sacn(sacn_packet({1: 9}, start_code=0xDD, seq=1), A) == "ignored"
     assert rx.universe(1) is None
 
 
 def test_artnet_counts_as_priority_100_and_merges_htp_with_sacn() -> None:
-    clock, rx, _ = make()
+    _clock, rx, _ = make()
     rx.feed_artnet(artnet_packet({1: 100, 2: 0}, universe=1, seq=1), ("10.0.0.9", 6454))
     rx.feed_sacn(sacn_packet({1: 20, 2: 77}), A)
     assert rx.levels(1)[:2] == bytes((100, 77))
@@ -113,7 +113,7 @@ def test_artnet_counts_as_priority_100_and_merges_htp_with_sacn() -> None:
 
 
 def test_artnet_source_name_from_poll_reply_and_sequence_zero_means_unsequenced() -> None:
-    clock, rx, _ = make()
+    _clock, rx, _ = make()
     rx.feed_artnet(art.encode_poll_reply("10.0.0.9", short_name="Desk"), ("10.0.0.9", 6454))
     for level in (1, 2, 3):
         assert rx.feed_artnet(artnet_packet({1: level}), ("10.0.0.9", 6454)) == "ok"
@@ -146,7 +146,7 @@ def test_offsets_filter_and_garbage() -> None:
 
 
 def test_short_packets_pad_with_zero() -> None:
-    clock, rx, _ = make()
+    _clock, rx, _ = make()
     rx.feed_artnet(art.encode_dmx(0, 0, 1, bytes((5, 6))), ("h", 1))
     assert rx.levels(1)[:3] == bytes((5, 6, 0)) and len(rx.levels(1)) == 512
 
