@@ -163,6 +163,8 @@ def render_svg(
     edge_y = HEADER + MARGIN + max_y * SCALE
     lines.append(f'<line x1="{MARGIN / 2:.1f}" y1="{edge_y:.1f}" x2="{width - MARGIN / 2:.1f}" '
                  f'y2="{edge_y:.1f}" stroke="#404048" stroke-width="2"/>')
+    lines.append(f'<text x="{width / 2:.1f}" y="{height - 12:.1f}" font-size="11" '
+                 'fill="#606068" text-anchor="middle">audience</text>')
     cx0 = MARGIN + (0 - min_x) * SCALE
     lines.append(f'<line x1="{cx0:.1f}" y1="{HEADER + MARGIN / 2:.1f}" x2="{cx0:.1f}" '
                  f'y2="{edge_y:.1f}" stroke="#2a2a30" stroke-dasharray="4 6"/>')
