@@ -62,7 +62,7 @@ def test_headless_sim_prints_fixture_changes_sources_osc_and_midi(tmp_path: Path
     final = [t for t, what in fix1 if what == "1 'Par RGBW' 80% #ff8040"]
     assert len(final) == 1 and final[0] in (2.5, 2.75)
     (mid,) = [what for t, what in fix1 if t == 1.5]
-    assert 38.0 <= float(mid.split()[2].rstrip("%")) <= 40.0
+    assert 38.0 <= float(mid.split()[3].rstrip("%")) <= 40.0
     spot = [what for t, kind, what in stamped if kind == "fix" and what.startswith("101 ")]
     assert spot[-1].startswith("101 'Spot' 60% #0000ff (blue) pan -30.0° tilt 45.0° zoom 25.0°")
     assert any(kind == "dmx" and "new source" in what for _, kind, what in stamped)
