@@ -75,6 +75,7 @@ async def run_sim_headless(
 
     rig = SimRig(show, options, clock=clk, on_event=on_event, on_log=on_log)
     await rig.start()
+    start = clk.now()  # line times count from when the rig listens
     try:
         emit("sim", listening_line(rig))
         if ready is not None:
