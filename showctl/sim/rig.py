@@ -24,7 +24,7 @@ from showctl.lighting.patch import Patch, build_patch
 from showctl.model import show as m
 from showctl.sim.decode import FixtureState, decode_patch
 from showctl.sim.listen import Listener
-from showctl.sim.receiver import Receiver, ReceiverEvent
+from showctl.sim.receiver import Address, FeedResult, Protocol, Receiver, ReceiverEvent
 
 DEFAULT_OSC_PORT = 53400
 DEFAULT_MIDI_PORT = 5401
@@ -108,7 +108,7 @@ class SimRig:
         mcast = [u + o.sacn_offset for u in self.universes]
         self.listener = await Listener(
             self.receiver, bind=o.bind, artnet_port=o.artnet_port, sacn_port=o.sacn_port,
-            multicast=mcast, interface=o.interface).start()
+            multicast=mcast, interface=o.interface, hook=self._on_packet).start()
         loop = asyncio.get_running_loop()
         if o.osc_port is not None:
             from showctl.monitor.osc import monitor_osc
@@ -127,6 +127,20 @@ class SimRig:
             task = loop.create_task(monitor_midi(o.midi, sink, clock=self.clock,
                                                  ready=lambda p: _set(ready, p)))
             self.midi_port = await self._started(task, ready, f"MIDI {o.midi}")
+
+    def _on_packet(self, protocol: Protocol, data: bytes, addr: Address,
+                   result: FeedResult) -> None:
+        """Log ArtTimeCode once a second (on frame 0): a timecode cue sent over Art-Net."""
+        if protocol != "artnet" or result != "ignored":
+            return
+        try:
+            packet = art.decode(data)
+        except art.ArtNetDecodeError:
+            return
+        if isinstance(packet, art.ArtTimeCode) and packet.frames == 0:
+            fps = ("24", "25", "29.97 DF", "30")[packet.type]
+            self._log(f"tc   Art-Net timecode {packet.hours:02d}:{packet.minutes:02d}:"
+                      f"{packet.seconds:02d}:00 ({fps} fps) from {addr[0]}:{addr[1]}")
 
     async def _started(self, task: asyncio.Task[int], ready: asyncio.Future[int],
                        what: str) -> int | None:

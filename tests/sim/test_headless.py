@@ -73,3 +73,14 @@ def test_headless_sim_prints_fixture_changes_sources_osc_and_midi(tmp_path: Path
     assert midi[0][1].startswith("program change ch1 program 4")
     # the session closed at 4.5 s: Art-Net has no termination, the source stays (10 s)
     assert not any("source lost" in what for _, _, what in stamped)
+
+
+def test_artnet_timecode_is_logged_once_a_second() -> None:
+    from showctl.drivers import artnet_codec as art
+
+    logged: list[str] = []
+    rig = SimRig(make_show(SMALL_SHOW), on_log=logged.append)
+    for frames in (0, 1, 2):
+        rig._on_packet("artnet", art.encode_timecode(frames, 5, 0, 1, art.TIMECODE_EBU),
+                       ("127.0.0.1", 6454), "ignored")
+    assert logged == ["tc   Art-Net timecode 01:00:05:00 (25 fps) from 127.0.0.1:6454"]
