@@ -237,7 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_arguments(rp)
     rp.set_defaults(func=report.cmd_report)
 
-    mon = sub.add_parser("monitor", help="print what arrives: osc, midi")
+    from showctl.sim import cli as sim_cli
+
+    sp = sub.add_parser("sim", help="simulated rig: see the show's fixtures without hardware")
+    sim_cli.add_arguments(sp)
+    sp.set_defaults(func=sim_cli.cmd_sim)
+
+    mon = sub.add_parser("monitor", help="print what arrives: dmx, osc, midi")
     msub = mon.add_subparsers(dest="what", required=True, metavar="WHAT")
     mo = msub.add_parser("osc", help="print OSC messages arriving on a port (like oscdump)")
     mo.add_argument("--port", type=int, default=53000)
@@ -252,6 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="host:port: connect to a running server instead of listening")
     mm.add_argument("--quarter-frames", action="store_true", help="print every MTC quarter frame")
     mm.set_defaults(func=cmd_monitor_midi)
+    md = msub.add_parser("dmx", help="print live DMX levels (Art-Net/sACN) per universe, "
+                         "with source, priority and rate")
+    sim_cli.add_monitor_dmx_arguments(md)
+    md.set_defaults(func=sim_cli.cmd_monitor_dmx)
 
     s = sub.add_parser("export-schema", help="write the show file's JSON Schema (for editors)")
     s.add_argument("--out", "-o", help="file to write (default: stdout)")
