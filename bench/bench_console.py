@@ -13,7 +13,7 @@ Measured:
   frames (a deadline the frame loop skipped because it fell behind);
 - console redraws per second.
 
-Prints the figures and appends them, with the command, to docs/performance-console.md.
+Prints the figures and appends them, with the command, to docs/performance.md.
 Run: ``python3 bench/bench_console.py [--universes 256] [--channels 512] [--presses 100]``
 """
 
@@ -216,7 +216,7 @@ def main() -> int:
     text = "".join(out)
     print(text)
     if not args.no_write:
-        doc = ROOT / "docs" / "performance-console.md"
+        doc = ROOT / "docs" / "performance.md"
         if not doc.exists():
             doc.parent.mkdir(parents=True, exist_ok=True)
             doc.write_text("# Console performance\n\nFigures appended by "

@@ -7,7 +7,7 @@ ends. Each sender runs in its own process; a receiver in another process counts 
 and stamps the probe universe's arrivals (time.perf_counter is CLOCK_MONOTONIC on Linux,
 so times compare across processes).
 
-Run:  python3 bench/bench_dmx.py   (about a minute; appends to docs/performance-dmx.md)
+Run:  python3 bench/bench_dmx.py   (about a minute; appends to docs/performance.md)
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ FADE = 4.0  # seconds
 ART_PORT = 16454  # loopback receiver ports (5568 for the sacn package: it cannot be told)
 SACN_PORT = 5568
 TRY_UNIVERSES = (256, 512, 1024, 2048)
-DOC = ROOT / "docs" / "performance-dmx.md"
+DOC = ROOT / "docs" / "performance.md"
 
 
 # ---------------------------------------------------------------------------- workload

@@ -1,7 +1,7 @@
 """Benchmarks for the OSC and MIDI layer: send latency and MTC timing on the real clock.
 
 Run ``python3 bench/bench_osc_midi.py`` (about 75 s). It prints a markdown table and
-appends it, with the command and the machine, to ``docs/performance-oscmidi.md``.
+appends it, with the command and the machine, to ``docs/performance.md``.
 
 (a) OSC send -> packet received on loopback: p50/p99 over N sends through our ``osc``
     driver (UDP, and TCP/SLIP), and through a bare python-osc ``SimpleUDPClient`` in the
@@ -47,7 +47,7 @@ from showctl.drivers.osc_codec import SlipDecoder, decode_packet
 from showctl.engine.clock import LoopClock
 from showctl.timecode import TimecodeGenerator
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "performance-oscmidi.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 
 
 def pct(values: list[float], p: float) -> float:

@@ -15,7 +15,7 @@
    due at the sender (same CLOCK_MONOTONIC), with the same 512 universes running.
    Goal: |error| p99 ≤ 1 ms.
 
-Prints a markdown table and appends it, with the command, to docs/performance-remote.md.
+Prints a markdown table and appends it, with the command, to docs/performance.md.
 
     python3 bench/bench_remote.py [--gos 1000] [--universes 512] [--tc-cues 600]
 """
@@ -267,7 +267,7 @@ def main() -> None:
         )
     print(table)
     if not args.no_write:
-        perf = ROOT / "docs" / "performance-remote.md"
+        perf = ROOT / "docs" / "performance.md"
         if not perf.exists():
             perf.write_text("# Performance: remote control and timecode\n\nFigures from "
                             "bench/bench_remote.py, each with its command. Newest at the "
