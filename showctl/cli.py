@@ -187,6 +187,40 @@ def cmd_monitor_midi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fixtures_import(args: argparse.Namespace) -> int:
+    from showctl.lighting.importing import FixtureImportError, import_fixture_result
+
+    try:
+        result = import_fixture_result(args.file)
+    except FixtureImportError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USER
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.out is None:
+        sys.stdout.write(result.yaml_text)
+        return 0
+    out = Path(args.out)
+    if out.is_dir():
+        name = result.suggested_name
+        out = out / (name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    if out.exists() and not args.force:
+        print(f"{out} exists: use --force to replace it", file=sys.stderr)
+        return EXIT_USER
+    out.write_text(result.yaml_text, encoding="utf-8")
+    print(f"wrote {out}; patch it with 'profile: {out}'")
+    return 0
+
+
+def cmd_fixtures_list(args: argparse.Namespace) -> int:
+    from showctl.lighting.profiles import list_profiles, load_profile
+
+    for name in list_profiles():
+        prof = load_profile(name)
+        print(f"{name:<16} {prof.manufacturer} {prof.model}  modes: {', '.join(prof.modes)}")
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace) -> int:
     from showctl.model.schema import show_schema
 
@@ -262,6 +296,17 @@ def build_parser() -> argparse.ArgumentParser:
                          "with source, priority and rate")
     sim_cli.add_monitor_dmx_arguments(md)
     md.set_defaults(func=sim_cli.cmd_monitor_dmx)
+
+    fx = sub.add_parser("fixtures", help="fixture profiles: list the shipped ones, import")
+    fsub = fx.add_subparsers(dest="what", required=True, metavar="WHAT")
+    fi = fsub.add_parser("import", help="convert a QLC+ .qxf or Open Fixture Library .json "
+                         "fixture into a showctl profile")
+    fi.add_argument("file")
+    fi.add_argument("--out", "-o", help="file or folder to write (default: print the YAML)")
+    fi.add_argument("--force", action="store_true", help="replace an existing file")
+    fi.set_defaults(func=cmd_fixtures_import)
+    fl = fsub.add_parser("list", help="the shipped fixture profiles")
+    fl.set_defaults(func=cmd_fixtures_list)
 
     s = sub.add_parser("export-schema", help="write the show file's JSON Schema (for editors)")
     s.add_argument("--out", "-o", help="file to write (default: stdout)")

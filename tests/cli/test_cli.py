@@ -184,3 +184,25 @@ def test_monitor_osc_prints_what_oscsend_sends() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_fixtures_import_writes_a_profile_a_show_can_patch(tmp_path: Path) -> None:
+    src = ROOT / "tests" / "lighting" / "data" / "qxf-spot.qxf"
+    r = showctl("fixtures", "import", str(src), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    written = next(tmp_path.glob("*.yaml"))
+    show = tmp_path / "s.yaml"
+    show.write_text(
+        "show: {title: t}\noutputs: {lx: {kind: dmx}}\n"
+        f"patch: [{{id: 1, profile: '{written}', universe: 1, address: 1}}]\n"
+        "cuelists:\n  main:\n    cues:\n"
+        "      - {number: 1, type: light, fixtures: {'1': {intensity: 50, pan: 10}}}\n"
+    )
+    r = showctl("check", str(show))
+    assert r.returncode == 0, r.stderr + r.stdout
+
+
+def test_fixtures_import_of_a_missing_file_is_one_line() -> None:
+    r = showctl("fixtures", "import", "/nonexistent.qxf")
+    assert r.returncode == 1
+    assert r.stderr.strip() == "/nonexistent.qxf: cannot read: No such file or directory"
