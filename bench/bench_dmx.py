@@ -124,13 +124,23 @@ def receiver_main(port: int, probe_universe: int, conn: Connection) -> None:
     except OSError:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
     sock.bind(("127.0.0.1", port))
+    # Stamp packets with the kernel's receive time, not when this (busy) process gets to
+    # them: a backlog in the receiver must not count as the sender's latency. The
+    # kernel stamps CLOCK_REALTIME; map it onto perf_counter (CLOCK_MONOTONIC).
+    so_timestampns = getattr(socket, "SO_TIMESTAMPNS", 35)
+    sock.setsockopt(socket.SOL_SOCKET, so_timestampns, 1)
+    offset = time.time() - time.perf_counter()
     counts: Counter[int] = Counter()
     probe: list[tuple[float, int]] = []
-    clock = time.perf_counter
     conn.send("ready")
     while True:
-        data = sock.recv(2048)
-        t = clock()
+        data, anc, _flags, _addr = sock.recvmsg(2048, 64)
+        t = time.perf_counter()
+        for level, kind, payload in anc:
+            if level == socket.SOL_SOCKET and kind == so_timestampns and len(payload) >= 16:
+                sec, nsec = int.from_bytes(payload[:8], "little"), int.from_bytes(
+                    payload[8:16], "little")
+                t = sec + nsec / 1e9 - offset
         if data == b"STOP":
             break
         if data[:10] == b"Art-Net\x00\x00\x50" and len(data) > 18:
@@ -207,7 +217,7 @@ def ours_main(n: int, protocol: str, conn: Connection) -> None:
     conn.send(asdict(asyncio.run(run())))
 
 
-def engine_show(n: int) -> Any:
+def engine_show(n: int, fade: float = FADE, go_cues: int = 0) -> Any:
     """A show whose two light cues move every channel of ``n`` universes: cue 1 snaps to
     random start levels, cue 2 fades all of them to random end levels over FADE seconds
     (universe 1 channel 1 goes 0 → full: the receiver's probe). Built as a model, not
@@ -223,11 +233,87 @@ def engine_show(n: int) -> Any:
         chans = {f"{u + 1}/{a + 1}": float(levels[u, a]) for u in range(n) for a in range(512)}
         return {"number": number, "type": "light", "channels": chans, "time": time_s}
 
+    lists: dict[str, Any] = {"main": {"cues": [cue("1", start, 0), cue("2", end, fade)]}}
+    if go_cues:
+        # A second list whose zero-time cues flip channel 1 of universe n + 1: what a GO
+        # changes while everything else is fading.
+        lists["go"] = {"cues": [
+            {"number": str(i + 1), "type": "light", "time": 0,
+             "channels": {f"{n + 1}/1": 100 if i % 2 == 0 else 0}}
+            for i in range(go_cues)]}
     return m.Show.model_validate({
         "show": {"title": f"bench {n} universes"},
+        "settings": {"go_guard": 0},  # the bench GOs faster than a person would
         "outputs": {"lx": {"kind": "dmx"}},
-        "cuelists": {"main": {"cues": [cue("1", start, 0), cue("2", end, FADE)]}},
+        "cuelists": lists,
     })
+
+
+GO_COUNT = 300
+
+
+def go_latency_main(n: int, conn: Connection) -> None:
+    """GO → first changed packet on the wire, with ``n`` universes fading meanwhile.
+
+    Sends the perf_counter time of each GO; the receiver stamps the probe universe
+    (n + 1) packets, and the parent pairs each GO with the first packet carrying its
+    new value. GOs are spaced irregularly so they land at every phase of the frame."""
+    from showctl.drivers.artnet import ArtNetConfig
+    from showctl.session import Session
+
+    show = engine_show(n, fade=120.0, go_cues=GO_COUNT)
+
+    async def run() -> list[float]:
+        rig = {"lx": ArtNetConfig(nodes=[f"127.0.0.1:{ART_PORT}"], listen=None,
+                                  universe_offset=-1)}
+        session = Session(show, rig=rig)
+        session.router.trace_outputs = False
+        clock, engine = session.clock, session.engine
+        await session.open()
+        engine.go()
+        await clock.sleep_until(clock.now() + 0.3)
+        engine.go()  # the long fade of every universe starts
+        await clock.sleep_until(clock.now() + 0.5)
+        rng = np.random.default_rng(3)
+        times = []
+        for _ in range(GO_COUNT):
+            await clock.sleep_until(clock.now() + float(rng.uniform(0.031, 0.057)))
+            times.append(time.perf_counter())
+            engine.go("go")
+        await clock.sleep_until(clock.now() + 0.2)
+        await session.close()
+        return times
+
+    conn.send(asyncio.run(run()))
+
+
+def go_latencies(n: int) -> list[float]:
+    """Milliseconds from each GO to the first packet with its new value."""
+    ctx = mp.get_context("spawn")
+    rx_parent, rx_child = ctx.Pipe()
+    probe = n  # show universe n + 1 is Art-Net port-address n (offset -1)
+    rx = ctx.Process(target=receiver_main, args=(ART_PORT, probe, rx_child), daemon=True)
+    rx.start()
+    assert rx_parent.recv() == "ready"
+    tx_parent, tx_child = ctx.Pipe()
+    tx = ctx.Process(target=go_latency_main, args=(n, tx_child), daemon=True)
+    tx.start()
+    gos: list[float] = tx_parent.recv()
+    tx.join(30)
+    time.sleep(0.2)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(b"STOP", ("127.0.0.1", ART_PORT))
+    _, arrivals = rx_parent.recv()
+    rx.join(10)
+    out = []
+    j = 0
+    for i, t in enumerate(gos):
+        want = 255 if i % 2 == 0 else 0
+        while j < len(arrivals) and (arrivals[j][0] < t or arrivals[j][1] != want):
+            j += 1
+        if j < len(arrivals):
+            out.append((arrivals[j][0] - t) * 1000)
+    return out
 
 
 def engine_main(n: int, conn: Connection) -> None:
@@ -567,6 +653,7 @@ def main() -> None:
 
     ours_ms, bare_ms = per_frame_ms(ours_rounds), per_frame_ms(bare_rounds)
     engine_ms = per_frame_ms(engine_rounds)
+    lat = go_latencies(512)
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
     proc = ctx.Process(target=breakdown_main, args=(1024, child), daemon=True)
@@ -575,6 +662,10 @@ def main() -> None:
     proc.join(10)
 
     summary = [
+        f"- **GO → first changed packet** (Art-Net on loopback, receiver in another "
+        f"process) with 512 universes fading all their channels meanwhile: "
+        f"p50 {pct(lat, 0.5):.2f} ms, p99 {pct(lat, 0.99):.2f} ms, max {max(lat):.2f} ms "
+        f"({len(lat)} of {GO_COUNT} GOs matched).",
         f"- **Whole engine** (light cue → playback fades → render → Art-Net): highest "
         f"universe count at 44.0 Hz with no dropped frame in every run: **{engine_best}**; "
         f"CPU per frame at 1024 universes {engine_ms:.2f} ms vs bare loop {bare_ms:.2f} ms: "

@@ -101,6 +101,43 @@ class Renderer:
         self._src8: slice | None = _as_slice(self.idx8)
         self._dst8: slice | None = _as_slice(self.pos8)
         self._t8 = np.zeros(len(self.idx8), dtype=np.float32)
+        # Per universe row: its attributes (8-bit and 16-bit) and their byte positions,
+        # so a GO can render just the universes it changes.
+        self.row_of = np.array([kpos[(s.output, s.universe)] for s in layout.slots],
+                               dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
+        self._rows: dict[int, tuple[npt.NDArray[np.int64], ...]] = {}
+        self._pos16f_by_attr = dict(zip(self.idx16.tolist(), self.pos16f.tolist(), strict=True))
+        self._coarse_flat = coarse_flat
+
+    def row_parts(self, row: int) -> tuple[npt.NDArray[np.int64], ...]:
+        """(8-bit attrs, their positions, 16-bit attrs, coarse positions, fine positions)."""
+        if row not in self._rows:
+            attrs = np.nonzero(self.row_of == row)[0]
+            is16 = np.isin(attrs, self.idx16)
+            a8, a16 = attrs[~is16], attrs[is16]
+            fine = np.array([self._pos16f_by_attr[int(a)] for a in a16], dtype=np.int64)
+            self._rows[row] = (a8, self._coarse_flat[a8], a16, self._coarse_flat[a16], fine)
+        return self._rows[row]
+
+    def render_rows(self, rows: list[int], value_of: Callable[[npt.NDArray[np.int64]], F32]
+                    ) -> list[tuple[str, int, bytes]]:
+        """Render only ``rows`` (values from ``value_of(attribute indices)``); return the
+        changed ones. Same bytes as :meth:`render` would write for those rows."""
+        flat = self.buffers.reshape(-1)
+        out = []
+        for r in rows:
+            a8, p8, a16, p16c, p16f = self.row_parts(r)
+            if len(a8):
+                flat[p8] = value_of(a8) * np.float32(255.0) + np.float32(0.5)
+            if len(a16):
+                v16 = np.floor(value_of(a16).astype(np.float64) * 65535.0 + 0.5).astype(
+                    np.uint32)
+                flat[p16c] = (v16 >> 8).astype(np.uint8)
+                flat[p16f] = (v16 & 0xFF).astype(np.uint8)
+            if not np.array_equal(self.buffers[r], self._last[r]):
+                self._last[r] = self.buffers[r]
+                out.append((self.keys[r][0], self.keys[r][1], self.buffers[r].tobytes()))
+        return out
 
     def render(self, values: F32) -> list[tuple[str, int, bytes]]:
         """Render and return the universes whose bytes changed since the last render.
@@ -166,15 +203,24 @@ class Playback:
         """When this playback last took each attribute (for LTP)."""
         self._p = np.zeros(n, dtype=np.float32)
         self._out = np.zeros(n, dtype=np.float32)
+        self.is_int = np.zeros(n, dtype=bool)
+        """Which attributes are intensities (set by the Lighting that owns this)."""
         self.touch()
 
-    def touch(self) -> None:
-        """Call after changing the fade arrays: recompiles the per-frame form."""
+    def touch(self, idx: npt.NDArray[np.int64] | None = None) -> None:
+        """Call after changing the fade arrays: recompiles the per-frame form.
+
+        With ``idx`` (the attributes a new fade changed) only those are recompiled, so a
+        GO that moves one special costs one special even in a big rig."""
+        if idx is not None and self._incremental(idx):
+            return
         running = np.isnan(self.frozen_at) & (self.target != self.start)
         self._ends = (float((self.t_start[running] + self.dur[running]).max())
                       if running.any() else -np.inf)
         self._frozen = bool((~np.isnan(self.frozen_at)).any())
         self.all_touched = bool(self.touched.all())
+        self.touched_idx = np.nonzero(self.touched)[0]
+        self.touched_int = self.is_int[self.touched_idx]
         self._ref = float(self.t_start[running].min()) if running.any() else 0.0
         zero = self.dur <= 0
         with np.errstate(divide="ignore"):
@@ -201,6 +247,34 @@ class Playback:
         self._base = base
         self._delta = delta
 
+    def _incremental(self, idx: npt.NDArray[np.int64]) -> bool:
+        """Recompile only ``idx``; False when a full compile is needed instead."""
+        if getattr(self, "_rel", None) is None or self._frozen:
+            return False
+        t_start, dur = self.t_start[idx], self.dur[idx]
+        if len(idx) > len(self.t_start) // 8 or float(t_start.min(initial=self._ref)) - \
+                self._ref > 300.0:
+            # Big changes, or float32 times drifting far from their reference: rebuild.
+            return False
+        if not np.isnan(self.frozen_at[idx]).all():
+            return False
+        zero = dur <= 0
+        with np.errstate(divide="ignore"):
+            inv = np.where(zero, 1e12, 1.0 / np.where(zero, 1.0, dur))
+        self._rel[idx] = t_start - self._ref - np.where(zero, 1e-6, 0.0)
+        self._inv[idx] = inv
+        self._base[idx] = self.start[idx]
+        self._delta[idx] = self.target[idx] - self.start[idx]
+        moving = self.target[idx] != self.start[idx]
+        if moving.any():
+            self._ends = max(self._ends, float((t_start[moving] + dur[moving]).max()))
+        self._curves = [(ci, np.nonzero(self.curve == ci)[0]) for ci in range(1, len(CURVES))]
+        self._curves = [(ci, i) for ci, i in self._curves if len(i)]
+        self.all_touched = bool(self.touched.all())
+        self.touched_idx = np.nonzero(self.touched)[0]
+        self.touched_int = self.is_int[self.touched_idx]
+        return True
+
     def values(self, now: float) -> F32:
         if now >= self._ends and not self._frozen:
             # Nothing is fading: every attribute sits on its target (the common case).
@@ -214,6 +288,18 @@ class Playback:
         np.multiply(self._delta, p, out=out)
         np.add(out, self._base, out=out)
         return out
+
+    def values_at(self, now: float, idx: npt.NDArray[np.int64]) -> F32:
+        """``values(now)[idx]`` computed for ``idx`` only (a GO's few universes)."""
+        if now >= self._ends and not self._frozen:
+            return self.target[idx]
+        p = np.clip((np.float32(now - self._ref) - self._rel[idx]) * self._inv[idx], 0.0, 1.0)
+        curve = self.curve[idx]
+        for ci in range(1, len(CURVES)):
+            m = curve == ci
+            if m.any():
+                p[m] = apply_curve_array(CURVES[ci], p[m].astype(np.float64))
+        return np.asarray(self._base[idx] + self._delta[idx] * p, dtype=np.float32)
 
     def any_frozen(self) -> bool:
         return self._frozen
@@ -255,6 +341,9 @@ class Lighting:
         self.is_master = np.array(layout.master, dtype=bool)
         self.renderer = Renderer(layout)
         self.playbacks: dict[str, Playback] = {}
+        self._claimed = np.zeros(len(self.home), dtype=bool)
+        self._ltp_owner = np.full(len(self.home), -1, dtype=np.int16)
+        """Per attribute: the playback that set it last (latest takes precedence)."""
         self.grandmaster = 1.0
         self.blackout = False
         self._send_frame = send_frame
@@ -268,7 +357,10 @@ class Lighting:
 
     def playback(self, name: str) -> Playback:
         if name not in self.playbacks:
-            self.playbacks[name] = Playback(name, self.home)
+            pb = Playback(name, self.home)
+            pb.is_int = self.is_int
+            pb.touch()
+            self.playbacks[name] = pb
         return self.playbacks[name]
 
     # ------------------------------------------------------------------ merging
@@ -285,20 +377,42 @@ class Lighting:
             else:
                 out = np.where(pb.touched, vals, self.home)
         elif self.playbacks:
-            pbs = list(self.playbacks.values())
-            vals = np.stack([pb.values(now) for pb in pbs])
-            touched = np.stack([pb.touched for pb in pbs])
-            set_time = np.stack([np.where(pb.touched, pb.set_time, -np.inf) for pb in pbs])
-            any_t = touched.any(axis=0)
-            latest = set_time.argmax(axis=0)
-            ltp = vals[latest, np.arange(vals.shape[1])]
-            htp = np.where(touched, vals, 0.0).max(axis=0)
-            merged = np.where(self.is_int, htp, ltp)
-            out = np.where(any_t, merged, out)
+            out = self._merge(now)
         if scale != 1.0:
             if out is self.home:
                 out = out.copy()
             out[self.is_master] *= np.float32(scale)
+        return out
+
+    def _merge(self, now: float) -> F32:
+        """Several playbacks: HTP for intensity, LTP (latest set) for the rest.
+
+        The playback covering most of the rig is the base, computed with whole-array
+        operations; every other playback is merged on its own attributes only, so a list
+        running a few specials beside a big look costs a few specials."""
+        pbs = list(self.playbacks.values())
+        k_base = max(range(len(pbs)), key=lambda k: len(pbs[k].touched_idx))
+        base = pbs[k_base]
+        if 4 * len(base.touched_idx) > len(self.home):
+            vals = base.values(now)
+            out = vals.copy() if base.all_touched else np.where(base.touched, vals, self.home)
+        else:
+            k_base, out = -1, self.home.copy()
+        sparse = [(k, pb) for k, pb in enumerate(pbs) if k != k_base and len(pb.touched_idx)]
+        if not sparse:
+            return out
+        claimed = self._claimed
+        for _k, pb in sparse:
+            idx = pb.touched_idx
+            claimed[idx] = base.touched[idx] if k_base >= 0 else False
+        for k, pb in sparse:
+            idx = pb.touched_idx
+            v = pb.values_at(now, idx)
+            ltp = (self._ltp_owner[idx] == k) & ~pb.touched_int
+            out[idx[ltp]] = v[ltp]
+            sel, vi = idx[pb.touched_int], v[pb.touched_int]
+            out[sel] = np.where(claimed[sel], np.maximum(out[sel], vi), vi)
+            claimed[sel] = True
         return out
 
     # ------------------------------------------------------------------ fades
@@ -320,8 +434,9 @@ class Lighting:
         pb.frozen_at[idx] = np.nan
         pb.touched[idx] = True
         pb.set_time[idx] = now
-        pb.touch()
-        self.send_now()
+        self._ltp_owner[idx] = list(self.playbacks).index(playback)
+        pb.touch(idx)
+        self.send_now(first=idx)
 
     def target_of(self, playback: str) -> F32:
         return self.playback(playback).target
@@ -383,10 +498,47 @@ class Lighting:
             by_output.setdefault(output, []).append(DmxPayload(universe, data))
         return by_output
 
-    def send_now(self) -> None:
-        """Send a frame immediately (a GO does not wait for the next tick)."""
+    def values_at(self, now: float, idx: npt.NDArray[np.int64]) -> F32:
+        """:meth:`values` for some attributes only (same merge, same grandmaster)."""
+        out = self.home[idx].copy()
+        htp = np.full(len(idx), -1.0, dtype=np.float32)
+        owner = self._ltp_owner[idx]
+        is_int = self.is_int[idx]
+        for k, pb in enumerate(self.playbacks.values()):
+            touched = pb.touched[idx]
+            if not touched.any():
+                continue
+            v = pb.values_at(now, idx)
+            ltp = (owner == k) & ~is_int
+            out[ltp] = v[ltp]
+            mine = is_int & touched
+            htp[mine] = np.maximum(htp[mine], v[mine])
+        np.copyto(out, htp, where=htp >= 0.0)
+        scale = 0.0 if self.blackout else self.grandmaster
+        if scale != 1.0:
+            out[self.is_master[idx]] *= np.float32(scale)
+        return out
+
+    def send_now(self, first: npt.NDArray[np.int64] | None = None) -> None:
+        """Send what a GO changed immediately (a GO does not wait for the next tick).
+
+        ``first``: the attributes the GO changed. When they sit in a few universes, only
+        those universes are rendered and sent now — a GO's latency does not grow with the
+        size of whatever else is fading; the next frame tick carries the rest. Without
+        it (or for a GO that touches much of the rig) a whole frame is sent."""
         now = self.clock.now()
-        frame = self.compute_frame(now)
+        rows = None
+        if first is not None and len(first):
+            rows = np.unique(self.renderer.row_of[first]).tolist()
+            if len(rows) > 8:
+                rows = None
+        if rows is None:
+            frame = self.compute_frame(now)
+        else:
+            frame = {}
+            for output, universe, data in self.renderer.render_rows(
+                    rows, lambda idx: self.values_at(now, idx)):
+                frame.setdefault(output, []).append(DmxPayload(universe, data))
         for output, changed in frame.items():
             self._send_frame(output, now, changed)
         self._wake.set()
