@@ -31,6 +31,7 @@ def check_raw(data: dict[str, Any]) -> list[Finding]:
         *_targets(lists, cues),
         *_outputs(outputs, cues),
         *_artnet_outputs(outputs, cues),
+        *_timecode_triggers(lists, cues),
     ]
 
 
@@ -156,3 +157,20 @@ def _artnet_outputs(
         elif decl.get("kind") != "dmx":
             yield ((*path, "artnet"), f"cue {_num(cue)}: Art-Net timecode needs a dmx output, "
                    f"and '{out}' is {decl.get('kind')}")
+
+
+def _timecode_triggers(
+    lists: dict[str, Any], cues: list[tuple[str, Path, dict[str, Any]]]
+) -> Iterator[Finding]:
+    """A timecode trigger needs its list to say where timecode comes from."""
+    for lname, path, cue in cues:
+        triggers = cue.get("triggers")
+        if not isinstance(triggers, list):
+            continue
+        cl = lists.get(lname)
+        has_chase = isinstance(cl, dict) and isinstance(cl.get("timecode"), dict)
+        for i, trig in enumerate(triggers):
+            if isinstance(trig, dict) and "timecode" in trig and not has_chase:
+                yield ((*path, "triggers", i, "timecode"),
+                       f"cue {_num(cue)} has a timecode trigger, but list '{lname}' has no "
+                       "'timecode:' settings (source: mtc or artnet, fps, …)")

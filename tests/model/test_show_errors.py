@@ -166,3 +166,15 @@ def test_patch_and_fixture_value_problems_are_located() -> None:
     assert found == ["s.yaml:11:85: cue 1: no fixture or group '9' in the patch"]
     found = problems(fixed.replace(', "9": {intensity: 5}', "").replace("colour", "colr"))
     assert found[0].startswith("s.yaml:11:50: cue 1: fixture 1 'A': colr:")
+
+
+def test_timecode_trigger_needs_the_list_to_chase_timecode() -> None:
+    found = problems("""
+    show: {title: t}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: memo, triggers: [{timecode: "01:00:00:00"}]}
+    """)
+    assert found == ["s.yaml:5:55: cue 1 has a timecode trigger, but list 'main' has no "
+                     "'timecode:' settings (source: mtc or artnet, fps, …)"]
