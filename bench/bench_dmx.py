@@ -85,19 +85,24 @@ class Row:
     probe: list[tuple[float, int]] = field(default_factory=list)
 
     # -- derived figures
+    def fade_probe(self) -> list[tuple[float, int]]:
+        """Probe arrivals from the fade's start on (the engine run sends a frame for its
+        first cue half a second earlier, which is not part of the fade)."""
+        return [(t, v) for t, v in self.probe if t >= self.send.fade_start - 1e-3]
+
     def intervals_ms(self) -> list[float]:
-        times = [t for t, _ in self.probe]
+        times = [t for t, _ in self.fade_probe()]
         return [(b - a) * 1000 for a, b in itertools.pairwise(times)]
 
     def rate(self) -> float:
         end = self.fade_end()
-        times = [t for t, _ in self.probe if end is None or t <= end + 1e-9]
+        times = [t for t, _ in self.fade_probe() if end is None or t <= end + 1e-9]
         if len(times) < 2:
             return 0.0
         return (len(times) - 1) / (times[-1] - times[0])
 
     def fade_end(self) -> float | None:
-        return next((t for t, v in self.probe if v == 255), None)
+        return next((t for t, v in self.fade_probe() if v == 255), None)
 
     def fade_error_ms(self) -> float | None:
         end = self.fade_end()

@@ -247,7 +247,7 @@ class Lighting:
         it (or for a GO that touches much of the rig) a whole frame is sent."""
         now = self.clock.now()
         rows = None
-        if first is not None and len(first):
+        if first is not None and 0 < len(first) <= 8 * 512:
             rows = np.unique(self.renderer.row_of[first]).tolist()
             if len(rows) > 8:
                 rows = None
