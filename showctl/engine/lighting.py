@@ -267,9 +267,13 @@ class Lighting:
         self.t0 = self.clock.now()
         k = 0
         outputs = sorted({s.output for s in self.layout.slots})
+        rendered_at = -np.inf
         while True:
             now = self.clock.now()
-            if not self.busy(now) and not self._wants_ticks():
+            ends = max((pb.ends() for pb in self.playbacks.values()), default=-np.inf)
+            # Idle only once a frame at or after the last fade's end has gone out: a frame
+            # that finishes late must not leave a fade one step short of its level.
+            if ends <= now and rendered_at >= ends and not self._wants_ticks():
                 self._wake.clear()
                 await self._wake.wait()
                 # Restart the grid from where we are so frames stay on deadlines.
@@ -286,6 +290,7 @@ class Lighting:
                 deadline = self.t0 + k / self.rate
             await self.clock.sleep_until(deadline)
             frame = self.compute_frame(deadline)
+            rendered_at = deadline
             self.frames += 1
             for output in outputs:
                 self._send_frame(output, deadline, frame.get(output, []))

@@ -95,3 +95,49 @@ def test_rendering_one_universe_writes_the_same_bytes_as_a_whole_frame() -> None
     lt.renderer._last[:] = 0
     frame = {u: d for _o, u, d in lt.renderer.render(lt.values(clock.t))}
     assert partial == frame[2] == full[2]
+
+
+def test_a_late_frame_near_the_fade_end_still_sends_the_final_level() -> None:
+    """Under load a frame can finish after the fade's end time; the loop must still send
+    a frame at the final level before it goes idle (a fade never stops one step short)."""
+    import asyncio
+
+    from showctl.engine.clock import LoopClock
+    from showctl.engine.virtual import run_virtual
+
+    class SlowClock(LoopClock):
+        """The loop's clock, plus time spent 'computing' frames (a busy machine)."""
+
+        skew = 0.0
+
+        def now(self) -> float:
+            return self.loop.time() + self.skew
+
+        async def sleep_until(self, deadline: float) -> None:
+            await super().sleep_until(deadline - self.skew)
+
+    layout = RigLayout()
+    layout.add("lx:1/1", Slot("lx", 1, 0), intensity=True)
+    sent: list[int] = []
+
+    async def main() -> None:
+        clock = SlowClock()
+        lt = Lighting(layout, clock, lambda o, now, ch: sent.extend(p.data[0] for p in ch),
+                      rate=10.0)
+        real = lt.compute_frame
+
+        def slow(now: float) -> dict[str, list]:  # type: ignore[type-arg]
+            out = real(now)
+            clock.skew += 0.09  # each frame takes 90 ms of a 100 ms frame period
+            return out
+
+        lt.compute_frame = slow  # type: ignore[method-assign]
+        task = asyncio.ensure_future(lt.run())
+        await asyncio.sleep(0)
+        lt.fade("main", FadeSpec(np.array([0]), np.array([1.0]), np.zeros(1), np.full(1, 0.95),
+                                 np.zeros(1, dtype=np.int8)), owner=1)
+        await clock.sleep_until(clock.now() + 3)
+        task.cancel()
+
+    run_virtual(main)
+    assert sent[-1] == 255
