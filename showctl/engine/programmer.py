@@ -328,15 +328,24 @@ class Programmer:
                 continue
             if len(fks) < 2 or not all(fk in remaining for fk in fks):
                 continue
-            items = [[(a, h.value) for a, h in remaining[fk].items()] for fk in fks]
-            if all(it == items[0] for it in items):
-                out[sel] = dict(items[0])
+            if all(_same_holds(remaining[fks[0]], remaining[fk]) for fk in fks[1:]):
+                out[sel] = {a: h.value for a, h in remaining[fks[0]].items()}
                 for fk in fks:
                     del remaining[fk]
         for f in self.patch.fixtures:
             if f.key in remaining:
                 out[f.key] = {a: h.value for a, h in remaining[f.key].items()}
         return out
+
+
+def _same_holds(x: Mapping[str, Hold], y: Mapping[str, Hold]) -> bool:
+    """Whether two fixtures' holds write the same block. Order counts only when a
+    hold lost some of its attributes to a later one (``color`` then ``red``)."""
+    if [(a, repr(h.value)) for a, h in x.items()] == [(a, repr(h.value)) for a, h in y.items()]:
+        return True
+    partial = any(len(h.levels) < len(h.full) for holds in (x, y) for h in holds.values())
+    return not partial and {a: repr(h.value) for a, h in x.items()} == {
+        a: repr(h.value) for a, h in y.items()}
 
 
 # ---------------------------------------------------------------------------- tracking
@@ -425,8 +434,9 @@ def plan_update(programmer: Programmer, existing: Mapping[str, Mapping[str, Any]
         sel_of = {k: [f.key for f in select_fixtures(patch, k)] for k in mapping}
     except LookupError as exc:
         raise ProgrammerError(str(exc)) from None
-    # 1. In place: keys that set a held attribute, when every fixture they select holds
-    #    it with the same value and the same fate (write / track).
+    # 1. In place: keys that set an attribute every fixture they select holds. The same
+    #    value and fate (write / track) for all: set it there, or take it out (it
+    #    tracks); else take it out and let step 2 give the fixtures that need it their own.
     for key, attrs in mapping.items():
         for a in list(attrs):
             ca = canonical_attribute(a)
@@ -434,10 +444,8 @@ def plan_update(programmer: Programmer, existing: Mapping[str, Mapping[str, Any]
             if not all(ca in holds.get(fk, {}) for fk in fks):
                 continue
             fates = {(wanted(fk, ca)[0], repr(wanted(fk, ca)[1])) for fk in fks}
-            if len(fates) != 1:
-                continue
             write, value = wanted(fks[0], ca)
-            if write:
+            if len(fates) == 1 and write:
                 attrs[a] = value
             else:
                 del attrs[a]
