@@ -45,6 +45,7 @@ from showctl.engine.programmer import (
     EPS,
     Programmer,
     ProgrammerError,
+    carry_lighting,
     cues_before,
     plan_update,
     tracked_state,
@@ -222,10 +223,14 @@ class ShowctlApp(App[int]):
         if self.remote is not None:
             await self.remote.close()
             self.remote = None
+        old_lighting = self.session.lighting if self.session is not None else None
         if self.session is not None:
             await self.session.close()
         self.show = show
         self.session = Session(show, rig=self.rig, clock=self.clock)
+        if old_lighting is not None:
+            # The stage keeps its look across the rebuild (the next GO fades from it).
+            carry_lighting(old_lighting, self.session.lighting)
         if self.runlog is not None and self.recorder is None:
             from showctl.runlog import RunLogRecorder
 
