@@ -52,7 +52,7 @@ cuelists:
 
 
 def dmx(trace: list[dict[str, Any]], universe: int, t: float) -> dict[int, int]:
-    state: dict[int, int] = {}
+    state: dict[int, int] = dict.fromkeys(range(1, 513), 0)
     for ln in trace:
         if ln["kind"] == "dmx" and ln["universe"] == universe and ln["t"] <= t + 1e-9:
             state.update({int(k): v for k, v in ln["channels"].items()})
@@ -72,7 +72,7 @@ def test_programmer_overrides_intensity_and_colour_and_holds_through_fades() -> 
     trace = drive(make_show(SHOW), [
         (0, attach(prog)),
         (0, lambda e: e.go()),                                   # front 100 % red
-        (0.5, lambda e: e.go("S", "side")),                      # 1 at 80 % (HTP) green
+        (0.5, lambda e: e.go("side")),                           # 1 at 80 % (HTP) green
         (1, lambda e: prog.set("1", {"intensity": 30})),         # below the HTP of both
         (1, lambda e: prog.set("1", {"color": "blue"})),
         (2, lambda e: e.go()),                                   # cue 2: front 50 % in 2 s
