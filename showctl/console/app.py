@@ -92,6 +92,8 @@ class ShowctlApp(App[int]):
     #bottom { height: 11; max-height: 30%; }
     #log { max-height: 20%; }
     #running { width: 1fr; }
+    #programmer { width: 1fr; }
+    .edit-mode #running { display: none; }
     #outputs { width: 1fr; }
     .edit-mode #editor { display: block; }
     .edit-mode #programmer { display: block; }
@@ -176,10 +178,10 @@ class ShowctlApp(App[int]):
             with Vertical(id="side"):
                 yield StandbyPanel(id="standby")
                 yield CueEditor(id="editor")
-                yield ProgrammerPanel(id="programmer")
                 yield GoButton(id="go")
         with Horizontal(id="bottom"):
             yield RunningPane(id="running")
+            yield ProgrammerPanel(id="programmer")
             yield OutputPane(id="outputs")
         yield LogPane(id="log")
         yield Footer()
@@ -689,9 +691,10 @@ class ShowctlApp(App[int]):
         idx, vals = program.look(lname, number)
         names = program.layout.names
         look = {names[i]: float(v) for i, v in zip(idx.tolist(), vals.tolist(), strict=True)}
-        home = dict(zip(names, program.layout.home, strict=True))
+        home: dict[str, float] = dict(zip(names, program.layout.home, strict=True))
         for name, v in self.programmer.held().items():
-            if abs(look.get(name, home.get(name, 0.0)) - v) > EPS:
+            got: float = look[name] if name in look else home.get(name, 0.0)
+            if abs(got - v) > EPS:
                 assert self.document is not None
                 self.document.undo()
                 self.document.redo_stack.clear()

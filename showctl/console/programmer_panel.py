@@ -84,13 +84,14 @@ def parse_command(text: str) -> ParsedCommand:
 
 
 class ProgrammerPanel(Vertical):
-    """The command line (``c`` focuses it) and the programmer's contents."""
+    """The command line (``c`` focuses it), the programmer's contents and the outcome
+    of the last command. In edit mode it takes the Running pane's place (nothing runs)."""
 
     DEFAULT_CSS = """
-    ProgrammerPanel { height: auto; max-height: 14; border: round $error; padding: 0 1; }
-    ProgrammerPanel Input { width: 1fr; }
-    ProgrammerPanel #prog-contents { height: auto; max-height: 8; }
-    ProgrammerPanel #prog-status { height: auto; }
+    ProgrammerPanel { height: 1fr; border: round $error; padding: 0 1; }
+    ProgrammerPanel Input { width: 1fr; margin-bottom: 1; }
+    ProgrammerPanel #prog-contents { height: 1fr; overflow-y: auto; }
+    ProgrammerPanel #prog-status { height: auto; max-height: 2; }
     """
 
     class Command(Message):

@@ -474,12 +474,12 @@ def plan_update(programmer: Programmer, existing: Mapping[str, Mapping[str, Any]
         sel_of.setdefault(fk, [fk])
     mapping = {k: v for k, v in mapping.items() if v}
     # 3. Check: held attributes come out as held, everything else as before.
-    new = _safe_simulate(patch, mapping)
-    old = _safe_simulate(patch, existing)
+    new_levels = _safe_simulate(patch, mapping)
+    old_levels = _safe_simulate(patch, existing)
     held = programmer.held()
-    for name in set(new) | set(old) | set(held):
-        got = new.get(name, level(name))
-        want = held[name] if name in held else old.get(name, level(name))
+    for name in set(new_levels) | set(old_levels) | set(held):
+        got = new_levels.get(name, level(name))
+        want = held[name] if name in held else old_levels.get(name, level(name))
         if abs(got - want) > EPS:
             raise ProgrammerError(
                 f"cannot merge the programmer into this cue ({name} would be "
@@ -500,8 +500,6 @@ def _show_value(v: Any) -> str:
     return str(v)
 
 
-__all__ = ["EPS", "Hold", "Programmer", "ProgrammerError", "cues_before", "parse_value",
-           "carry_lighting", "plan_update", "simulate", "tracked_state"]
 
 
 # ---------------------------------------------------------------------------- rebuilds
@@ -540,3 +538,7 @@ def carry_lighting(old: Any, new: Any) -> None:
     new._ltp_owner[ni] = mapped
     new.grandmaster = old.grandmaster
     new.blackout = old.blackout
+
+
+__all__ = ["EPS", "Hold", "Programmer", "ProgrammerError", "carry_lighting", "cues_before",
+           "parse_value", "plan_update", "simulate", "tracked_state"]
