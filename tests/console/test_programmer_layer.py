@@ -16,6 +16,7 @@ from showctl.engine.programmer import (
     simulate,
     tracked_state,
 )
+from showctl.model import show as m
 from showctl.testing import drive, make_show
 
 SHOW = """
@@ -206,5 +207,36 @@ def test_plan_update_in_place_tracking_and_own_keys() -> None:
         prog.set("101", {"pan": 90})
         assert plan_update(prog, existing, before) == {"front": {"intensity": 50},
                                                        "101": {"pan": 90}}
+
+    run_virtual(main)
+
+
+def test_demo_groups_and_ranges(demo_path: Any) -> None:
+    from showctl.engine.light_cues import LightProgram
+    from showctl.engine.virtual import run_virtual
+    from showctl.model.loader import load_show
+    from showctl.session import Session
+
+    show = load_show(demo_path)
+    # a new cue after group 3 comes after everything inside it (3.4 sets the cyc blue)
+    assert cues_before(show, "main", "3", inclusive=True)[-6:] == [
+        "3", "3.1", "3.2", "3.3", "3.4", "3.5"]
+    program = LightProgram(show)
+    state = tracked_state(program, "main", cues_before(show, "main", "3", inclusive=True))
+    assert state["21.intensity"] == pytest.approx(0.8)
+
+    async def main() -> None:
+        session = Session(show)
+        prog = Programmer()
+        fixtures = session.engine.light_program.fixtures
+        assert fixtures is not None
+        prog.attach(session.lighting, fixtures.patch)
+        cue = next(c for _, c, _ in show.walk() if c.number == "3.4")
+        assert isinstance(cue, m.LightCue)
+        before = tracked_state(program, "main", cues_before(show, "main", "3.4",
+                                                            inclusive=False))
+        prog.set("spots", {"pan": 10})           # the range "101-102" in the cue: in place
+        plan = plan_update(prog, cue.fixtures, before)
+        assert plan["101-102"]["pan"] == 10 and list(plan) == ["cyc", "101-102"]
 
     run_virtual(main)
