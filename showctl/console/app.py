@@ -33,6 +33,7 @@ from showctl.console.dialogs import NumberDialog
 from showctl.console.editor import CueEditor
 from showctl.console.log_pane import EventCollector, LogPane
 from showctl.console.outputs_view import OutputPane
+from showctl.console.programmer_panel import CommandError, ProgrammerPanel, parse_command
 from showctl.console.running import RunningPane, run_rows
 from showctl.console.standby import GoButton, StandbyPanel
 from showctl.drivers.base import DriverConfig
@@ -40,6 +41,15 @@ from showctl.engine import events as ev
 from showctl.engine.clock import Clock
 from showctl.engine.engine import Engine, EngineError
 from showctl.engine.light_cues import dmx_outputs
+from showctl.engine.programmer import (
+    EPS,
+    Programmer,
+    ProgrammerError,
+    carry_lighting,
+    cues_before,
+    plan_update,
+    tracked_state,
+)
 from showctl.model import show as m
 from showctl.model.editing import (
     Command,
@@ -47,9 +57,11 @@ from showctl.model.editing import (
     EditError,
     InsertCue,
     MoveCue,
+    RecordLook,
     Renumber,
     SetField,
     ShowDocument,
+    UpdateLook,
 )
 from showctl.session import Session
 
@@ -60,7 +72,8 @@ if TYPE_CHECKING:
 
 SHOW_ACTIONS = frozenset({"go", "panic", "pause_resume", "stop_all", "playhead_back", "goto"})
 EDIT_ACTIONS = frozenset({"insert", "delete", "renumber", "move", "toggle_armed", "save",
-                          "undo", "redo", "edit_fields"})
+                          "undo", "redo", "edit_fields", "command_line", "record",
+                          "update"})
 TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape"})
 """Actions whose keys still work while a text field has focus."""
 
@@ -75,11 +88,15 @@ class ShowctlApp(App[int]):
     #stack { width: 1fr; }
     #side { width: 36%; min-width: 32; max-width: 60; }
     #editor { display: none; }
+    #programmer { display: none; }
     #bottom { height: 11; max-height: 30%; }
     #log { max-height: 20%; }
     #running { width: 1fr; }
+    #programmer { width: 1fr; }
+    .edit-mode #running { display: none; }
     #outputs { width: 1fr; }
     .edit-mode #editor { display: block; }
+    .edit-mode #programmer { display: block; }
     .edit-mode #standby { display: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +118,9 @@ class ShowctlApp(App[int]):
         Binding("ctrl+up", "move(-1)", "Move up", priority=True),
         Binding("ctrl+down", "move(1)", "Move down", priority=True),
         Binding("a", "toggle_armed", "Arm", priority=True),
+        Binding("c", "command_line", "Command", priority=True),
+        Binding("r", "record", "Record", priority=True),
+        Binding("u", "update", "Update", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+z", "undo", "Undo", priority=True),
         Binding("ctrl+y", "redo", "Redo", priority=True),
@@ -146,6 +166,8 @@ class ShowctlApp(App[int]):
         self.refreshes = 0
         self._top_last: Text | None = None
         self._closing = False
+        self.programmer = Programmer()
+        """Live fixture values of edit mode (kept across session rebuilds)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -159,6 +181,7 @@ class ShowctlApp(App[int]):
                 yield GoButton(id="go")
         with Horizontal(id="bottom"):
             yield RunningPane(id="running")
+            yield ProgrammerPanel(id="programmer")
             yield OutputPane(id="outputs")
         yield LogPane(id="log")
         yield Footer()
@@ -172,6 +195,7 @@ class ShowctlApp(App[int]):
         self.log_pane = self.query_one(LogPane)
         self.topbar = self.query_one("#topbar", Static)
         self.editor = self.query_one(CueEditor)
+        self.programmer_panel = self.query_one(ProgrammerPanel)
         await self._start_session(self.show)
         self.stack.focus()
         self.collector.note(f"{self.show.show.title}: {sum(1 for _ in self.show.walk())} cues "
@@ -201,10 +225,14 @@ class ShowctlApp(App[int]):
         if self.remote is not None:
             await self.remote.close()
             self.remote = None
+        old_lighting = self.session.lighting if self.session is not None else None
         if self.session is not None:
             await self.session.close()
         self.show = show
         self.session = Session(show, rig=self.rig, clock=self.clock)
+        if old_lighting is not None:
+            # The stage keeps its look across the rebuild (the next GO fades from it).
+            carry_lighting(old_lighting, self.session.lighting)
         if self.runlog is not None and self.recorder is None:
             from showctl.runlog import RunLogRecorder
 
@@ -216,6 +244,9 @@ class ShowctlApp(App[int]):
         self.session.bus.subscribe(self.history)
         self.session.bus.subscribe(self.collector)
         self.session.bus.subscribe(self._on_event)
+        fixtures = self.session.engine.light_program.fixtures
+        self.programmer.attach(self.session.lighting,
+                               fixtures.patch if fixtures is not None else None)
         self.collector.names = self._names(show)
         # DMX frames become events only while the DMX log is on (they are costly).
         self.session.router.trace_dmx = self.collector.log_dmx
@@ -268,7 +299,8 @@ class ShowctlApp(App[int]):
         self.running_pane.show_runs(run_rows(engine))
         assert self.session is not None
         self.output_pane.show_outputs(self.session.drivers, dmx_outputs(self.show),
-                                                self.session.lighting)
+                                      self.session.lighting,
+                                      held=self.programmer.held_indices())
         self.log_pane.add_lines(self.collector.drain())
         top = self._topbar()
         if top != self._top_last:
@@ -276,6 +308,7 @@ class ShowctlApp(App[int]):
             self.topbar.update(top)
         if editing:
             self._load_editor()
+            self.programmer_panel.show_lines(self.programmer.lines())
 
     def _topbar(self) -> Text:
         engine = self.engine
@@ -293,6 +326,8 @@ class ShowctlApp(App[int]):
             t.append(f"   faults {self.history.faults}", style="bold red")
         if self.document is not None and self.document.dirty:
             t.append("   ● unsaved", style="bold yellow")
+        if self.programmer.fixtures:
+            t.append(f"   programmer {len(self.programmer.held())}", style="bold red")
         return t
 
     def _selected_cue(self) -> m.CueBase | None:
@@ -446,6 +481,8 @@ class ShowctlApp(App[int]):
     def action_toggle_edit(self) -> None:
         if self.mode == "edit":
             self.mode = "show"
+            if self.programmer.clear():
+                self.collector.note("programmer cleared: show mode runs the cues only")
             self.screen.remove_class("edit-mode")
             self.stack.focus()
             if self.document is not None and self.document.dirty:
@@ -550,6 +587,123 @@ class ShowctlApp(App[int]):
             self._note(f"nothing to {'redo' if redo else 'undo'}")
             return
         await self._after_edit(f"{'redo' if redo else 'undo'}: {cmd.describe()}")
+
+    # ------------------------------------------------------------------ programmer
+
+    def action_command_line(self) -> None:
+        self.query_one("#prog-input", Input).focus()
+
+    async def on_programmer_panel_command(self, event: ProgrammerPanel.Command) -> None:
+        await self.run_command(event.text)
+
+    def _prog_status(self, text: str, style: str = "") -> None:
+        self.programmer_panel.set_status(text, style)
+        self._note(text, style or "italic")
+
+    async def run_command(self, text: str) -> bool:
+        """Run one programmer command line (see showctl/console/programmer_panel.py)."""
+        try:
+            cmd = parse_command(text)
+        except CommandError as exc:
+            self._prog_status(str(exc), "bold yellow")
+            return False
+        if cmd.verb == "record":
+            return await self.action_record()
+        if cmd.verb == "update":
+            return await self.action_update()
+        try:
+            if cmd.verb == "clear":
+                n = self.programmer.clear(cmd.selection, time=0.0)
+                self._prog_status(f"released {n} attributes")
+            elif cmd.verb == "sneak":
+                t = cmd.time if cmd.time is not None else self.show.settings.default_fade
+                n = self.programmer.clear(time=t)
+                self._prog_status(f"releasing {n} attributes in {t:g} s")
+            else:
+                assert cmd.selection is not None and cmd.attr is not None
+                keys = self.programmer.set(cmd.selection, {cmd.attr: cmd.value})
+                self._prog_status(f"{cmd.selection} {cmd.attr} {cmd.value} "
+                                  f"({len(keys)} fixture{'s' if len(keys) != 1 else ''})")
+        except ProgrammerError as exc:
+            self._prog_status(str(exc), "bold yellow")
+            return False
+        return True
+
+    def _light_program(self) -> Any:
+        return self.engine.light_program
+
+    async def action_record(self) -> bool:
+        """Record the programmer as a new light cue after the selected cue: only what
+        differs from the tracked state at that point of the list."""
+        if not self.programmer.fixtures:
+            self._prog_status("the programmer is empty: nothing to record", "bold yellow")
+            return False
+        lname, after = self.current_list, self.selected
+        state = tracked_state(self._light_program(), lname,
+                              cues_before(self.show, lname, after, inclusive=True))
+        holds = self.programmer.differing(state)
+        if not holds:
+            self._prog_status("nothing to record: the programmer is the tracked look "
+                              "at this point", "bold yellow")
+            return False
+        cmd = RecordLook(lname, after, name="Recorded look",
+                         fixtures=self.programmer.record_mapping(holds))
+        if not await self._apply(cmd):
+            return False
+        assert cmd.number is not None
+        self.selected = cmd.number
+        if not await self._check_look(lname, cmd.number):
+            return False
+        self._prog_status(f"recorded cue {cmd.number}", "bold green")
+        return True
+
+    async def action_update(self) -> bool:
+        """Merge the programmer into the selected light cue (tracking-aware)."""
+        cue = self._selected_cue()
+        lname = self.current_list
+        if not isinstance(cue, m.LightCue):
+            self._prog_status("select a light cue to update", "bold yellow")
+            return False
+        if not self.programmer.fixtures:
+            self._prog_status("the programmer is empty: nothing to update", "bold yellow")
+            return False
+        state = tracked_state(self._light_program(), lname,
+                              cues_before(self.show, lname, cue.number, inclusive=False))
+        try:
+            mapping = plan_update(self.programmer, cue.fixtures, state)
+        except ProgrammerError as exc:
+            self._prog_status(str(exc), "bold yellow")
+            return False
+        if mapping == {str(k): dict(v) for k, v in cue.fixtures.items()}:
+            self._prog_status(f"cue {cue.number} already has these values", "bold yellow")
+            return False
+        if not await self._apply(UpdateLook(lname, cue.number, mapping)):
+            return False
+        if not await self._check_look(lname, cue.number):
+            return False
+        self._prog_status(f"updated cue {cue.number}", "bold green")
+        return True
+
+    async def _check_look(self, lname: str, number: str) -> bool:
+        """After record/update: the cue's look must be what the programmer holds (else
+        the edit is undone — it would not play back what the TD saw)."""
+        program = self._light_program()
+        idx, vals = program.look(lname, number)
+        names = program.layout.names
+        look = {names[i]: float(v) for i, v in zip(idx.tolist(), vals.tolist(), strict=True)}
+        home: dict[str, float] = dict(zip(names, program.layout.home, strict=True))
+        for name, v in self.programmer.held().items():
+            got: float = look[name] if name in look else home.get(name, 0.0)
+            if abs(got - v) > EPS:
+                assert self.document is not None
+                self.document.undo()
+                self.document.redo_stack.clear()
+                await self._after_edit(f"cue {number} would not play back the programmer "
+                                       f"({name}); the edit was undone")
+                self._prog_status(f"cue {number}: {name} would not play back as held; "
+                                  "nothing was changed", "bold red")
+                return False
+        return True
 
     def action_save(self) -> None:
         assert self.document is not None

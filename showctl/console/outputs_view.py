@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 from rich.text import Text
 
 from showctl.console.textview import TextView
@@ -57,9 +58,10 @@ def swatch_color(kind: str, value: float) -> str:
     return f"rgb({r},{g},{b})"
 
 
-def swatch(label: str, kind: str, value: float) -> Text:
+def swatch(label: str, kind: str, value: float, *, held: bool = False) -> Text:
+    """One attribute; ``held`` (the programmer holds it) draws the label in red."""
     pct = round(value * 100)
-    t = Text(f"{label:>5}", style="dim")
+    t = Text(f"{label:>5}", style="bold red" if held else "dim")
     t.append("██", style=swatch_color(kind, value))
     t.append(f"{pct:>3} ")
     return t
@@ -71,8 +73,11 @@ def output_index(lighting: Lighting, output: str) -> list[int]:
 
 
 def lighting_lines(lighting: Lighting, output: str, width: int, max_lines: int,
-                   idx: list[int] | None = None) -> list[Text]:
-    """Swatch lines for one DMX output, at most ``max_lines`` of ``width`` cells."""
+                   idx: list[int] | None = None, held: frozenset[int] = frozenset()
+                   ) -> list[Text]:
+    """Swatch lines for one DMX output, at most ``max_lines`` of ``width`` cells.
+
+    ``held``: attribute indices the programmer holds (labels in red, as on a desk)."""
     layout = lighting.layout
     values = lighting.last_values
     if idx is None:
@@ -94,7 +99,7 @@ def lighting_lines(lighting: Lighting, output: str, width: int, max_lines: int,
             line = Text(f"{group[:9]:<9} " if group != group_name else " " * 10,
                         style="bold" if group != group_name else "")
             group_name = group
-        line.append_text(swatch(label[:5], kind, float(values[i])))
+        line.append_text(swatch(label[:5], kind, float(values[i]), held=i in held))
         shown += 1
     else:
         if line.plain:
@@ -120,19 +125,22 @@ class OutputPane(TextView):
         self._index: dict[tuple[int, str], list[int]] = {}
 
     def show_outputs(self, drivers: dict[str, Driver], dmx_outputs: Sequence[str],
-                     lighting: Lighting | None) -> None:
+                     lighting: Lighting | None,
+                     held: npt.NDArray[np.int64] | None = None) -> None:
         health = tuple((n, d.kind, d.health.state, d.health.reason, d.health.faults)
                        for n, d in drivers.items())
         values_key = (lighting.last_values.tobytes() if lighting is not None
                       and len(lighting.last_values) <= 4096 else
                       (lighting.frames if lighting is not None else None))
-        key = (health, values_key, self.size)
+        held_key = held.tobytes() if held is not None else b""
+        key = (health, values_key, self.size, held_key)
         if key == self._key:
             return
         self._key = key
         width = max(20, self.size.width - 4)
         budget = max(2, self.size.height - 2 - len(drivers))
         parts: list[Text] = []
+        held_set = frozenset(held.tolist()) if held is not None else frozenset()
         for name, d in drivers.items():
             h = d.health
             line = Text(f"{name:<8}", style="bold")
@@ -148,7 +156,8 @@ class OutputPane(TextView):
                 if ikey not in self._index:
                     self._index = {k: v for k, v in self._index.items() if k[0] == ikey[0]}
                     self._index[ikey] = output_index(lighting, name)
-                lines = lighting_lines(lighting, name, width, budget, self._index[ikey])
+                lines = lighting_lines(lighting, name, width, budget, self._index[ikey],
+                                       held_set)
                 budget -= len(lines)
                 parts.extend(lines)
         self.show(Text("\n", no_wrap=True, overflow="crop", end="").join(parts))

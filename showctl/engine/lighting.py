@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -27,8 +28,22 @@ from showctl.engine.dmx_render import Renderer
 from showctl.engine.playback import Playback
 from showctl.engine.rig import CURVES, F32, F64, RigLayout, Slot
 
-__all__ = ["CURVES", "F32", "F64", "FadeSpec", "Lighting", "Playback", "Renderer",
-           "RigLayout", "Slot"]
+__all__ = ["CURVES", "F32", "F64", "FadeSpec", "Lighting", "Overlay", "Playback",
+           "Renderer", "RigLayout", "Slot"]
+
+
+class Overlay(Protocol):
+    """A layer over the merged output (see :attr:`Lighting.overlay`).
+
+    ``apply`` gets the merged values (possibly an array the caller must not change)
+    and returns the output (a new array when it changes anything); ``apply_at`` does
+    the same for the attributes ``idx`` only; ``busy`` says it is fading at ``now``."""
+
+    def apply(self, out: F32, now: float) -> F32: ...
+
+    def apply_at(self, out: F32, now: float, idx: npt.NDArray[np.int64]) -> F32: ...
+
+    def busy(self, now: float) -> bool: ...
 
 
 @dataclass(slots=True)
@@ -73,6 +88,9 @@ class Lighting:
         """Frames dropped because the loop fell a whole frame behind (never sent late)."""
         self.t0: float | None = None
         self.last_values = self.home.copy()
+        self.overlay: Overlay | None = None
+        """A highest-priority layer over the merged playbacks, before the grandmaster:
+        the console's programmer (:mod:`showctl.engine.programmer`). None = none."""
 
     def playback(self, name: str) -> Playback:
         if name not in self.playbacks:
@@ -97,6 +115,8 @@ class Lighting:
                 out = np.where(pb.touched, vals, self.home)
         elif self.playbacks:
             out = self._merge(now)
+        if self.overlay is not None:
+            out = self.overlay.apply(out, now)
         if scale != 1.0:
             if out is self.home:
                 out = out.copy()
@@ -208,7 +228,8 @@ class Lighting:
     # ------------------------------------------------------------------ frames
 
     def busy(self, now: float) -> bool:
-        return any(pb.ends() > now for pb in self.playbacks.values())
+        return any(pb.ends() > now for pb in self.playbacks.values()) or (
+            self.overlay is not None and self.overlay.busy(now))
 
     def compute_frame(self, now: float) -> dict[str, list[DmxPayload]]:
         self.last_values = self.values(now)
@@ -233,6 +254,8 @@ class Lighting:
             mine = is_int & touched
             htp[mine] = np.maximum(htp[mine], v[mine])
         np.copyto(out, htp, where=htp >= 0.0)
+        if self.overlay is not None:
+            out = self.overlay.apply_at(out, now, idx)
         scale = 0.0 if self.blackout else self.grandmaster
         if scale != 1.0:
             out[self.is_master[idx]] *= np.float32(scale)
