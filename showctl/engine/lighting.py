@@ -291,12 +291,18 @@ class Lighting:
         k = 0
         outputs = sorted({s.output for s in self.layout.slots})
         rendered_at = -np.inf
+        overlay_was_busy = False
         while True:
             now = self.clock.now()
             ends = max((pb.ends() for pb in self.playbacks.values()), default=-np.inf)
+            overlay_busy = self.overlay is not None and self.overlay.busy(now)
             # Idle only once a frame at or after the last fade's end has gone out: a frame
-            # that finishes late must not leave a fade one step short of its level.
-            if ends <= now and rendered_at >= ends and not self._wants_ticks():
+            # that finishes late must not leave a fade one step short of its level. (The
+            # overlay's release fades get one frame after they end, for the same reason.)
+            settled = ends <= now and rendered_at >= ends
+            quiet = not overlay_busy and not overlay_was_busy
+            overlay_was_busy = overlay_busy
+            if settled and quiet and not self._wants_ticks():
                 self._wake.clear()
                 await self._wake.wait()
                 # Restart the grid from where we are so frames stay on deadlines.
