@@ -15,6 +15,10 @@ display name). Replies go to ``/reply{address}`` with one JSON string
 ``/updates 1``: ``/update/workspace/{id}/cueList/{list_id}/playbackPosition
 [cue_id]`` when a playhead moves and ``/update/workspace/{id}/cue_id/{cue_id}`` when a
 cue changes state; they are coalesced and sent once per loop iteration.
+
+Here: packets, workspace-level methods, ``/connect`` and update pushes. The cue and cue
+list methods are in :mod:`showctl.remote.api_cues` (a mixin of :class:`QLabApi`), the
+argument checks in :mod:`showctl.remote.api_args`.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from showctl.drivers.base import OscArg, OscMessage
 from showctl.drivers.osc_codec import OscDecodeError, iter_messages
 from showctl.engine import events as ev
 from showctl.engine.engine import Engine, EngineError
+from showctl.remote.api_args import _Denied, _Error, _int, _seconds, _text
+from showctl.remote.api_cues import _CueMethods, _paused
 from showctl.remote.config import ALL_LEVELS, Level, OscApiConfig
-from showctl.remote.workspace import VALUE_KEYS, CueRef, Workspace
+from showctl.remote.workspace import Workspace
 
 __all__ = ["API_VERSION", "Client", "OscTriggerSink", "QLabApi"]
 
@@ -41,8 +47,6 @@ API_VERSION = "5.0.0-showctl"
 treats anything not starting with 4 or 5 as QLab 3)."""
 
 Status = Literal["ok", "error", "denied"]
-_MAX_KEYS = 64
-_MAX_KEYS_TEXT = 4096
 _VIEW_ONLY = frozenset({Level.VIEW})
 
 
@@ -73,15 +77,7 @@ class OscTriggerSink(Protocol):
     def fire_osc(self, address: str) -> bool: ...
 
 
-class _Denied(Exception):
-    pass
-
-
-class _Error(Exception):
-    pass
-
-
-class QLabApi:
+class QLabApi(_CueMethods):
     """QLab's OSC dictionary (the subset in docs/remote.md) over one engine."""
 
     def __init__(
@@ -354,171 +350,6 @@ class QLabApi:
         order = [lv.value for lv in (Level.VIEW, Level.EDIT, Level.CONTROL) if lv in levels]
         return "ok:" + "|".join(order) if order else "ok"
 
-    # ------------------------------------------------------------------ cues
-
-    def _by_number(self, number: str) -> CueRef:
-        ref = self.ws.cue_by_number(number)
-        if ref is None:
-            raise _Error(f"no cue numbered {number!r}")
-        return ref
-
-    def _by_uid(self, uid: str) -> CueRef:
-        ref = self.ws.by_uid.get(uid.upper())
-        if ref is None:
-            raise _Error(f"no cue with id {uid!r}")
-        return ref
-
-    def _targets(self, by_id: bool, ident: str) -> tuple[list[CueRef], str | None, bool]:
-        """(cues, list name if the identifier is a cue list, several?) for an identifier."""
-        if ident == "active":
-            return self.ws.active(), None, True
-        if ident == "*":
-            return list(self.ws.all_cues()), None, True
-        if ident == "selected":
-            sel = self.ws.selected()
-            return sel, None, len(sel) != 1
-        if ident == "playhead":
-            ph = self.ws.playhead()
-            if ph is None:
-                raise _Error("no cue on standby")
-            return [ph], None, False
-        if by_id:
-            lst = self.ws.list_by_uid.get(ident.upper())
-            if lst is not None:
-                return [], lst.name, False
-            return [self._by_uid(ident)], None, False
-        ref = self.ws.cue_by_number(ident)
-        if ref is not None:
-            return [ref], None, False
-        if ident in self.ws.lists:
-            return [], ident, False
-        raise _Error(f"no cue numbered {ident!r}")
-
-    def _cue_method(self, by_id: bool, ident: str, action: str, args: tuple[OscArg, ...],
-                    client: Client) -> Any:
-        refs, list_name, several = self._targets(by_id, ident)
-        if list_name is not None:
-            return self._list_method(list_name, action, args, client)
-        if action == "valuesForKeys":
-            self._need(client, Level.VIEW)
-            keys = _keys(args)
-            results = [self.ws.values(r, keys) for r in refs]
-            return results if several else results[0]
-        if action in _CUE_ACTIONS:
-            self._need(client, Level.CONTROL)
-            if ident == "*" and action not in _ON_RUNNING:
-                # Starting every cue of a show at once is never a show; refuse it cheaply.
-                raise _Error(f"/cue/*/{action} is not allowed; use a cue number")
-            for ref in refs:
-                self._cue_action(ref, action)
-            return None
-        if action in _GETTERS:
-            if args:
-                self._need(client, Level.EDIT)
-                if action != "armed":
-                    raise _Error(f"{action} is read-only here")
-                for ref in refs:
-                    self.engine.set_armed(ref.list, ref.number, bool(_int(args[0])))
-                return None
-            self._need(client, Level.VIEW)
-            vals = [self.ws.value(r, action) for r in refs]
-            return vals if several else vals[0]
-        raise _Error(f"unknown cue method {action!r}")
-
-    def _cue_action(self, ref: CueRef, action: str) -> None:
-        engine = self.engine
-        if action == "start":
-            engine.fire(ref.list, ref.number)
-        elif action == "stop" or action == "hardStop":
-            engine.stop_cue(ref.list, ref.number)
-        elif action == "pause":
-            engine.pause_cue(ref.list, ref.number)
-        elif action == "resume":
-            engine.resume_cue(ref.list, ref.number)
-        elif action == "togglePause":
-            run = self.ws.run_of(ref)
-            if run is not None and run.paused:
-                engine.resume_cue(ref.list, ref.number)
-            else:
-                engine.pause_cue(ref.list, ref.number)
-        elif action == "go":
-            engine.goto(ref.number, ref.list)
-            engine.go(ref.list)
-        elif action == "panic":
-            engine.fade_out(ref.list, ref.number, engine.show.settings.panic_time)
-        elif action in ("load", "preview", "reset"):
-            pass  # nothing to preload; accepted so clients' buttons don't error
-
-    def _list_method(self, name: str, action: str, args: tuple[OscArg, ...],
-                     client: Client) -> Any:
-        engine = self.engine
-        if action == "valuesForKeys":
-            self._need(client, Level.VIEW)
-            return self.ws.list_values(name, _keys(args))
-        if action in ("playheadID", "playheadId"):
-            if args:
-                self._need(client, Level.CONTROL)
-                ref = self._by_uid(_text(args[0]))
-                engine.goto(ref.number, name)
-                return None
-            self._need(client, Level.VIEW)
-            ph = self.ws.playhead(name)
-            return ph.uid if ph is not None else ""
-        if action.startswith("playhead/"):
-            self._need(client, Level.CONTROL)
-            self._playhead(name, action.split("/", 1)[1])
-            return None
-        if action in ("children", "cues"):
-            self._need(client, Level.VIEW)
-            return self.ws.list_json(name)["cues"]
-        if action in ("uniqueID", "name", "number", "type", "listName", "playbackPosition"):
-            self._need(client, Level.VIEW)
-            if action == "playbackPosition":
-                ph = self.ws.playhead(name)
-                return ph.uid if ph is not None else ""
-            return self.ws.list_values(name, [action]).get(action)
-        self._need(client, Level.CONTROL)
-        if action in ("go", "start"):
-            engine.go(name)
-        elif action in ("stop", "hardStop"):
-            engine.stop(name)
-        elif action == "pause":
-            engine.pause(name)
-        elif action == "resume":
-            engine.resume(name)
-        elif action == "panic":
-            engine.fade_out(name, None, engine.show.settings.panic_time)
-        elif action in ("load", "reset"):
-            pass
-        else:
-            raise _Error(f"unknown cue list method {action!r}")
-        return None
-
-    def _playhead(self, list_name: str, where: str) -> None:
-        engine = self.engine
-        if where == "previous":
-            engine.back(list_name)
-        elif where == "next":
-            lst = engine.lists[list_name]
-            flat = lst.nav.flat
-            if lst.playhead is None:
-                return
-            pos = lst.nav.position[lst.playhead.number]
-            if pos + 1 < len(flat):
-                engine.goto(flat[pos + 1].number, list_name)
-        else:
-            ref = self.ws.ref(list_name, where) or self._by_number(where)
-            engine.goto(ref.number, ref.list)
-
-    def _reset(self) -> None:
-        engine = self.engine
-        engine.stop()
-        for (list_name, number), _armed in list(engine.armed.items()):
-            ref = self.ws.ref(list_name, number)
-            if ref is not None and engine.is_armed(list_name, ref.cue) != ref.cue.armed:
-                engine.set_armed(list_name, number, ref.cue.armed)
-        self.ws.selection = []
-
     # ------------------------------------------------------------------ updates
 
     def _on_event(self, event: ev.Event) -> None:
@@ -573,66 +404,3 @@ class QLabApi:
 
     def disconnect_message(self) -> OscMessage:
         return OscMessage(f"/update/workspace/{self.ws.uid}/disconnect")
-
-
-_CUE_ACTIONS = frozenset({"start", "stop", "hardStop", "pause", "resume", "togglePause", "load",
-                          "go", "panic", "preview", "reset"})
-_GETTERS = frozenset(VALUE_KEYS)
-_ON_RUNNING = frozenset({"stop", "hardStop", "pause", "resume", "togglePause"})
-
-
-def _paused(ws: Workspace, ref: CueRef) -> bool:
-    run = ws.run_of(ref)
-    return run is not None and run.paused
-
-
-def _text(arg: OscArg) -> str:
-    if isinstance(arg, str):
-        return arg
-    if isinstance(arg, int | float) and not isinstance(arg, bool):
-        return f"{arg:g}" if isinstance(arg, float) else str(arg)
-    raise _Error(f"expected text, got {type(arg).__name__}")
-
-
-def _int(arg: OscArg) -> int:
-    if isinstance(arg, bool):
-        return int(arg)
-    if isinstance(arg, int):
-        return arg
-    if isinstance(arg, float) and arg == arg and abs(arg) < 2**31:
-        return int(arg)
-    if isinstance(arg, str) and arg.strip().lstrip("-").isdigit() and len(arg) < 12:
-        return int(arg)
-    raise _Error(f"expected a number, got {arg!r}"[:80])
-
-
-def _seconds(arg: OscArg) -> float:
-    if isinstance(arg, int | float) and not isinstance(arg, bool):
-        value = float(arg)
-    elif isinstance(arg, str):
-        try:
-            value = float(arg)
-        except ValueError:
-            raise _Error("expected seconds") from None
-    else:
-        raise _Error("expected seconds")
-    if not 0 <= value <= 3600:
-        raise _Error("time must be 0-3600 s")
-    return value
-
-
-def _keys(args: tuple[OscArg, ...]) -> list[str]:
-    if not args or not isinstance(args[0], str):
-        raise _Error('valuesForKeys needs a JSON list of keys, e.g. ["number","name"]')
-    text = args[0]
-    if len(text) > _MAX_KEYS_TEXT:
-        raise _Error("key list too long")
-    try:
-        keys = json.loads(text)
-    except ValueError:
-        raise _Error("key list is not JSON") from None
-    if not isinstance(keys, list) or len(keys) > _MAX_KEYS or not all(
-        isinstance(k, str) for k in keys
-    ):
-        raise _Error(f"key list must be a JSON list of at most {_MAX_KEYS} strings")
-    return keys

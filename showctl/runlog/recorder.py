@@ -1,4 +1,4 @@
-"""Run logs: what happened during a run (live, headless or replay), as one YAML file.
+"""Recording a run: :class:`RunLogRecorder` and :func:`record_replay`.
 
 A :class:`RunLogRecorder` listens to a session's event bus and records
 
@@ -24,194 +24,39 @@ How operator actions become calls (each action recorded exactly once):
   is the engine's own). Each call merges with at most one event and vice versa.
 * ``stop``, ``pause``, ``resume``, ``back`` and ``goto N`` cannot be told apart from what
   cues do (a stop cue, a goto cue…), so they are only recorded through ``operator()``.
-
-The file format (``format: showctl-runlog/1``) is described in docs/reports.md.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, Final, Literal, Protocol
+from typing import IO, Any, Protocol
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from showctl import __version__
 from showctl.engine import events as ev
 from showctl.model import show as m
-from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import YamlSyntaxError, load_located
 from showctl.replay import Call, check_action
+from showctl.runlog.files import default_runlog_path, write_runlog
+from showctl.runlog.schema import (
+    CueRecord,
+    FailureRecord,
+    FaultRecord,
+    GoRecord,
+    Mode,
+    PanicRecord,
+    RunLog,
+    ShowRef,
+)
+from showctl.runlog.sections import section_outline
 
-FORMAT: Final = "showctl-runlog/1"
 MATCH_WINDOW = 0.25
 """Seconds within which an ``operator("go")`` call and a ``go`` event are one GO."""
-
-Mode = Literal["live", "headless", "replay"]
-How = Literal["completed", "stopped", "running"]
-Pauses = list[tuple[float, float | None]]
-"""(paused at, resumed at) pairs; resumed at is None while still paused."""
 
 # Actions the bus shows us (so they are derived from events too) and those it cannot.
 _DERIVED = ("go", "panic")
 # Actions whose list defaults to the main list (stop/pause/resume without one mean all).
 _MAIN_BY_DEFAULT = ("go", "back", "goto")
-
-
-# ---------------------------------------------------------------------------- the file
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ShowRef(_Strict):
-    title: str
-    path: str | None = None
-    venue: str = ""
-
-
-class SectionDef(_Strict):
-    cue: str | None
-    """The memo cue that opens the section (None: the cues before the first memo)."""
-    name: str
-
-
-class CueRecord(_Strict):
-    """One run of one cue (a cue fired twice has two records)."""
-
-    list: str
-    cue: str
-    name: str = ""
-    parent: str | None = None
-    section: int | None = None
-    """Index into the run log's ``sections`` (None when it cannot be told)."""
-    triggered: float
-    prewait: float = 0.0
-    planned: float
-    started: float | None = None
-    ended: float | None = None
-    how: How = "running"
-    pauses: Pauses = Field(default_factory=lambda: [])  # ("list" is a field here)
-    failed: str | None = None
-
-    @property
-    def late(self) -> float | None:
-        """Actual start minus planned start (positive = late)."""
-        return None if self.started is None else self.started - self.planned
-
-
-class GoRecord(_Strict):
-    at: float
-    list: str
-    cue: str | None = None
-    rejected: str | None = None
-    """Why the engine ignored this GO (double-GO guard, nothing on standby), if it did."""
-
-
-class FaultRecord(_Strict):
-    at: float
-    output: str
-    reason: str
-
-
-class FailureRecord(_Strict):
-    at: float
-    list: str
-    cue: str
-    reason: str
-
-
-class PanicRecord(_Strict):
-    at: float
-    duration: float
-    hard: bool = False
-
-
-class RunLog(_Strict):
-    format: Literal["showctl-runlog/1"] = FORMAT
-    showctl: str = __version__
-    show: ShowRef
-    mode: Mode
-    started: datetime
-    """Wall clock at show time 0."""
-    ended: float
-    """Show time at which the recording ended."""
-    sections: list[SectionDef] = Field(default_factory=list)
-    calls: list[Call] = Field(default_factory=list)
-    gos: list[GoRecord] = Field(default_factory=list)
-    cues: list[CueRecord] = Field(default_factory=list)
-    faults: list[FaultRecord] = Field(default_factory=list)
-    failures: list[FailureRecord] = Field(default_factory=list)
-    panics: list[PanicRecord] = Field(default_factory=list)
-
-    def wall(self, t: float) -> datetime:
-        """The wall-clock time of show time ``t``."""
-        return self.started + timedelta(seconds=t)
-
-    def to_yaml(self) -> str:
-        data = self.model_dump(mode="json", exclude_none=False)
-        data["calls"] = [c.model_dump(mode="json", exclude_none=True) for c in self.calls]
-        data["gos"] = [g.model_dump(mode="json", exclude_none=True) for g in self.gos]
-        for c in data["cues"]:
-            if not c["pauses"]:
-                del c["pauses"]
-            for key in ("failed", "parent"):
-                if c[key] is None:
-                    del c[key]
-        if data["show"]["path"] is None:
-            del data["show"]["path"]
-        head = (f"# showctl run log ({self.mode}) of {self.show.title}, "
-                f"{self.started.isoformat(timespec='seconds')}.\n"
-                "# Replay it as a calling script: showctl replay SHOW --calls THIS_FILE\n")
-        body: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
-                                   default_flow_style=None, width=100)
-        return head + body
-
-
-# ---------------------------------------------------------------------------- sections
-
-
-def section_outline(show: m.Show) -> tuple[list[SectionDef], dict[str, int]]:
-    """The show's sections and, for each main-list cue number, its section's index.
-
-    The rule: a section starts at each **top-level memo cue of the main list** ("Act 1",
-    "Interval"…) and takes every cue after it, up to the next such memo, children of
-    groups included. Cues before the first memo form a leading section; a main list
-    with no top-level memo is one section named after the show.
-    """
-    main = show.cuelists[show.main_list].cues
-    sections: list[SectionDef] = []
-    owner: dict[str, int] = {}
-    memos = [c for c in main if isinstance(c, m.MemoCue)]
-    for top in main:
-        if isinstance(top, m.MemoCue):
-            sections.append(SectionDef(cue=top.number, name=top.name or f"Memo {top.number}"))
-        elif not sections:
-            name = f"Before {memos[0].name or memos[0].number}" if memos else show.show.title
-            sections.append(SectionDef(cue=None, name=name))
-        index = len(sections) - 1
-        owner[top.number] = index
-        for child in _descendants(top):
-            owner[child.number] = index
-    if not sections:
-        sections.append(SectionDef(cue=None, name=show.show.title))
-    return sections, owner
-
-
-def _descendants(cue: m.CueBase) -> Iterable[m.CueBase]:
-    for child in cue.children():
-        yield child
-        yield from _descendants(child)
-
-
-# ---------------------------------------------------------------------------- recording
 
 
 class _Timed(Protocol):
@@ -464,101 +309,6 @@ def _rounded(c: CueRecord) -> CueRecord:
         "started": opt(c.started), "ended": opt(c.ended),
         "pauses": [(_r(a), opt(b)) for a, b in c.pauses],
     })
-
-
-# ---------------------------------------------------------------------------- files
-
-
-def write_runlog(log: RunLog, path: str | Path) -> Path:
-    """Write ``log`` as YAML atomically (temp file in the same folder, then rename)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = log.to_yaml()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
-
-
-def load_runlog(path: str | Path) -> RunLog:
-    """Read a run log; every problem is raised at once as ``ShowFileError`` with lines."""
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
-    except IsADirectoryError:
-        raise ShowFileError([Problem(name, 1, 1, "is a folder, not a run log")]) from None
-    except UnicodeDecodeError:
-        raise ShowFileError([Problem(name, 1, 1, "not a text file")]) from None
-    try:
-        located = load_located(text)
-    except YamlSyntaxError as exc:
-        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
-    data = located.data
-    if not isinstance(data, dict) or "format" not in data:
-        what = "a calling script" if isinstance(data, list) else "this"
-        raise ShowFileError([Problem(name, 1, 1, f"not a showctl run log: {what} has no "
-                                     f"'format: {FORMAT}' key")])
-    fmt = data["format"]
-    if fmt != FORMAT:
-        line, col = located.where(("format",))
-        if isinstance(fmt, str) and fmt.startswith("showctl-runlog/"):
-            msg = (f"run log format {fmt!r} is not one this showctl ({__version__}) reads: "
-                   f"it reads {FORMAT!r}")
-        else:
-            msg = f"not a showctl run log: format is {fmt!r}, expected {FORMAT!r}"
-        raise ShowFileError([Problem(name, line, col, msg)])
-    try:
-        return RunLog.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(x for x in err["loc"] if isinstance(x, str | int))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = f"missing required key '{err['loc'][-1]}'"
-            elif err["type"] == "extra_forbidden":
-                msg = f"unknown key '{err['loc'][-1]}'"
-            where = ".".join(str(x) for x in loc)
-            problems.append(Problem(name, *located.where(loc), f"{where}: {msg}" if where
-                                    else msg))
-        raise ShowFileError(problems) from None
-
-
-def state_dir() -> Path:
-    """``$XDG_STATE_HOME/showctl`` (an absolute XDG_STATE_HOME only, as the XDG spec
-    says), else ``~/.local/state/showctl``."""
-    base = os.environ.get("XDG_STATE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "state"
-    return root / "showctl"
-
-
-def default_runlog_path(show_path: str | Path, when: datetime) -> Path:
-    """Where a run of ``show_path`` started at ``when`` is logged by default:
-    ``<state dir>/runs/<show stem>-<YYYYmmdd-HHMMSS>.runlog.yaml``. If that file exists
-    already (two runs in one second) ``-2``, ``-3``… is added before ``.runlog.yaml``."""
-    stem = Path(show_path).name
-    for suffix in (".yaml", ".yml"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    folder = state_dir() / "runs"
-    base = f"{stem}-{when:%Y%m%d-%H%M%S}"
-    path = folder / f"{base}.runlog.yaml"
-    n = 2
-    while path.exists():
-        path = folder / f"{base}-{n}.runlog.yaml"
-        n += 1
-    return path
 
 
 def record_replay(
