@@ -87,7 +87,8 @@ def pct(xs: list[float], p: float) -> float:
 async def measure(show: m.Show, presses: int, gap: float, trace: bool,
                   refresh_hz: float) -> dict[str, Any]:
     rig = {"lx": FrameCountConfig()}
-    app = ShowctlApp(show, rig, refresh_hz=refresh_hz)
+    # The same redraw settings as `showctl run` (run_console).
+    app = ShowctlApp(show, rig, refresh_hz=refresh_hz, min_redraw=0.1, output_every=4)
     go_at: dict[str, float] = {}
     latencies: list[float] = []
     sent_at: dict[str, float] = {}

@@ -137,10 +137,20 @@ class ShowctlApp(App[int]):
         *,
         wallclock: Callable[[], datetime] = datetime.now,
         refresh_hz: float = 10.0,
+        min_redraw: float = 0.0,
+        output_every: int = 1,
         remote: RemoteConfig | None = None,
         runlog: str | None = None,
     ) -> None:
         super().__init__()
+        self.min_redraw = min_redraw
+        """Seconds between action-driven redraws (0 = redraw on every action, as tests
+        want; `showctl run` coalesces key bursts so the frame loop keeps its rate)."""
+        self.output_every = output_every
+        """Redraw the output pane every Nth refresh tick (its swatches are the costliest)."""
+        self._last_redraw = 0.0
+        self._redraw_pending = False
+        self._ticks = 0
         self.remote_config = remote
         """The OSC API and triggers; None = none (tests), as `showctl run` passes one."""
         self.remote: RemoteServer | None = None
@@ -201,7 +211,7 @@ class ShowctlApp(App[int]):
         self.collector.note(f"{self.show.show.title}: {sum(1 for _ in self.show.walk())} cues "
                             f"in {len(self.show.cuelists)} lists — Space = GO, Esc = panic")
         self.refresh_views()
-        self.set_interval(1.0 / self.refresh_hz, self.refresh_views)
+        self.set_interval(1.0 / self.refresh_hz, self._tick)
 
     async def on_unmount(self) -> None:
         self._closing = True
@@ -277,9 +287,27 @@ class ShowctlApp(App[int]):
     # ------------------------------------------------------------------ refresh
 
     def refresh_views(self) -> None:
-        """Redraw every view from engine state (called on the refresh interval)."""
+        """Redraw after an operator action — at most once per ``min_redraw`` seconds.
+
+        A redraw of the whole screen costs a DMX frame or more of loop time, so bursts of
+        keys are coalesced: a redraw too soon after the last is left to the interval."""
+        if self.min_redraw > 0 and time.monotonic() - self._last_redraw < self.min_redraw:
+            self._redraw_pending = True
+            return
+        self._redraw()
+
+    def _tick(self) -> None:
+        """The refresh interval: redraw, with the output pane at a slower rate."""
+        self._ticks += 1
+        self._redraw(outputs=self.output_every <= 1 or self._ticks % self.output_every == 0
+                     or self._redraw_pending)
+
+    def _redraw(self, *, outputs: bool = True) -> None:
+        """Redraw every view from engine state."""
         if self.session is None or self._closing or not hasattr(self, "stack"):
             return
+        self._last_redraw = time.monotonic()
+        self._redraw_pending = False
         self.refreshes += 1
         engine = self.engine
         lname = self.current_list
@@ -298,9 +326,10 @@ class ShowctlApp(App[int]):
         self.go_button.show_state(standby=standby, wait=wait, enabled=not editing)
         self.running_pane.show_runs(run_rows(engine))
         assert self.session is not None
-        self.output_pane.show_outputs(self.session.drivers, dmx_outputs(self.show),
-                                      self.session.lighting,
-                                      held=self.programmer.held_indices())
+        if outputs:
+            self.output_pane.show_outputs(self.session.drivers, dmx_outputs(self.show),
+                                          self.session.lighting,
+                                          held=self.programmer.held_indices())
         self.log_pane.add_lines(self.collector.drain())
         top = self._topbar()
         if top != self._top_last:
@@ -723,7 +752,8 @@ def run_console(show: m.Show, rig: dict[str, DriverConfig] | None, *,
 
     ``remote``: the OSC API and triggers (started with the session); ``runlog``: a path,
     ``""`` for the default place, None for no run log."""
-    app = ShowctlApp(show, rig, path=path, remote=remote, runlog=runlog)
+    app = ShowctlApp(show, rig, path=path, remote=remote, runlog=runlog,
+                     min_redraw=0.1, output_every=4)
     result: Any = app.run()
     if app.recorder is not None:
         print(f"showctl: run log {app.recorder.save(runlog or None)}")

@@ -203,3 +203,23 @@ async def test_light_cue_values_reach_the_output_view(harness: Harness) -> None:
         assert abs(values[0] - 0.5) < 0.02 and abs(values[1] - 0.25) < 0.02
         assert "lx u1" in text and "● sending" in text
         assert " 50 " in text
+
+
+async def test_key_bursts_are_coalesced_into_one_redraw(small_path) -> None:  # type: ignore[no-untyped-def]
+    """With min_redraw (as `showctl run` sets it), a burst of keys costs one redraw, not
+    one per key: each redraw costs the frame loop about a DMX frame."""
+    from showctl.console.app import ShowctlApp
+    from showctl.engine.manual_clock import ManualClock
+    from showctl.model.loader import load_show
+
+    app = ShowctlApp(load_show(small_path), path=small_path, clock=ManualClock(),
+                     min_redraw=60.0, refresh_hz=0.001)  # no interval tick during the test
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app._redraw()
+        before = app.refreshes
+        for _ in range(5):
+            await pilot.press("down")
+        assert app.refreshes == before  # all deferred to the interval
+        app._tick()
+        assert app.refreshes == before + 1
