@@ -34,7 +34,7 @@ class Clock(Protocol):
 class LoopClock:
     """A clock that reads the running event loop's time.
 
-    On a normal loop that is ``time.monotonic()``; on a ``VirtualEventLoop`` it is
+    On a normal loop that is the monotonic clock; on a ``VirtualEventLoop`` it is
     virtual time. Deadlines are absolute, so a late wake-up never accumulates drift.
     """
 
