@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from showctl.drivers.base import DriverContext
-from showctl.drivers.rig import FanoutDriver, build_drivers, find_rig, load_rig
+from showctl.drivers.rig import FanoutConfig, FanoutDriver, build_drivers, find_rig, load_rig
 from showctl.engine.clock import LoopClock
 from showctl.model.problems import ShowFileError
 
@@ -44,3 +44,27 @@ def test_bad_rig_reports_every_problem_with_line_and_column(tmp_path: Path) -> N
     assert lines[0] == f"{bad}:2:24: unknown key 'nodez'"
     assert lines[1].startswith(f"{bad}:3:19: unknown driver 'ocs'")
     assert lines[2] == f"{bad}:4:9: output 'desk' needs a 'driver:'"
+
+
+def test_fanout_gives_each_endpoint_only_what_its_protocol_carries() -> None:
+    from showctl.drivers.base import DmxPayload, Driver, Payload, TimecodePayload
+
+    class Recorder(Driver):
+        kind = "recorder"
+
+        def __init__(self, payloads: tuple[type, ...]) -> None:
+            super().__init__("lx", FanoutConfig(targets=[]), DriverContext(clock=LoopClock()))
+            self.payloads = payloads  # type: ignore[misc]
+            self.got: list[Payload] = []
+
+        def send(self, payload: Payload) -> None:
+            self.got.append(payload)
+
+    artnet_like = Recorder((DmxPayload, TimecodePayload))
+    sacn_like = Recorder((DmxPayload,))
+    fan = FanoutDriver("lx", FanoutConfig(targets=[]), DriverContext(clock=LoopClock()),
+                       [artnet_like, sacn_like])
+    fan.send(TimecodePayload(1, 0, 0, 0, 1))
+    fan.send(DmxPayload(1, bytes(512)))
+    assert [type(p) for p in artnet_like.got] == [TimecodePayload, DmxPayload]
+    assert [type(p) for p in sacn_like.got] == [DmxPayload]

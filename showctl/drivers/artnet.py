@@ -23,7 +23,14 @@ from typing import ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from showctl.drivers import artnet_codec as codec
-from showctl.drivers.base import DriverConfig, DriverContext, Payload, TimecodePayload, register
+from showctl.drivers.base import (
+    DmxPayload,
+    DriverConfig,
+    DriverContext,
+    Payload,
+    TimecodePayload,
+    register,
+)
 from showctl.drivers.dmx_udp import Address, DmxUdpDriver, Universe, parse_endpoint
 
 
@@ -112,6 +119,7 @@ class ArtNetDriver(DmxUdpDriver):
     """Art-Net 4 controller output (see the module docstring)."""
 
     kind: ClassVar[str] = "artnet"
+    payloads: ClassVar[tuple[type[object], ...]] = (DmxPayload, TimecodePayload)
     config_model: ClassVar[type[DriverConfig]] = ArtNetConfig
     default_port: ClassVar[int] = codec.ARTNET_PORT
     seq_offset: ClassVar[int] = codec.DMX_SEQUENCE_OFFSET

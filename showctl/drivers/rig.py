@@ -148,8 +148,10 @@ class FanoutDriver(Driver):
                 t.fault(f"could not close cleanly: {exc}")
 
     def send(self, payload: Payload) -> None:
+        # Each endpoint gets what its protocol carries: Art-Net timecode is not for sACN.
         for t in self.targets:
-            t.send(payload)
+            if isinstance(payload, t.payloads):
+                t.send(payload)
 
     def frame(self, now: float, changed: Sequence[DmxPayload]) -> None:
         for t in self.targets:
