@@ -76,7 +76,7 @@ IDENTS = ["1", "2", "3", "3.1", "4", "S1", "99", "", "selected", "playhead", "ac
 args_st = st.lists(st.one_of(
     st.integers(-2**31, 2**31 - 1), st.floats(allow_nan=True, allow_infinity=True, width=32),
     # OSC strings are NUL-terminated: a NUL inside one cannot be encoded at all.
-    st.text(st.characters(exclude_characters="\x00"), max_size=40),
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40),
     st.binary(max_size=40), st.booleans(), st.none(),
     st.lists(st.sampled_from(["number", "uniqueID", "isRunning", "x", "parent"]),
              max_size=8).map(json.dumps),
