@@ -59,8 +59,9 @@ class FrameCountDriver(Driver):
         self.sent(payload)
 
     def frame(self, now: float, changed: Sequence[DmxPayload]) -> None:
-        loop = asyncio.get_running_loop()
-        FrameCountDriver.log.append((now, loop.time(), len(changed)))
+        # time.monotonic is the event loop's time base; frames may come from the frame
+        # thread (showctl run's threaded frames), where there is no running loop.
+        FrameCountDriver.log.append((now, time.monotonic(), len(changed)))
 
 
 def build_show(universes: int, channels: int, presses: int, fade: float) -> m.Show:
@@ -88,7 +89,8 @@ async def measure(show: m.Show, presses: int, gap: float, trace: bool,
                   refresh_hz: float) -> dict[str, Any]:
     rig = {"lx": FrameCountConfig()}
     # The same redraw settings as `showctl run` (run_console).
-    app = ShowctlApp(show, rig, refresh_hz=refresh_hz, min_redraw=0.1, output_every=4)
+    app = ShowctlApp(show, rig, refresh_hz=refresh_hz, min_redraw=0.1, output_every=4,
+                     threaded_frames=True)
     go_at: dict[str, float] = {}
     latencies: list[float] = []
     sent_at: dict[str, float] = {}

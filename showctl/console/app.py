@@ -33,6 +33,11 @@ from showctl.console.cuestate import CueHistory, cue_rows, fmt_clock
 from showctl.console.dialogs import NumberDialog
 from showctl.console.edit_mode import EditModeActions
 from showctl.console.editor import CueEditor
+from showctl.console.frame_thread import (
+    ThreadedFrames,
+    start_threaded_frames,
+    stop_threaded_frames,
+)
 from showctl.console.log_pane import EventCollector, LogPane
 from showctl.console.outputs_view import OutputPane
 from showctl.console.programmer_panel import ProgrammerPanel
@@ -121,11 +126,15 @@ class ShowctlApp(EditModeActions, App[int]):
         wallclock: Callable[[], datetime] = datetime.now,
         refresh_hz: float = 10.0,
         min_redraw: float = 0.0,
+        threaded_frames: bool = False,
         output_every: int = 1,
         remote: RemoteConfig | None = None,
         runlog: str | None = None,
     ) -> None:
         super().__init__()
+        self.threaded_frames = threaded_frames
+        """DMX frames on their own thread (`showctl run`); tests keep them in the loop."""
+        self._frames: ThreadedFrames | None = None
         self.min_redraw = min_redraw
         """Seconds between action-driven redraws (0 = redraw on every action, as tests
         want; `showctl run` coalesces key bursts so the frame loop keeps its rate)."""
@@ -201,6 +210,8 @@ class ShowctlApp(EditModeActions, App[int]):
         if self.remote is not None:
             await self.remote.close()
             self.remote = None
+        stop_threaded_frames(self._frames)
+        self._frames = None
         if self.session is not None:
             await self.session.close()
             self.session = None
@@ -219,6 +230,8 @@ class ShowctlApp(EditModeActions, App[int]):
             await self.remote.close()
             self.remote = None
         old_lighting = self.session.lighting if self.session is not None else None
+        stop_threaded_frames(self._frames)
+        self._frames = None
         if self.session is not None:
             await self.session.close()
         self.show = show
@@ -244,6 +257,8 @@ class ShowctlApp(EditModeActions, App[int]):
         # DMX frames become events only while the DMX log is on (they are costly).
         self.session.router.trace_dmx = self.collector.log_dmx
         await self.session.open()
+        if self.threaded_frames:
+            self._frames = start_threaded_frames(self.session)
         if self.remote_config is not None:
             from showctl.headless import start_remote_or_warn
 
@@ -497,7 +512,7 @@ def run_console(show: m.Show, rig: dict[str, DriverConfig] | None, *,
     ``remote``: the OSC API and triggers (started with the session); ``runlog``: a path,
     ``""`` for the default place, None for no run log."""
     app = ShowctlApp(show, rig, path=path, remote=remote, runlog=runlog,
-                     min_redraw=0.1, output_every=4)
+                     min_redraw=0.1, output_every=4, threaded_frames=True)
     result: Any = app.run()
     if app.recorder is not None:
         print(f"showctl: run log {app.recorder.save(runlog or None)}")
