@@ -107,6 +107,12 @@ class ThreadedFrames:
         lt = self.lighting
         for name in ("fade", "pause", "resume", "stop", "fade_intensity_out"):
             setattr(lt, name, self._locked(getattr(lt, name)))
+        overlay = lt.overlay
+        if overlay is not None:
+            # The programmer's holds are read by every frame: change them under the lock.
+            for name in ("set", "clear"):
+                if hasattr(overlay, name):
+                    setattr(overlay, name, self._locked(getattr(overlay, name)))
         lt.send_now = self._request_send_now  # type: ignore[method-assign]
         lt._send_frame = self._send_frame
         clock = _ThreadClock(self)
@@ -125,9 +131,15 @@ class ThreadedFrames:
             self._thread.join(timeout=2.0)
 
     def _locked(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        # The console rebuilds sessions on edits while the programmer object lives on:
+        # wrap the original method, not a previous session's wrapper.
+        fn = getattr(fn, "_frames_inner", fn)
+
         def call(*args: Any, **kwargs: Any) -> Any:
             with self.lock:
                 return fn(*args, **kwargs)
+
+        call._frames_inner = fn  # type: ignore[attr-defined]
         return call
 
     def post(self, task: Callable[[], None]) -> None:
