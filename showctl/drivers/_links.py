@@ -123,7 +123,51 @@ class _Queue:
 # ---------------------------------------------------------------------------- TCP stream
 
 
-class StreamLink:
+class _QueuedLink:
+    """What both links share: the callbacks, the bounded queue, and a lazily started
+    sending task that ``submit`` wakes. Subclasses provide ``_run`` and their names."""
+
+    def __init__(self, *, clock: Clock, on_fault: FaultFn, on_sent: SentFn,
+                 on_connected: Callable[[], None], on_retry: Callable[[], None],
+                 queue_size: int, stale_after: float) -> None:
+        self.clock = clock
+        self.on_fault = on_fault
+        self.on_sent = on_sent
+        self.on_connected = on_connected
+        self.on_retry = on_retry
+        self.queue = _Queue(queue_size, stale_after, clock, on_fault)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def _label(self) -> str:
+        """How faults name this link."""
+        raise NotImplementedError
+
+    def _task_name(self) -> str:
+        raise NotImplementedError
+
+    async def _run(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        if self._task is None and not self._closed:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.on_fault(f"{self._label()}: used outside the event loop")
+                return
+            self._task = loop.create_task(self._run(), name=self._task_name())
+
+    def submit(self, data: bytes, payload: Payload) -> None:
+        if self._closed:
+            return
+        self.queue.push(data, payload)
+        self._wake.set()
+        self.start()
+
+
+class StreamLink(_QueuedLink):
     """A lazily connected, self-healing TCP byte stream carrying pre-framed packets.
 
     ``submit`` never blocks and never raises. The first ``submit`` (or :meth:`start`)
@@ -151,47 +195,31 @@ class StreamLink:
         connect_timeout: float = 3.0,
         nodelay: bool = True,
     ) -> None:
-        self.clock = clock
+        super().__init__(clock=clock, on_fault=on_fault, on_sent=on_sent,
+                         on_connected=on_connected, on_retry=on_retry,
+                         queue_size=queue_size, stale_after=stale_after)
         self.host = host
         self.port = port
-        self.on_fault = on_fault
-        self.on_sent = on_sent
-        self.on_connected = on_connected
-        self.on_retry = on_retry
         self.on_data = on_data
-        self.queue = _Queue(queue_size, stale_after, clock, on_fault)
         self.backoff_min = backoff_min
         self.backoff_max = backoff_max
         self.connect_timeout = connect_timeout
         self.nodelay = nodelay
         self.connected = False
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
         self._lost = asyncio.Event()
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task[None] | None = None
         self._flushed: asyncio.Future[None] | None = None
-        self._closed = False
 
     @property
     def where(self) -> str:
         return f"tcp {self.host}:{self.port}"
 
-    def start(self) -> None:
-        if self._task is None and not self._closed:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                self.on_fault(f"{self.where}: used outside the event loop")
-                return
-            self._task = loop.create_task(self._run(), name=f"showctl-link-{self.host}:{self.port}")
+    def _label(self) -> str:
+        return self.where
 
-    def submit(self, data: bytes, payload: Payload) -> None:
-        if self._closed:
-            return
-        self.queue.push(data, payload)
-        self._wake.set()
-        self.start()
+    def _task_name(self) -> str:
+        return f"showctl-link-{self.host}:{self.port}"
 
     async def close(self, flush_timeout: float = 0.5) -> None:
         """Stop; frames still queued get ``flush_timeout`` seconds to go out."""
@@ -308,7 +336,7 @@ class BlockingPort(Protocol):
     def close(self) -> None: ...
 
 
-class BlockingPortLink:
+class BlockingPortLink(_QueuedLink):
     """Keeps a blocking port open from the event loop, through one worker thread.
 
     ``open_port`` and ``port_alive`` run on the worker; so does every write, in
@@ -333,42 +361,26 @@ class BlockingPortLink:
         queue_size: int = 256,
         stale_after: float = 5.0,
     ) -> None:
-        self.clock = clock
+        super().__init__(clock=clock, on_fault=on_fault, on_sent=on_sent,
+                         on_connected=on_connected, on_retry=on_retry,
+                         queue_size=queue_size, stale_after=stale_after)
         self.name = name
         self.open_port = open_port
         self.port_alive = port_alive
         self.write = write
-        self.on_fault = on_fault
-        self.on_sent = on_sent
-        self.on_connected = on_connected
-        self.on_retry = on_retry
         self.retry_interval = retry_interval
-        self.queue = _Queue(queue_size, stale_after, clock, on_fault)
         self.port: BlockingPort | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="showctl-midi")
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._closed = False
 
     @property
     def connected(self) -> bool:
         return self.port is not None
 
-    def start(self) -> None:
-        if self._task is None and not self._closed:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                self.on_fault(f"MIDI port {self.name!r}: used outside the event loop")
-                return
-            self._task = loop.create_task(self._run(), name=f"showctl-port-{self.name}")
+    def _label(self) -> str:
+        return f"MIDI port {self.name!r}"
 
-    def submit(self, data: bytes, payload: Payload) -> None:
-        if self._closed:
-            return
-        self.queue.push(data, payload)
-        self._wake.set()
-        self.start()
+    def _task_name(self) -> str:
+        return f"showctl-port-{self.name}"
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
