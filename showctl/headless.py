@@ -93,7 +93,7 @@ async def _run(
 
         recorder = RunLogRecorder(show, "headless", show_path)
         recorder.attach(session)
-    names = {(ln, c.number): c.name for ln, c, _ in show.walk()}
+    names = show.cue_names()
 
     def show_event(e: ev.Event) -> None:
         line = describe(e, names)

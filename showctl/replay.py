@@ -142,7 +142,7 @@ async def replay_async(
     result = ReplayResult(trace=writer.lines)
     rows: list[CueRow] = []
     latest: dict[tuple[str, str], CueRow] = {}
-    names = {(ln, c.number): c.name for ln, c, _ in show.walk()}
+    names = show.cue_names()
 
     def on_event(e: ev.Event) -> None:
         if isinstance(e, ev.CueTriggered):

@@ -29,7 +29,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from showctl.console.cuestack import CueStack
-from showctl.console.cuestate import CueHistory, cue_rows, fmt_clock
+from showctl.console.cuestate import CueHistory, cue_rows
 from showctl.console.dialogs import NumberDialog
 from showctl.console.edit_mode import EditModeActions
 from showctl.console.editor import CueEditor
@@ -43,6 +43,7 @@ from showctl.console.outputs_view import OutputPane
 from showctl.console.programmer_panel import ProgrammerPanel
 from showctl.console.running import RunningPane, run_rows
 from showctl.console.standby import GoButton, StandbyPanel
+from showctl.console.topbar import topbar_text
 from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
 from showctl.engine.clock import Clock
@@ -160,7 +161,7 @@ class ShowctlApp(EditModeActions, App[int]):
         self.current_list = show.main_list
         self.selected: str | None = None
         self.history = CueHistory()
-        self.collector = EventCollector(self._names(show))
+        self.collector = EventCollector(show.cue_names())
         self.show_started: float | None = None
         """Clock time of the first accepted GO (the show's elapsed time runs from it)."""
         self._quit_armed_at: float | None = None
@@ -253,7 +254,7 @@ class ShowctlApp(EditModeActions, App[int]):
         fixtures = self.session.engine.light_program.fixtures
         self.programmer.attach(self.session.lighting,
                                fixtures.patch if fixtures is not None else None)
-        self.collector.names = self._names(show)
+        self.collector.names = show.cue_names()
         # DMX frames become events only while the DMX log is on (they are costly).
         self.session.router.trace_dmx = self.collector.log_dmx
         await self.session.open()
@@ -277,10 +278,6 @@ class ShowctlApp(EditModeActions, App[int]):
     def _on_event(self, e: ev.Event) -> None:
         if isinstance(e, ev.Go) and self.show_started is None:
             self.show_started = self.engine.clock.now()
-
-    @staticmethod
-    def _names(show: m.Show) -> dict[tuple[str, str], str]:
-        return {(ln, c.number): c.name for ln, c, _ in show.walk()}
 
     # ------------------------------------------------------------------ refresh
 
@@ -339,23 +336,14 @@ class ShowctlApp(EditModeActions, App[int]):
 
     def _topbar(self) -> Text:
         engine = self.engine
-        mode = (Text(" EDIT ", style="bold white on dark_red") if self.mode == "edit"
-                else Text(" SHOW ", style="bold black on green"))
-        t = Text()
-        t.append_text(mode)
-        t.append(f"  {self.show.show.title}", style="bold")
-        t.append(f"   {self.wallclock():%H:%M:%S}")
-        elapsed = 0.0 if self.show_started is None else engine.clock.now() - self.show_started
-        t.append(f"   show {fmt_clock(elapsed)}")
-        running = len(engine.running())
-        t.append(f"   running {running}")
-        if self.history.faults:
-            t.append(f"   faults {self.history.faults}", style="bold red")
-        if self.document is not None and self.document.dirty:
-            t.append("   ● unsaved", style="bold yellow")
-        if self.programmer.fixtures:
-            t.append(f"   programmer {len(self.programmer.held())}", style="bold red")
-        return t
+        started = self.show_started
+        return topbar_text(
+            edit_mode=self.mode == "edit", title=self.show.show.title,
+            wallclock=self.wallclock(),
+            elapsed=0.0 if started is None else engine.clock.now() - started,
+            running=len(engine.running()), faults=self.history.faults,
+            unsaved=self.document is not None and self.document.dirty,
+            held=len(self.programmer.held()) if self.programmer.fixtures else None)
 
     def _selected_cue(self) -> m.CueBase | None:
         if self.selected is None:
@@ -444,23 +432,16 @@ class ShowctlApp(EditModeActions, App[int]):
 
     def action_cursor(self, step: int) -> None:
         if self.mode == "edit":
-            rows = cue_rows(self.engine, self.current_list)
-            numbers = [r.number for r in rows]
-            if not numbers:
-                return
-            i = numbers.index(self.selected) if self.selected in numbers else 0
-            self.selected = numbers[max(0, min(len(numbers) - 1, i + step))]
-            self.refresh_views()
+            numbers = [r.number for r in cue_rows(self.engine, self.current_list)]
+            if numbers:
+                i = numbers.index(self.selected) if self.selected in numbers else 0
+                self.selected = numbers[max(0, min(len(numbers) - 1, i + step))]
+                self.refresh_views()
             return
         lst = self.engine.lists[self.current_list]
-        flat = lst.nav.flat
-        if not flat:
+        target = lst.nav.step(lst.playhead, step)
+        if target is None:
             return
-        if lst.playhead is None:
-            pos = len(flat) if step < 0 else len(flat) - 1
-        else:
-            pos = lst.nav.position[lst.playhead.number]
-        target = flat[max(0, min(len(flat) - 1, pos + step))]
         self.engine.goto(target.number, self.current_list)
         self._record(f"goto {target.number}", self.current_list)
         self.refresh_views()

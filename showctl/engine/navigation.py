@@ -49,6 +49,17 @@ class Navigation:
             pos += 1
         return self.flat[pos] if pos < len(self.flat) else None
 
+    def step(self, cue: m.CueBase | None, step: int) -> m.CueBase | None:
+        """The cue ``step`` places away from ``cue`` (None = past the end), clamped to the
+        list: what the console's arrow keys put on standby."""
+        if not self.flat:
+            return None
+        if cue is None:
+            pos = len(self.flat) if step < 0 else len(self.flat) - 1
+        else:
+            pos = self.position[cue.number]
+        return self.flat[max(0, min(len(self.flat) - 1, pos + step))]
+
     def previous(self, cue: m.CueBase | None) -> m.CueBase | None:
         if cue is None:
             return self.flat[-1] if self.flat else None

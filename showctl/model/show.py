@@ -479,6 +479,10 @@ class Show(Strict):
     def main_list(self) -> str:
         return next(iter(self.cuelists))
 
+    def cue_names(self) -> dict[tuple[str, str], str]:
+        """(list, cue number) → cue name, for front ends that print cues."""
+        return {(ln, c.number): c.name for ln, c, _ in self.walk()}
+
     def walk(self) -> Iterator[tuple[str, CueBase, GroupCue | None]]:
         """Every cue of every list, depth first, with its list name and parent group."""
         for name, cl in self.cuelists.items():

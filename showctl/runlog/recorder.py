@@ -96,7 +96,7 @@ class RunLogRecorder:
         self.show_path = None if show_path is None else str(show_path)
         self.started = started
         self.sections, self._section_of = section_outline(show)
-        self._names = {(ln, c.number): c.name for ln, c, _ in show.walk()}
+        self._names = show.cue_names()
         self._parents = {(ln, c.number): p.number for ln, c, p in show.walk() if p is not None}
         self._engine: _Timed | None = None
         self._unsubscribe: Callable[[], None] | None = None

@@ -291,7 +291,7 @@ def take_snapshots(
 
         trace = replay(show, calls).trace
     patch = build_patch(show.patch)
-    names = {(ln, c.number): c.name for ln, c, _ in show.walk()}
+    names = show.cue_names()
     out_dir.mkdir(parents=True, exist_ok=True)
     converter = png_converter() if png else None
     shots: list[Snapshot] = []

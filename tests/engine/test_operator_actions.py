@@ -1,5 +1,6 @@
 """Pause/resume of waits, panic, back/goto, two lists, control cues — exact times."""
 
+from showctl.engine.navigation import Navigation
 from showctl.testing import cue_times, drive, events, make_show
 
 WAITS = """
@@ -122,3 +123,12 @@ def test_control_cues_act_on_their_targets() -> None:
     # fade_out at 9 over 2 s stops the bed at 11; the Stop cue at 12 stops W.
     assert cue_times(trace, "cue_stopped", "bed") == {"B1": 11.0}
     assert cue_times(trace, "cue_stopped", "main") == {"W": 12.0}
+
+
+def test_navigation_steps_are_clamped_to_the_list() -> None:
+    show = make_show(WAITS)
+    nav = Navigation(show.cuelists["main"].cues)
+    first, second, third = nav.flat
+    assert nav.step(first, 1) is second and nav.step(first, -1) is first
+    assert nav.step(third, 5) is third
+    assert nav.step(None, -1) is third and nav.step(None, 1) is third
