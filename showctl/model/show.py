@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from showctl.lighting.patch import PatchEntry
 from showctl.model.levels import parse_address, parse_level
+from showctl.model.msc_commands import MscCommand
 from showctl.model.timevalue import Seconds
 from showctl.model.triggers import TimecodeChase, Trigger
 
@@ -298,20 +299,6 @@ class MidiCue(CueBase):
 
     def action_duration(self) -> float:
         return max(m.at for m in self.messages)
-
-
-class MscCommand(enum.StrEnum):
-    GO = "go"
-    STOP = "stop"
-    RESUME = "resume"
-    TIMED_GO = "timed_go"
-    LOAD = "load"
-    SET = "set"
-    FIRE = "fire"
-    ALL_OFF = "all_off"
-    RESTORE = "restore"
-    RESET = "reset"
-    GO_OFF = "go_off"
 
 
 class MscCue(CueBase):
