@@ -127,7 +127,7 @@ def _table(rows: Sequence[object], golden: dict[tuple[str, str], float] | None) 
 def cmd_run(args: argparse.Namespace) -> int:
     from showctl.model.loader import load_show
 
-    show = load_show(args.show)
+    show = load_show(args.show)  # every problem is reported here, before anything starts
     rig = None
     if args.rig:
         from showctl.drivers.rig import load_rig
@@ -138,18 +138,128 @@ def cmd_run(args: argparse.Namespace) -> int:
     remote = remote_config_from_args(args)
     runlog = None if args.no_runlog else (args.runlog or "")
     if args.headless:
-        from showctl.headless import run_headless
+        from showctl.headless import ApiAddress, run_headless
 
+        try:
+            api = None if args.no_api else ApiAddress.parse(args.api or "")
+        except ValueError as exc:
+            print(f"showctl: {exc}", file=sys.stderr)
+            return EXIT_USER
         return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose,
-                            show_path=args.show, runlog=runlog, remote=remote)
+                            show_path=args.show, runlog=runlog, remote=remote, api=api,
+                            log_file=args.engine_log or "")
+    if args.no_api:
+        print("showctl: the console needs the native API: drop --no-api, or use --headless",
+              file=sys.stderr)
+        return EXIT_USER
+    from showctl.live.process import EngineError, start_engine
+    from showctl.live.registry import find
+
+    running = find(args.show)
+    try:
+        if running:
+            entry = running[0]
+            print(f"showctl: {args.show} is already running (pid {entry.pid}): attaching")
+        else:
+            entry = start_engine(args.show, _engine_args(args))
+    except EngineError as exc:
+        print(f"showctl: {exc}", file=sys.stderr)
+        return EXIT_USER
+    return _console(entry, args.passcode[0].partition(":")[0] if args.passcode else None)
+
+
+def _engine_args(args: argparse.Namespace) -> list[str]:
+    """The ``run`` options the engine process needs (the console's own are left out)."""
+    out: list[str] = []
+    for flag in ("rig", "runlog", "osc_port", "osc_host", "udp_reply_port", "remote", "api"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            out += [f"--{flag.replace('_', '-')}", str(value)]
+    for code in args.passcode:
+        out += ["--passcode", code]
+    for flag in ("no_runlog", "no_osc"):
+        if getattr(args, flag, False):
+            out.append(f"--{flag.replace('_', '-')}")
+    return out
+
+
+def _console(entry: object, passcode: str | None) -> int:
+    """Open a console on a running show; when it closes, say what became of the show."""
     import importlib
 
+    from showctl.live.process import wait_gone
+    from showctl.live.registry import Entry
+
+    assert isinstance(entry, Entry)
     try:
         console = importlib.import_module("showctl.console.app")
     except ImportError:
         print("the console is not available in this build: use --headless", file=sys.stderr)
         return EXIT_USER
-    return int(console.run_console(show, rig, path=args.show, remote=remote, runlog=runlog))
+    status, ended = console.run_console(entry.api, passcode=passcode)
+    if ended:
+        wait_gone(entry.pid, 10.0)
+        print("showctl: show ended")
+    elif status == 0:
+        print(f"showctl: the show runs on (pid {entry.pid}, API {entry.api}): "
+              f"'showctl attach {entry.show}' to come back, 'showctl stop {entry.show}' "
+              "to end it")
+    return int(status)
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    from showctl.live.process import EngineError, pick
+
+    try:
+        entry = pick(args.show)
+    except EngineError as exc:
+        print(f"showctl: {exc}", file=sys.stderr)
+        return EXIT_USER
+    return _console(entry, args.passcode)
+
+
+def cmd_ps(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from showctl.live.process import describe_entry
+    from showctl.live.registry import running
+
+    entries = running()
+    if args.json:
+        print(json.dumps([{"show": e.show, "title": e.title, "pid": e.pid, "api": e.api,
+                           "osc": e.osc, "started": e.started,
+                           "uptime": round(e.uptime(), 1)} for e in entries], indent=1))
+        return 0
+    if not entries:
+        print("no shows running")
+        return 0
+
+    async def states() -> list[str]:
+        return [await describe_entry(e) for e in entries]
+
+    words = asyncio.run(states())
+    head = f"{'show':<28} {'pid':>7} {'api':<21} {'osc':>5} {'uptime':>9}  state"
+    print(head)
+    for e, word in zip(entries, words, strict=True):
+        up = int(e.uptime())
+        print(f"{Path(e.show).name[:28]:<28} {e.pid:>7} {e.api:<21} {e.osc or '-':>5} "
+              f"{up // 3600:>3}:{up % 3600 // 60:02d}:{up % 60:02d}  {word}")
+    return 0
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    from showctl.live.process import EngineError, pick, stop_engine
+
+    try:
+        entry = pick(args.show)
+    except EngineError as exc:
+        print(f"showctl: {exc}", file=sys.stderr)
+        return EXIT_USER
+    if stop_engine(entry, passcode=args.passcode):
+        print(f"showctl: {Path(entry.show).name} ended (pid {entry.pid})")
+        return 0
+    print(f"showctl: pid {entry.pid} did not end", file=sys.stderr)
+    return EXIT_USER
 
 
 def _runlog_flags(p: argparse.ArgumentParser) -> None:
@@ -259,11 +369,29 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--auto", action="store_true",
                      help="headless: press GO by itself, as replay does without a script")
     run.add_argument("--verbose", "-v", action="store_true", help="headless: print outputs too")
+    run.add_argument("--api", metavar="[HOST:]PORT",
+                     help="the native API (console, attach, tools): default 127.0.0.1:53100, "
+                          "or any free port when that is taken; other hosts need --passcode")
+    run.add_argument("--no-api", action="store_true",
+                     help="headless: no native API (no attach, not listed by ps)")
+    run.add_argument("--engine-log", help=argparse.SUPPRESS)
     _runlog_flags(run)
     from showctl.remote.options import add_remote_arguments
 
     add_remote_arguments(run)
     run.set_defaults(func=cmd_run)
+
+    at = sub.add_parser("attach", help="open a console on a running show")
+    at.add_argument("show", nargs="?", help="show file, name or pid (default: the only one)")
+    at.add_argument("--passcode", help="for a show that listens with passcodes")
+    at.set_defaults(func=cmd_attach)
+    ps = sub.add_parser("ps", help="list running shows: show, pid, API address, uptime, state")
+    ps.add_argument("--json", action="store_true", help="as JSON, for scripts")
+    ps.set_defaults(func=cmd_ps)
+    st = sub.add_parser("stop", help="end a running show cleanly (as the console's quit does)")
+    st.add_argument("show", nargs="?", help="show file, name or pid (default: the only one)")
+    st.add_argument("--passcode", help="for a show that listens with passcodes")
+    st.set_defaults(func=cmd_stop)
 
     from showctl import report
 

@@ -1,98 +1,138 @@
-"""``showctl run --headless``: the engine on the real clock, no console.
+"""``showctl run --headless``: the engine process in the foreground.
 
-Prints each cue as it fires. Operator commands come as lines on stdin (Enter or ``go``,
-``stop``, ``pause``, ``resume``, ``panic``, ``back``, ``goto N``, ``quit``); with
-``--auto`` it presses GO by itself like a replay without a calling script, and exits
-when the show is over.
+It runs the show (a :class:`~showctl.live.runtime.LiveRuntime` on the real clock),
+serves the native API (so ``showctl attach`` can open a console on it), registers
+itself in the runtime directory (``showctl ps``), and prints each cue as it fires.
+``showctl run SHOW`` starts this same process in the background, with its output in a
+log file, and opens a console on it.
+
+Operator commands come as lines on stdin (Enter or ``go``, ``stop``, ``pause``,
+``resume``, ``panic``, ``back``, ``goto N``, ``blackout``, ``gm 50``, ``quit``). When
+stdin ends (a service, CI, a detached engine) the show keeps running until a signal or
+``showctl stop``; with ``--auto`` it presses GO by itself like a replay without a
+calling script, and exits 0 when the show is over. SIGINT and SIGTERM stop the show
+cleanly; SIGHUP (a closed terminal, a dropped ssh session) does not stop it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
+from showctl.api.protocol import DEFAULT_PORT, CommandError, Level, parse_line
 from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
-from showctl.engine.engine import EngineError
+from showctl.live.log import describe
+from showctl.live.registry import Entry, register, unregister
+from showctl.live.runtime import LiveRuntime
+from showctl.live.server import ApiServer
 from showctl.model import show as m
-from showctl.replay import Call, _auto_go, check_action, perform
-from showctl.session import Session
+from showctl.replay import _auto_go
 
 if TYPE_CHECKING:
-    from showctl.remote import RemoteServer
     from showctl.remote.config import RemoteConfig
-    from showctl.runlog import RunLogRecorder
 
 
-def describe(e: ev.Event, names: dict[tuple[str, str], str]) -> str | None:
-    """One human line for an event (None for events not worth a line)."""
-    t = f"{e.t:9.3f}"
-    if isinstance(e, ev.Go):
-        return f"{t}  GO        {e.list} {e.cue}"
-    if isinstance(e, ev.CueStarted):
-        name = names.get((e.list, e.cue), "")
-        dur = f"  ({e.duration:.1f} s)" if e.duration else ""
-        return f"{t}  start     {e.list} {e.cue:<6} {name}{dur}"
-    if isinstance(e, ev.CueCompleted):
-        return f"{t}  done      {e.list} {e.cue}"
-    if isinstance(e, ev.CueStopped):
-        return f"{t}  stopped   {e.list} {e.cue}"
-    if isinstance(e, ev.CuePaused | ev.CueResumed):
-        word = "paused" if isinstance(e, ev.CuePaused) else "resumed"
-        return f"{t}  {word:<9} {e.list} {e.cue}"
-    if isinstance(e, ev.PlayheadMoved):
-        name = names.get((e.list, e.cue or ""), "")
-        return f"{t}  standby   {e.list} {e.cue or '(end of list)'} {name}"
-    if isinstance(e, ev.GoRejected):
-        return f"{t}  GO ignored ({e.reason})"
-    if isinstance(e, ev.Panic):
-        return f"{t}  PANIC{' (hard stop)' if e.hard else f' over {e.duration:.1f} s'}"
-    if isinstance(e, ev.DriverFaulted):
-        return f"{t}  FAULT     {e.output}: {e.reason}"
-    if isinstance(e, ev.CueFailed):
-        return f"{t}  FAILED    {e.list} {e.cue}: {e.reason}"
-    return None
+@dataclass(frozen=True, slots=True)
+class ApiAddress:
+    """Where the native API listens; ``fixed`` = the port was asked for explicitly."""
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    fixed: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> ApiAddress:
+        """``PORT``, ``HOST:PORT`` or ``HOST``; ``0`` = any free port; "" = the default."""
+        if not text:
+            return cls()
+        host, sep, port = text.rpartition(":")
+        if not sep:
+            if text.isdigit():
+                return cls(port=int(text), fixed=True)
+            return cls(host=text)
+        if not port.isdigit():
+            raise ValueError(f"--api {text!r}: the port must be a number")
+        return cls(host=host.strip("[]") or "127.0.0.1", port=int(port), fixed=True)
+
+
+class _Out:
+    """Printing that survives a terminal that went away (SIGHUP, a closed pipe)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.ok = True
+
+    def __call__(self, text: str) -> None:
+        if not self.ok:
+            return
+        try:
+            print(text, file=self.stream, flush=True)
+        except (OSError, ValueError):
+            self.ok = False
 
 
 def run_headless(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True,
     show_path: str = "show.yaml", runlog: str | None = "", remote: RemoteConfig | None = None,
+    api: ApiAddress | None = ApiAddress(), log_file: str = "",
 ) -> int:
     """Run live without a console. ``runlog``: a path, ``""`` for the default place, or
-    None for no run log. ``remote``: the OSC API and triggers (None = defaults)."""
+    None for no run log. ``remote``: the OSC API and triggers (None = defaults).
+    ``api``: where the native API listens (None = no API, no registration)."""
     return asyncio.run(_run(show, rig, auto=auto, quiet_outputs=quiet_outputs,
-                            show_path=show_path, runlog=runlog, remote=remote))
+                            show_path=show_path, runlog=runlog, remote=remote, api=api,
+                            log_file=log_file))
 
 
-async def start_remote_or_warn(
-    session: Session, config: RemoteConfig | None
-) -> RemoteServer | None:
-    """Start the OSC API and triggers; a busy port costs remote control, not the show."""
-    from showctl.remote import start_remote
+def api_passcodes(remote: RemoteConfig | None) -> dict[str, Level]:
+    """The OSC API's passcodes, for the native API too (the highest level each grants)."""
+    if remote is None:
+        return {}
+    out = {}
+    for pc in remote.osc.passcodes:
+        levels = [Level[str(x.value).upper()] for x in pc.levels]
+        if levels:
+            out[pc.code] = max(levels)
+    return out
 
+
+async def _start_api(runtime: LiveRuntime, api: ApiAddress, remote: RemoteConfig | None,
+                     out: _Out) -> ApiServer | None:
+    server = ApiServer(runtime, host=api.host, port=api.port, passcodes=api_passcodes(remote))
     try:
-        return await start_remote(session, config)
+        await server.start()
     except OSError as exc:
-        print(f"showctl: remote control is off: {exc.strerror or exc} "
-              "(use --osc-port for another port, or --no-osc)", file=sys.stderr, flush=True)
+        if api.fixed:
+            out(f"showctl: the native API is off: {exc.strerror or exc} (--api for another "
+                "port)")
+            await server.close()
+            return None
+        # The default port is taken (another show runs): any free port, registered.
+        server.port = 0
+        await server.start()
+    except CommandError as exc:
+        out(f"showctl: the native API is off: {exc}")
+        await server.close()
         return None
+    return server
 
 
 async def _run(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool,
-    show_path: str, runlog: str | None, remote: RemoteConfig | None,
+    show_path: str, runlog: str | None, remote: RemoteConfig | None, api: ApiAddress | None,
+    log_file: str,
 ) -> int:
-    session = Session(show, rig=rig)
-    session.router.trace_dmx = not quiet_outputs  # nobody reads DMX frames otherwise
-    recorder = None
-    if runlog is not None:
-        from showctl.runlog import RunLogRecorder
-
-        recorder = RunLogRecorder(show, "headless", show_path)
-        recorder.attach(session)
+    out = _Out(sys.stdout)
+    runtime = LiveRuntime(show, rig=rig, path=show_path, remote=remote, runlog=runlog,
+                          runlog_mode="headless", trace_dmx=not quiet_outputs)
     names = show.cue_names()
 
     def show_event(e: ev.Event) -> None:
@@ -100,58 +140,82 @@ async def _run(
         if line is None and not quiet_outputs and isinstance(e, ev.Output):
             line = f"{e.t:9.3f}  out       {e.to_json()}"
         if line is not None:
-            print(line, flush=True)
+            out(line)
 
-    session.bus.subscribe(show_event)
-    print(f"showctl: {show.show.title} — {sum(1 for _ in show.walk())} cues; "
-          + ("auto GO" if auto else "Enter = GO, or type stop/pause/resume/panic/back/"
-             "goto N/quit"), flush=True)
-    done = asyncio.Event()
+    runtime.on_event.append(show_event)
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError):
-        loop.add_signal_handler(signal.SIGINT, done.set)
-        loop.add_signal_handler(signal.SIGTERM, done.set)
-    await session.open()
-    server = await start_remote_or_warn(session, remote)
+        loop.add_signal_handler(signal.SIGINT, runtime.ended.set)
+        loop.add_signal_handler(signal.SIGTERM, runtime.ended.set)
+        # A closed terminal or a dropped ssh session must not take the show down.
+        loop.add_signal_handler(signal.SIGHUP, lambda: None)
+    await runtime.start()
+    if runtime.remote_error:
+        print(f"showctl: {runtime.remote_error}", file=sys.stderr, flush=True)
+    server = await _start_api(runtime, api, remote, out) if api is not None else None
+    registered = False
+    if server is not None:
+        osc = (runtime.remote.osc.tcp_port or runtime.remote.osc.udp_port
+               if runtime.remote is not None else None)
+        register(Entry(show=str(Path(show_path).resolve()), title=show.show.title,
+                       pid=os.getpid(), api=server.address, osc=osc,
+                       started=datetime.now().astimezone().isoformat(timespec="seconds"),
+                       log=log_file))
+        registered = True
+    out(f"showctl: {show.show.title} — {sum(1 for _ in show.walk())} cues; "
+        + ("auto GO" if auto else "Enter = GO, or type stop/pause/resume/panic/back/"
+           "goto N/quit")
+        + (f"; native API on {server.address} (showctl attach)" if server else ""))
     try:
         if auto:
-            runner = asyncio.ensure_future(_auto_go(session, float("inf")))
-            stopper = asyncio.ensure_future(done.wait())
+            assert runtime.session is not None
+            runner = asyncio.ensure_future(_auto_go(runtime.session, float("inf")))
+            stopper = asyncio.ensure_future(runtime.ended.wait())
             await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             runner.cancel()
             stopper.cancel()
         else:
-            _read_commands(session, done, recorder)
-            await done.wait()
+            _read_commands(runtime, out)
+            await runtime.ended.wait()
     finally:
         if server is not None:
-            await server.close()
-        await session.close()
-        if recorder is not None:
-            print(f"showctl: run log {recorder.save(runlog or None)}", flush=True)
-    print("showctl: show over", flush=True)
+            await server.close("show ended")
+        if registered:
+            unregister(show_path, os.getpid())
+        saved = await runtime.stop()
+        if saved is not None:
+            out(f"showctl: run log {saved}")
+    out("showctl: show over")
     return 0
 
 
-def _read_commands(session: Session, done: asyncio.Event, recorder: RunLogRecorder | None) -> None:
+def _read_commands(runtime: LiveRuntime, out: _Out) -> None:
     loop = asyncio.get_running_loop()
 
     def on_line() -> None:
-        line = sys.stdin.readline()
-        if not line:  # EOF: stop reading, keep the show running until a signal
+        try:
+            line = sys.stdin.readline()
+        except (OSError, ValueError):
+            line = ""
+        if not line:  # EOF: stop reading; the show runs on until a signal or `stop`
             loop.remove_reader(sys.stdin)
             return
-        word = line.strip() or "go"
+        word = line.strip()
         if word in ("q", "quit", "exit"):
-            done.set()
+            runtime.ended.set()
             return
         try:
-            check_action(word)
-            if recorder is not None:
-                recorder.operator(word)
-            perform(session.engine, Call(at=0, do=word))
-        except (ValueError, EngineError) as exc:
-            print(f"  ? {exc}", flush=True)
+            cmd = parse_line(word)
+        except CommandError as exc:
+            out(f"  ? {exc}")
+            return
+
+        async def run() -> None:
+            outcome = await runtime.execute(cmd)
+            if not outcome.ok and cmd.verb != "go":  # a refused GO is an event already
+                out(f"  ? {outcome.message}")
+
+        loop.create_task(run())
 
     # stdin may not be selectable (a regular file on some platforms): then GO via remote only
     with contextlib.suppress(OSError, ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from showctl.drivers.base import Driver, DriverConfig, DriverContext, Payload
+from showctl.drivers.base import Driver, DriverConfig, DriverContext
 from showctl.engine.clock import Clock, LoopClock
 from showctl.engine.engine import Engine
 from showctl.engine.events import EventBus
@@ -32,23 +32,16 @@ class Session:
         self.clock = clock or LoopClock()
         self.bus = bus or EventBus()
         self.router = OutputRouter(self.clock, self.bus)
-        ctx = DriverContext(clock=self.clock, on_fault=self._on_fault, on_sent=self._on_sent)
+        ctx = DriverContext(clock=self.clock, on_fault=self._on_fault)
         self.drivers: dict[str, Driver] = build_drivers(list(show.outputs), rig, ctx)
         for d in self.drivers.values():
             self.router.add(d)
         self.engine = Engine(show, self.clock, self.router, bus=self.bus)
-        self.lighting = self.engine.attach_lighting(wants_ticks=self._wants_ticks)
+        self.lighting = self.engine.attach_lighting()
         self._frame_task: asyncio.Task[None] | None = None
 
     def _on_fault(self, output: str, reason: str) -> None:
         self.router.fault(output, reason)
-
-    def _on_sent(self, output: str, payload: Payload) -> None:
-        pass  # the router already traces what it hands to drivers
-
-    def _wants_ticks(self) -> bool:
-        # Keep-alive refreshes need regular ticks; the capture driver does not.
-        return any(getattr(d, "needs_ticks", False) for d in self.drivers.values())
 
     async def open(self) -> None:
         for d in self.drivers.values():

@@ -1,25 +1,25 @@
-"""The console app: one factory (:class:`ShowctlApp`) for the CLI and the tests.
+"""The console app: a client of a running show, built by one factory for the CLI and tests.
 
-The engine runs in Textual's own event loop. Nothing here re-renders on engine
-events: the bus listeners only record (cue outcomes, log lines), and the views are
-refreshed from engine state on an interval (10 Hz by default), so a 44 Hz DMX frame
-loop never waits for the screen.
+The console holds no engine. :func:`console_app` builds it around a ``connect``
+function that returns a connected :class:`~showctl.api.client.ApiClient`: over
+WebSocket to the engine process under ``showctl run`` / ``showctl attach``, in memory
+to a runtime in the same loop in tests. Keys become commands of the native API
+(:mod:`showctl.api.protocol`); the views are redrawn from the state the engine pushes
+(about ten times a second) and after each command. Closing the console, a dropped ssh
+session or a crash of the console leaves the show running; quitting with ctrl+q ends
+it when nothing is lit or running, and asks otherwise.
 
-Show mode (the stage manager) runs the show; editing is locked. Edit mode (the
-technical director, ``e``) is only entered when nothing is running, and running is
-locked while in it: every applied edit rebuilds the Session from the edited show (the
-playheads are kept by cue number), so the engine always runs exactly what the file
-says. See docs/console.md. The edit-mode actions (cue edits, undo/redo, save, the
+Show mode (the stage manager) runs the show; edit mode (the technical director, ``e``)
+is the engine's mode, entered only when nothing runs, and seen by every attached
+console. See docs/console.md. The edit-mode actions (cue edits, undo/redo, save, the
 programmer) are the mixin :class:`showctl.console.edit_mode.EditModeActions`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -28,47 +28,32 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
+from showctl.api.client import ApiClient, ApiError, Result
+from showctl.api.views import ListView, State
 from showctl.console.cuestack import CueStack
-from showctl.console.cuestate import CueHistory, cue_rows
-from showctl.console.dialogs import NumberDialog
+from showctl.console.dialogs import NumberDialog, QuitDialog
 from showctl.console.edit_mode import EditModeActions
 from showctl.console.editor import CueEditor
-from showctl.console.frame_thread import (
-    ThreadedFrames,
-    start_threaded_frames,
-    stop_threaded_frames,
-)
-from showctl.console.log_pane import EventCollector, LogPane
+from showctl.console.log_pane import LogPane
 from showctl.console.outputs_view import OutputPane
 from showctl.console.programmer_panel import ProgrammerPanel
-from showctl.console.running import RunningPane, run_rows
+from showctl.console.running import RunningPane
 from showctl.console.standby import GoButton, StandbyPanel
 from showctl.console.topbar import topbar_text
-from showctl.drivers.base import DriverConfig
-from showctl.engine import events as ev
-from showctl.engine.clock import Clock
-from showctl.engine.engine import Engine, EngineError
-from showctl.engine.light_cues import dmx_outputs
-from showctl.engine.programmer import Programmer, carry_lighting
 from showctl.model import show as m
-from showctl.model.editing import ShowDocument
-from showctl.session import Session
 
-if TYPE_CHECKING:
-    from showctl.remote import RemoteServer
-    from showctl.remote.config import RemoteConfig
-    from showctl.runlog import RunLogRecorder
-
-SHOW_ACTIONS = frozenset({"go", "panic", "pause_resume", "stop_all", "playhead_back", "goto"})
+SHOW_ACTIONS = frozenset({"go", "pause_resume", "stop_all", "playhead_back", "goto"})
 EDIT_ACTIONS = frozenset({"insert", "delete", "renumber", "move", "toggle_armed", "save",
                           "undo", "redo", "edit_fields", "command_line", "record",
                           "update"})
 TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape"})
 """Actions whose keys still work while a text field has focus."""
 
+Connect = Callable[[], Awaitable[ApiClient]]
+
 
 class ShowctlApp(EditModeActions, App[int]):
-    """The showctl console. ``clock`` defaults to the event loop's (real) clock."""
+    """The showctl console (build it with :func:`console_app`)."""
 
     TITLE = "showctl"
     CSS = """
@@ -99,6 +84,9 @@ class ShowctlApp(EditModeActions, App[int]):
         Binding("g", "goto", "Goto", priority=True),
         Binding("tab", "switch_list(1)", "List", priority=True),
         Binding("shift+tab", "switch_list(-1)", "List", show=False, priority=True),
+        Binding("ctrl+b", "blackout", "Blackout", priority=True),
+        Binding("minus", "grandmaster(-10)", "GM -", show=False, priority=True),
+        Binding("plus,equals_sign", "grandmaster(10)", "GM +", show=False, priority=True),
         Binding("e", "toggle_edit", "Edit/Show", priority=True),
         Binding("enter", "edit_fields", "Fields", priority=True),
         Binding("i", "insert", "Insert", priority=True),
@@ -117,60 +105,21 @@ class ShowctlApp(EditModeActions, App[int]):
         Binding("ctrl+q", "quit_safe", "Quit", priority=True),
     ]
 
-    def __init__(
-        self,
-        show: m.Show,
-        rig: dict[str, DriverConfig] | None = None,
-        path: str | Path | None = None,
-        clock: Clock | None = None,
-        *,
-        wallclock: Callable[[], datetime] = datetime.now,
-        refresh_hz: float = 10.0,
-        min_redraw: float = 0.0,
-        threaded_frames: bool = False,
-        output_every: int = 1,
-        remote: RemoteConfig | None = None,
-        runlog: str | None = None,
-    ) -> None:
+    def __init__(self, connect: Connect, *, wallclock: Callable[[], datetime] = datetime.now,
+                 refresh_hz: float = 10.0) -> None:
         super().__init__()
-        self.threaded_frames = threaded_frames
-        """DMX frames on their own thread (`showctl run`); tests keep them in the loop."""
-        self._frames: ThreadedFrames | None = None
-        self.min_redraw = min_redraw
-        """Seconds between action-driven redraws (0 = redraw on every action, as tests
-        want; `showctl run` coalesces key bursts so the frame loop keeps its rate)."""
-        self.output_every = output_every
-        """Redraw the output pane every Nth refresh tick (its swatches are the costliest)."""
-        self._last_redraw = 0.0
-        self._redraw_pending = False
-        self._ticks = 0
-        self.remote_config = remote
-        """The OSC API and triggers; None = none (tests), as `showctl run` passes one."""
-        self.remote: RemoteServer | None = None
-        self.runlog = runlog
-        self.recorder: RunLogRecorder | None = None
-        self.show = show
-        self.rig = rig
-        self.path = Path(path) if path is not None else None
-        self.clock = clock
+        self._connect = connect
+        self.client: ApiClient | None = None
         self.wallclock = wallclock
         self.refresh_hz = refresh_hz
-        self.session: Session | None = None
-        self.document: ShowDocument | None = None
-        self.mode = "show"
-        self.current_list = show.main_list
+        self.current_list = ""
         self.selected: str | None = None
-        self.history = CueHistory()
-        self.collector = EventCollector(show.cue_names())
-        self.show_started: float | None = None
-        """Clock time of the first accepted GO (the show's elapsed time runs from it)."""
-        self._quit_armed_at: float | None = None
         self._editor_key: object = None
         self.refreshes = 0
         self._top_last: Text | None = None
         self._closing = False
-        self.programmer = Programmer()
-        """Live fixture values of edit mode (kept across session rebuilds)."""
+        self.ended_show = False
+        """True when this console ended the show on quit (not just detached)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -199,164 +148,150 @@ class ShowctlApp(EditModeActions, App[int]):
         self.topbar = self.query_one("#topbar", Static)
         self.editor = self.query_one(CueEditor)
         self.programmer_panel = self.query_one(ProgrammerPanel)
-        await self._start_session(self.show)
+        self.client = await self._connect()
+        self.client.on_change.append(self._on_client_change)
+        show = self.show
+        self.current_list = show.main_list
         self.stack.focus()
-        self.collector.note(f"{self.show.show.title}: {sum(1 for _ in self.show.walk())} cues "
-                            f"in {len(self.show.cuelists)} lists — Space = GO, Esc = panic")
+        self._note(f"{show.show.title}: {sum(1 for _ in show.walk())} cues in "
+                   f"{len(show.cuelists)} lists — Space = GO, Esc = panic")
         self.refresh_views()
         self.set_interval(1.0 / self.refresh_hz, self._tick)
 
     async def on_unmount(self) -> None:
         self._closing = True
-        if self.remote is not None:
-            await self.remote.close()
-            self.remote = None
-        stop_threaded_frames(self._frames)
-        self._frames = None
-        if self.session is not None:
-            await self.session.close()
-            self.session = None
+        if self.client is not None and not self.client.closed:
+            await self.client.close()
 
-    # ------------------------------------------------------------------ session
+    def _on_client_change(self, what: str) -> None:
+        if what == "bye" and not self._closing:
+            self.refresh_views()
+        elif what == "show":
+            self._editor_key = None
+
+    # ------------------------------------------------------------------ client
 
     @property
-    def engine(self) -> Engine:
-        assert self.session is not None, "the session is not open yet"
-        return self.session.engine
+    def api(self) -> ApiClient:
+        assert self.client is not None, "the console is not connected yet"
+        return self.client
 
-    async def _start_session(self, show: m.Show) -> None:
-        keep = ({name: (lst.playhead.number if lst.playhead else None)
-                 for name, lst in self.engine.lists.items()} if self.session else {})
-        if self.remote is not None:
-            await self.remote.close()
-            self.remote = None
-        old_lighting = self.session.lighting if self.session is not None else None
-        stop_threaded_frames(self._frames)
-        self._frames = None
-        if self.session is not None:
-            await self.session.close()
-        self.show = show
-        self.session = Session(show, rig=self.rig, clock=self.clock)
-        if old_lighting is not None:
-            # The stage keeps its look across the rebuild (the next GO fades from it).
-            carry_lighting(old_lighting, self.session.lighting)
-        if self.runlog is not None and self.recorder is None:
-            from showctl.runlog import RunLogRecorder
+    @property
+    def show(self) -> m.Show:
+        show = self.api.show
+        assert show is not None, "no show from the engine"
+        return show
 
-            # One run log for the whole run; edits rebuild the session, not the run.
-            self.recorder = RunLogRecorder(show, "live", str(self.path or "show.yaml"))
-        if self.recorder is not None:
-            self.recorder.attach(self.session)
-        self.clock = self.session.clock
-        self.session.bus.subscribe(self.history)
-        self.session.bus.subscribe(self.collector)
-        self.session.bus.subscribe(self._on_event)
-        fixtures = self.session.engine.light_program.fixtures
-        self.programmer.attach(self.session.lighting,
-                               fixtures.patch if fixtures is not None else None)
-        self.collector.names = show.cue_names()
-        # DMX frames become events only while the DMX log is on (they are costly).
-        self.session.router.trace_dmx = self.collector.log_dmx
-        await self.session.open()
-        if self.threaded_frames:
-            self._frames = start_threaded_frames(self.session)
-        if self.remote_config is not None:
-            from showctl.headless import start_remote_or_warn
+    @property
+    def state(self) -> State:
+        state = self.api.state
+        assert state is not None, "no state from the engine"
+        return state
 
-            self.remote = await start_remote_or_warn(self.session, self.remote_config)
-        for name, number in keep.items():
-            lst = self.engine.lists.get(name)
-            if lst is None:
-                continue
-            if number is None:
-                lst.playhead = None
-            elif number in lst.nav.navigable:
-                lst.playhead = lst.nav.by_number[number]
-        if self.current_list not in show.cuelists:
-            self.current_list = show.main_list
+    @property
+    def mode(self) -> str:
+        return self.api.state.mode if self.api.state is not None else "show"
 
-    def _on_event(self, e: ev.Event) -> None:
-        if isinstance(e, ev.Go) and self.show_started is None:
-            self.show_started = self.engine.clock.now()
+    async def send(self, verb: str, **args: Any) -> Result:
+        """Send one command; a refusal or a lost engine is noted in the log, not raised."""
+        if self.client is None or self.client.closed:
+            return Result(False, "not connected to the engine")
+        try:
+            result = await self.client.command(verb, **args)
+        except ApiError as exc:
+            result = Result(False, str(exc))
+        self.refresh_views()
+        return result
+
+    async def sync(self) -> None:
+        """Fetch the state as of now and redraw (tests call this after moving time)."""
+        if self.client is not None and not self.client.closed:
+            await self.client.refresh()
+        self.refresh_views()
 
     # ------------------------------------------------------------------ refresh
 
     def refresh_views(self) -> None:
-        """Redraw after an operator action — at most once per ``min_redraw`` seconds.
-
-        A redraw of the whole screen costs a DMX frame or more of loop time, so bursts of
-        keys are coalesced: a redraw too soon after the last is left to the interval."""
-        if self.min_redraw > 0 and time.monotonic() - self._last_redraw < self.min_redraw:
-            self._redraw_pending = True
-            return
+        """Redraw every view from the latest state."""
         self._redraw()
 
     def _tick(self) -> None:
-        """The refresh interval: redraw, with the output pane at a slower rate."""
-        self._ticks += 1
-        self._redraw(outputs=self.output_every <= 1 or self._ticks % self.output_every == 0
-                     or self._redraw_pending)
+        self._redraw()
 
-    def _redraw(self, *, outputs: bool = True) -> None:
-        """Redraw every view from engine state."""
-        if self.session is None or self._closing or not hasattr(self, "stack"):
+    def _list_view(self) -> ListView | None:
+        return self.state.lists.get(self.current_list)
+
+    def _redraw(self) -> None:
+        if self._closing or self.client is None or not hasattr(self, "stack"):
             return
-        self._last_redraw = time.monotonic()
-        self._redraw_pending = False
+        if self.client.state is None or self.client.show is None:
+            return
         self.refreshes += 1
-        engine = self.engine
+        state = self.state
         lname = self.current_list
-        rows = cue_rows(engine, lname, self.history)
+        if lname not in state.lists:
+            lname = self.current_list = self.show.main_list
+        view = state.lists[lname]
+        rows = list(view.rows)
         editing = self.mode == "edit"
         if editing and self.selected not in {r.number for r in rows}:
             self.selected = rows[0].number if rows else None
-        lists = list(engine.lists)
+        lists = list(state.list_names or state.lists)
         title = f" {lname} ({lists.index(lname) + 1}/{len(lists)})  ·  Tab: next list "
-        self.stack.show_rows(rows, title=title, selected=self.selected,
-                                           edit_mode=editing)
-        standby = engine.playhead(lname)
-        self.standby.show_cue(lname, standby)
-        wait = max(0.0, engine.go_accepts_at(lname) - engine.now()) if lname in \
-            engine.last_go else 0.0
-        self.go_button.show_state(standby=standby, wait=wait, enabled=not editing)
-        self.running_pane.show_runs(run_rows(engine))
-        assert self.session is not None
-        if outputs:
-            self.output_pane.show_outputs(self.session.drivers, dmx_outputs(self.show),
-                                          self.session.lighting,
-                                          held=self.programmer.held_indices())
-        self.log_pane.add_lines(self.collector.drain())
+        self.stack.show_rows(rows, title=title, selected=self.selected, edit_mode=editing)
+        standby = self._cue(lname, view.playhead)
+        armed = next((r.armed for r in rows if r.number == view.playhead), True)
+        self.standby.show_cue(lname, standby, armed=armed)
+        main = lname == self.show.main_list
+        self.go_button.show_state(standby=standby, wait=view.go_wait, enabled=not editing,
+                                  list_name="" if main else lname, armed=armed)
+        self.running_pane.show_runs(list(state.running))
+        self.output_pane.show_outputs(state.outputs, state.lighting)
+        self.log_pane.add_lines(self.api.drain_log())
         top = self._topbar()
         if top != self._top_last:
             self._top_last = top
             self.topbar.update(top)
         if editing:
+            self.screen.add_class("edit-mode")
             self._load_editor()
-            self.programmer_panel.show_lines(self.programmer.lines())
+            self.programmer_panel.show_lines(list(state.programmer or ()))
+        else:
+            self.screen.remove_class("edit-mode")
 
     def _topbar(self) -> Text:
-        engine = self.engine
-        started = self.show_started
+        state = self.state
         return topbar_text(
-            edit_mode=self.mode == "edit", title=self.show.show.title,
-            wallclock=self.wallclock(),
-            elapsed=0.0 if started is None else engine.clock.now() - started,
-            running=len(engine.running()), faults=self.history.faults,
-            unsaved=self.document is not None and self.document.dirty,
-            held=len(self.programmer.held()) if self.programmer.fixtures else None)
+            edit_mode=self.mode == "edit", title=state.title, wallclock=self.wallclock(),
+            elapsed=state.elapsed or 0.0, running=len(state.running), faults=state.faults,
+            unsaved=state.dirty,
+            held=len(state.programmer) if state.programmer else None,
+            blackout=state.blackout, grandmaster=state.grandmaster,
+            connected=not self.api.closed, timecode=state.timecode)
+
+    def _cue(self, list_name: str, number: str | None) -> m.CueBase | None:
+        if number is None:
+            return None
+        for lname, cue, _parent in self.show.walk():
+            if lname == list_name and cue.number == number:
+                return cue
+        return None
 
     def _selected_cue(self) -> m.CueBase | None:
-        if self.selected is None:
-            return None
-        return self.engine.lists[self.current_list].nav.by_number.get(self.selected)
+        return self._cue(self.current_list, self.selected)
 
     def _load_editor(self, *, force: bool = False) -> None:
         cue = self._selected_cue()
-        key = (self.current_list, id(cue))
+        key = (self.current_list, self.api.revision, self.selected)
         if key == self._editor_key and not force:
             return
         self._editor_key = key
         self.editor.load(self.current_list, cue)
+
+    def _note(self, text: str, style: str = "italic") -> None:
+        from showctl.api.views import LogLine
+
+        self.log_pane.add_lines([LogLine(0.0, f"{'':9}  {text}", style)])
 
     # ------------------------------------------------------------------ key gating
 
@@ -377,124 +312,127 @@ class ShowctlApp(EditModeActions, App[int]):
             return self.focused is None or isinstance(self.focused, CueStack)
         return True
 
-    def _note(self, text: str, style: str = "italic") -> None:
-        self.collector.note(text, style)
-        self.refresh_views()
-
     # ------------------------------------------------------------------ show actions
 
-    def _record(self, do: str, list_name: str | None = None) -> None:
-        """Note an operator action in the run log (GO and panic come from events)."""
-        if self.recorder is not None:
-            self.recorder.operator(do, list_name)
-
-    def on_key(self, event: Any) -> None:
+    async def on_key(self, event: Any) -> None:
         """Keys the console does not use may be cue hotkeys (``triggers: [{hotkey: …}]``)."""
-        if self.remote is not None and self.mode == "show" and self.remote.handle_hotkey(
-                event.key):
-            event.stop()
-            self.refresh_views()
+        if self.mode == "show" and self.client is not None and not self._typing():
+            result = await self.send("hotkey", key=event.key)
+            if result.ok:
+                event.stop()
 
-    def action_go(self) -> None:
-        self.engine.go(self.current_list)
-        self.refresh_views()
+    async def action_go(self) -> None:
+        await self.send("go", list=self.current_list)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "go" and self.mode == "show":
-            self.action_go()
+            await self.action_go()
 
-    def action_escape(self) -> None:
-        if self.mode == "show" or not self.engine.is_idle():
-            self.engine.panic()
-            self.refresh_views()
+    async def action_escape(self) -> None:
+        if self.mode == "show" or not self.state.idle:
+            await self.send("panic")
         else:
             self.stack.focus()
 
-    def action_pause_resume(self) -> None:
-        runs = self.engine.running()
-        if any(not r.paused for r in runs):
-            self.engine.pause()
-            self._record("pause")
-        else:
-            self.engine.resume()
-            self._record("resume")
-        self.refresh_views()
+    async def action_pause_resume(self) -> None:
+        await self.send("pause_toggle")
 
-    def action_stop_all(self) -> None:
-        self.engine.stop()
-        self._record("stop")
-        self.refresh_views()
+    async def action_stop_all(self) -> None:
+        await self.send("stop")
 
-    def action_playhead_back(self) -> None:
-        self.engine.back(self.current_list)
-        self._record("back", self.current_list)
-        self.refresh_views()
+    async def action_playhead_back(self) -> None:
+        await self.send("back", list=self.current_list)
 
-    def action_cursor(self, step: int) -> None:
+    async def action_blackout(self) -> None:
+        await self.send("blackout")
+
+    async def action_grandmaster(self, step: int) -> None:
+        level = max(0.0, min(100.0, round(self.state.grandmaster * 100 + step)))
+        await self.send("grandmaster", level=level)
+
+    async def action_cursor(self, step: int) -> None:
         if self.mode == "edit":
-            numbers = [r.number for r in cue_rows(self.engine, self.current_list)]
+            view = self._list_view()
+            numbers = [r.number for r in view.rows] if view is not None else []
             if numbers:
                 i = numbers.index(self.selected) if self.selected in numbers else 0
                 self.selected = numbers[max(0, min(len(numbers) - 1, i + step))]
                 self.refresh_views()
             return
-        lst = self.engine.lists[self.current_list]
-        target = lst.nav.step(lst.playhead, step)
-        if target is None:
-            return
-        self.engine.goto(target.number, self.current_list)
-        self._record(f"goto {target.number}", self.current_list)
-        self.refresh_views()
+        await self.send("step", n=step, list=self.current_list)
 
     def action_goto(self) -> None:
-        def done(number: str | None) -> None:
+        async def done(number: str | None) -> None:
             if number is None:
                 return
-            try:
-                self.engine.goto(number, self.current_list)
-            except EngineError as exc:
-                self._note(f"goto: {exc}", "bold yellow")
-                return
-            self._record(f"goto {number}", self.current_list)
-            self.refresh_views()
+            result = await self.send("goto", cue=number, list=self.current_list)
+            if not result.ok:
+                self._note(f"goto: {result.message}", "bold yellow")
 
         self.push_screen(NumberDialog(f"Go to cue in {self.current_list}:"), done)
 
-    def action_switch_list(self, step: int) -> None:
-        names = list(self.engine.lists)
+    async def action_switch_list(self, step: int) -> None:
+        names = list(self.state.list_names or self.state.lists)
         i = names.index(self.current_list)
         self.current_list = names[(i + step) % len(names)]
         self.selected = None
         self.refresh_views()
 
-    def action_toggle_dmx_log(self) -> None:
-        self.collector.log_dmx = not self.collector.log_dmx
-        if self.session is not None:
-            self.session.router.trace_dmx = self.collector.log_dmx
-        self._note(f"DMX in the log: {'on' if self.collector.log_dmx else 'off'}")
+    async def action_toggle_dmx_log(self) -> None:
+        await self.send("dmx_log")
 
     def action_quit_safe(self) -> None:
-        busy = self.session is not None and not self.engine.is_idle()
-        dirty = self.document is not None and self.document.dirty
-        now = time.monotonic()
-        if (busy or dirty) and (self._quit_armed_at is None or now - self._quit_armed_at > 3):
-            self._quit_armed_at = now
-            why = "cues are running" if busy else "there are unsaved edits"
-            self._note(f"{why}: press ctrl+q again to quit", "bold yellow")
+        """Quit: when nothing is lit or running, end the show (a newcomer leaves no
+        process behind); otherwise ask whether to leave it running or end it."""
+        client = self.client
+        if client is None or client.closed or client.state is None:
+            self.exit(0)
             return
+        state = client.state
+        if state.idle and not state.lit and not state.dirty:
+            self.call_later(self._end_and_exit)
+            return
+
+        async def chosen(choice: str | None) -> None:
+            if choice == "leave":
+                self.exit(0)
+            elif choice == "end":
+                await self._end_and_exit()
+
+        why = []
+        if not state.idle:
+            why.append(f"{len(state.running)} cue{'s' if len(state.running) != 1 else ''} "
+                       "running")
+        if state.lit:
+            why.append("lights are up")
+        if state.dirty:
+            why.append("unsaved edits")
+        self.push_screen(QuitDialog(", ".join(why)), chosen)
+
+    async def _end_and_exit(self) -> None:
+        result = await self.send("end_show")
+        self.ended_show = result.ok
         self.exit(0)
 
 
-def run_console(show: m.Show, rig: dict[str, DriverConfig] | None, *,
-                path: str | None = None, remote: RemoteConfig | None = None,
-                runlog: str | None = None) -> int:
-    """The ``showctl run SHOW`` entry point: run the console until the operator quits.
+def console_app(connect: Connect, *, wallclock: Callable[[], datetime] = datetime.now
+                ) -> ShowctlApp:
+    """The one factory of the console, for ``showctl run``/``attach`` and the tests."""
+    return ShowctlApp(connect, wallclock=wallclock, refresh_hz=10.0)
 
-    ``remote``: the OSC API and triggers (started with the session); ``runlog``: a path,
-    ``""`` for the default place, None for no run log."""
-    app = ShowctlApp(show, rig, path=path, remote=remote, runlog=runlog,
-                     min_redraw=0.1, output_every=4, threaded_frames=True)
-    result: Any = app.run()
-    if app.recorder is not None:
-        print(f"showctl: run log {app.recorder.save(runlog or None)}")
-    return int(result or 0)
+
+def run_console(address: str, *, passcode: str | None = None) -> tuple[int, bool]:
+    """``showctl run`` / ``attach``: a console on the show at ``address`` until the
+    operator quits. Returns (exit status, whether the show was ended)."""
+    from showctl.api.client import connect
+
+    async def connect_once() -> ApiClient:
+        return await connect(address, passcode=passcode)
+
+    app = console_app(connect_once)
+    try:
+        result: Any = app.run()
+    except ApiError as exc:
+        print(f"showctl: {exc}")
+        return 1, False
+    return int(result or 0), app.ended_show

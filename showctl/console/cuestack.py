@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from showctl.console.cuestate import CueRow, CueState, bar, fmt_time
+from showctl.api.views import CueRow, CueState
+from showctl.console.formatting import bar, fmt_time
 from showctl.console.textview import TextView, fit
 
 STATE_STYLE = {

@@ -1,4 +1,4 @@
-"""Small modal prompts: a cue number for goto and renumber."""
+"""Small modal prompts: a cue number for goto and renumber; what to do on quit."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Button, Input, Label
 
 
 class NumberDialog(ModalScreen[str | None]):
@@ -40,6 +40,49 @@ class NumberDialog(ModalScreen[str | None]):
         event.stop()
         text = event.value.strip()
         self.dismiss(text or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QuitDialog(ModalScreen[str | None]):
+    """Quitting while the show is live: leave it running, end it, or stay."""
+
+    DEFAULT_CSS = """
+    QuitDialog { align: center middle; }
+    QuitDialog > Vertical {
+        width: 64; height: auto; border: thick $warning; background: $surface; padding: 1 2;
+    }
+    QuitDialog Horizontal { height: auto; margin-top: 1; }
+    QuitDialog Button { margin-right: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Stay"),
+        Binding("l", "choose('leave')", "Leave running"),
+        Binding("x", "choose('end')", "End the show"),
+    ]
+
+    def __init__(self, why: str) -> None:
+        super().__init__()
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"The show is live ({self.why}).")
+            yield Label("l: leave it running (showctl attach to come back)")
+            yield Label("x: end the show (stop cues, release outputs)")
+            yield Label("Esc: stay in the console")
+            with Horizontal():
+                yield Button("Leave running", id="leave", variant="primary")
+                yield Button("End the show", id="end", variant="error")
+                yield Button("Stay", id="stay")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None if event.button.id == "stay" else event.button.id)
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

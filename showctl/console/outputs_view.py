@@ -1,6 +1,6 @@
 """The output view: each driver's health, and lighting values as coloured swatches.
 
-Attributes come from the lighting layout: raw channels are named ``lx:1/10`` (output,
+Attributes come from the engine's lighting views (:class:`LightingView`): raw channels are named ``lx:1/10`` (output,
 universe, address) and fixture attributes ``fixture.attr`` (``spot1.red``). Raw
 channels are grouped by output and universe, fixture attributes by fixture; each
 swatch is coloured by what the attribute is (intensity grey, red/green/blue… tinted,
@@ -10,22 +10,17 @@ so a 256-universe rig costs no more to draw than a small one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
-import numpy.typing as npt
 from rich.text import Text
 
+from showctl.api.views import LightingView, OutputRow
 from showctl.console.textview import TextView
-from showctl.drivers.base import Driver, HealthState
-from showctl.engine.lighting import Lighting
 
 HEALTH_STYLE = {
-    HealthState.IDLE: "dim",
-    HealthState.SENDING: "green",
-    HealthState.FAULTED: "bold white on red",
-    HealthState.RETRYING: "bold yellow",
-    HealthState.CLOSED: "dim",
+    "idle": "dim",
+    "sending": "green",
+    "faulted": "bold white on red",
+    "retrying": "bold yellow",
+    "closed": "dim",
 }
 
 _TINT = {
@@ -67,30 +62,20 @@ def swatch(label: str, kind: str, value: float, *, held: bool = False) -> Text:
     return t
 
 
-def output_index(lighting: Lighting, output: str) -> list[int]:
-    """Indices of the layout's attributes that land on ``output``."""
-    return [i for i, s in enumerate(lighting.layout.slots) if s.output == output]
-
-
-def lighting_lines(lighting: Lighting, output: str, width: int, max_lines: int,
-                   idx: list[int] | None = None, held: frozenset[int] = frozenset()
-                   ) -> list[Text]:
+def lighting_lines(view: LightingView, width: int, max_lines: int) -> list[Text]:
     """Swatch lines for one DMX output, at most ``max_lines`` of ``width`` cells.
 
-    ``held``: attribute indices the programmer holds (labels in red, as on a desk)."""
-    layout = lighting.layout
-    values = lighting.last_values
-    if idx is None:
-        idx = output_index(lighting, output)
-    if not idx:
+    Attributes the programmer holds have their labels in red, as on a desk."""
+    if not view.names:
         return [Text("  no lighting attributes", style="dim")]
+    held = frozenset(view.held)
     lines: list[Text] = []
     per_line = max(1, (width - 10) // 11)
     shown = 0
     group_name: str | None = None
     line = Text()
-    for i in idx:
-        group, label, kind = attribute_label(layout.names[i])
+    for i, (name, value) in enumerate(zip(view.names, view.values, strict=True)):
+        group, label, kind = attribute_label(name)
         if group != group_name or len(line.plain) >= per_line * 11 + 10:
             if line.plain:
                 lines.append(line)
@@ -99,17 +84,16 @@ def lighting_lines(lighting: Lighting, output: str, width: int, max_lines: int,
             line = Text(f"{group[:9]:<9} " if group != group_name else " " * 10,
                         style="bold" if group != group_name else "")
             group_name = group
-        line.append_text(swatch(label[:5], kind, float(values[i]), held=i in held))
+        line.append_text(swatch(label[:5], kind, float(value), held=i in held))
         shown += 1
     else:
         if line.plain:
             lines.append(line)
-    if shown < len(idx):
-        vals = values[np.asarray(idx)]
-        lit = int(np.count_nonzero(vals > 0.0))
+    if shown < len(view.names):
+        lit = sum(1 for v in view.values if v > 0.0)
         lines = lines[:max(0, max_lines - 1)]
-        lines.append(Text(f"  … {len(idx) - shown} more attributes "
-                          f"({len(idx)} in all, {lit} above zero)", style="dim"))
+        lines.append(Text(f"  … {len(view.names) - shown} more attributes "
+                          f"({len(view.names)} in all, {lit} above zero)", style="dim"))
     return lines
 
 
@@ -122,42 +106,28 @@ class OutputPane(TextView):
         super().__init__(id=id)
         self.border_title = "Outputs"
         self._key: object = None
-        self._index: dict[tuple[int, str], list[int]] = {}
 
-    def show_outputs(self, drivers: dict[str, Driver], dmx_outputs: Sequence[str],
-                     lighting: Lighting | None,
-                     held: npt.NDArray[np.int64] | None = None) -> None:
-        health = tuple((n, d.kind, d.health.state, d.health.reason, d.health.faults)
-                       for n, d in drivers.items())
-        values_key = (lighting.last_values.tobytes() if lighting is not None
-                      and len(lighting.last_values) <= 4096 else
-                      (lighting.frames if lighting is not None else None))
-        held_key = held.tobytes() if held is not None else b""
-        key = (health, values_key, self.size, held_key)
+    def show_outputs(self, outputs: tuple[OutputRow, ...],
+                     lighting: dict[str, LightingView]) -> None:
+        key = (outputs, tuple(lighting.values()), self.size)
         if key == self._key:
             return
         self._key = key
         width = max(20, self.size.width - 4)
-        budget = max(2, self.size.height - 2 - len(drivers))
+        budget = max(2, self.size.height - 2 - len(outputs))
         parts: list[Text] = []
-        held_set = frozenset(held.tolist()) if held is not None else frozenset()
-        for name, d in drivers.items():
-            h = d.health
-            line = Text(f"{name:<8}", style="bold")
-            line.append(f"{d.kind:<9}")
-            line.append(f"● {h.state.value}", style=HEALTH_STYLE.get(h.state, ""))
-            if h.reason:
-                line.append(f"  {h.reason}", style="red")
-            if h.faults:
-                line.append(f"  ({h.faults} fault{'s' if h.faults != 1 else ''})", style="red")
+        for o in outputs:
+            line = Text(f"{o.name:<8}", style="bold")
+            line.append(f"{o.driver:<9}")
+            line.append(f"● {o.state}", style=HEALTH_STYLE.get(o.state, ""))
+            if o.reason:
+                line.append(f"  {o.reason}", style="red")
+            if o.faults:
+                line.append(f"  ({o.faults} fault{'s' if o.faults != 1 else ''})", style="red")
             parts.append(line)
-            if lighting is not None and name in dmx_outputs and budget > 0:
-                ikey = (id(lighting.layout), name)
-                if ikey not in self._index:
-                    self._index = {k: v for k, v in self._index.items() if k[0] == ikey[0]}
-                    self._index[ikey] = output_index(lighting, name)
-                lines = lighting_lines(lighting, name, width, budget, self._index[ikey],
-                                       held_set)
+            view = lighting.get(o.name)
+            if view is not None and budget > 0:
+                lines = lighting_lines(view, width, budget)
                 budget -= len(lines)
                 parts.extend(lines)
         self.show(Text("\n", no_wrap=True, overflow="crop", end="").join(parts))

@@ -12,75 +12,18 @@ range ``1-4`` or a group name ``front``)::
     record                    record a new light cue (also the ``r`` key)
     update                    update the selected light cue (also the ``u`` key)
 
-The panel only parses and posts :class:`ProgrammerPanel.Command`; the app runs it.
+The panel only posts :class:`ProgrammerPanel.Command`; the app sends the line to the
+engine (the ``programmer`` command), which parses and applies it
+(:mod:`showctl.live.programmer_line`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
-
-from showctl.engine.programmer import parse_value
-
-INTENSITY_WORDS = frozenset({"@", "at"})
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedCommand:
-    """A command line: ``verb`` set/clear/sneak/record/update and its arguments."""
-
-    verb: str
-    selection: str | None = None
-    attr: str | None = None
-    value: Any = None
-    time: float | None = None
-
-
-class CommandError(ValueError):
-    pass
-
-
-def parse_command(text: str) -> ParsedCommand:
-    """One command line (see the module docstring)."""
-    words = text.split()
-    if not words:
-        raise CommandError("type a command, e.g. 101 intensity 80")
-    head = words[0].lower()
-    if head == "clear":
-        return ParsedCommand("clear", selection=" ".join(words[1:]) or None)
-    if head == "sneak":
-        if len(words) > 2:
-            raise CommandError("sneak [seconds]")
-        try:
-            t = float(words[1]) if len(words) == 2 else None
-        except ValueError:
-            raise CommandError(f"sneak: {words[1]!r} is not a time in seconds") from None
-        return ParsedCommand("sneak", time=t)
-    if head in ("record", "rec"):
-        return ParsedCommand("record")
-    if head == "update":
-        return ParsedCommand("update")
-    sel = words[0]
-    if len(words) >= 2 and words[1].lower() in INTENSITY_WORDS:
-        attr, rest = "intensity", words[2:]
-    elif len(words) >= 2 and words[1].startswith("@"):  # "101 @80"
-        attr, rest = "intensity", [words[1][1:], *words[2:]]
-    elif len(words) >= 2:
-        attr, rest = words[1], words[2:]
-    else:
-        raise CommandError(f"{sel}: what to set? e.g. {sel} intensity 80")
-    if not rest or not "".join(rest):
-        raise CommandError(f"{sel} {attr}: which value?")
-    value_text = " ".join(rest)
-    # "101 intensity 80%" is the same as 80; keep the number as a number when it is one.
-    value = parse_value(value_text)
-    return ParsedCommand("set", selection=sel, attr=attr, value=value)
 
 
 class ProgrammerPanel(Vertical):

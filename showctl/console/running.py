@@ -6,61 +6,11 @@ postwait countdown to the next auto-continue. Paused runs say so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 
-from showctl.console.cuestate import bar, fmt_time
+from showctl.api.views import RunRow
+from showctl.console.formatting import bar, fmt_time
 from showctl.console.textview import TextView, fit
-from showctl.engine.engine import Engine
-from showctl.engine.runs import Phase, Run
-
-
-@dataclass(frozen=True, slots=True)
-class RunRow:
-    list: str
-    number: str
-    name: str
-    phase: str
-    paused: bool
-    prewait_left: float | None
-    elapsed: float | None
-    remaining: float | None
-    duration: float | None
-    postwait_left: float | None
-    depth: int
-
-
-def run_rows(engine: Engine) -> list[RunRow]:
-    """The runs of every list, parents before their children."""
-    rows: list[RunRow] = []
-    now = engine.now()
-
-    def depth(run: Run) -> int:
-        d, p = 0, run.parent
-        while p is not None:
-            d, p = d + 1, p.parent
-        return d
-
-    for lst in engine.lists.values():
-        for run in lst.runs.values():
-            pre = run.prewait.remaining() if (run.prewait is not None
-                                              and run.phase is Phase.PREWAIT) else None
-            elapsed = remaining = None
-            if run.phase is not Phase.PREWAIT:
-                if run.action_timer is not None:
-                    elapsed = run.action_timer.elapsed()
-                    remaining = run.action_timer.remaining()
-                elif run.started_at is not None and run.phase is Phase.ACTION:
-                    elapsed = now - run.started_at
-            post = (run.postwait.remaining() if run.postwait is not None
-                    and not run.postwait.done else None)
-            rows.append(RunRow(
-                list=lst.name, number=run.number, name=run.cue.name, phase=run.phase.value,
-                paused=run.paused, prewait_left=pre, elapsed=elapsed, remaining=remaining,
-                duration=run.duration, postwait_left=post, depth=depth(run),
-            ))
-    return rows
 
 
 class RunningPane(TextView):

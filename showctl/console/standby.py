@@ -1,7 +1,8 @@
 """The standby panel (the next cue's number, name and notes, large) and the GO button.
 
 The GO button shows what GO will fire and, while the double-GO guard is closed, the
-time left until it accepts again (``engine.go_accepts_at``).
+time left until it accepts again (the list view's ``go_wait``); a disarmed standby cue
+is marked in both.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ class StandbyPanel(Static):
         self._key: object = None
         self.border_title = "STANDBY"
 
-    def show_cue(self, list_name: str, cue: m.CueBase | None) -> None:
+    def show_cue(self, list_name: str, cue: m.CueBase | None, *, armed: bool = True) -> None:
         key = (list_name, cue.number if cue else None, cue.name if cue else None,
-               cue.notes if cue else None)
+               cue.notes if cue else None, armed)
         if key == self._key:
             return
         self._key = key
@@ -36,7 +37,11 @@ class StandbyPanel(Static):
             return
         title = Text(f"{cue.number}  {cue.name}", style="bold black on yellow")
         notes = Text(cue.notes or "(no notes)", style="bold" if cue.notes else "dim")
-        self.update(Group(title, Text(""), notes))
+        if armed:
+            self.update(Group(title, Text(""), notes))
+        else:
+            warn = Text("DISARMED — GO runs its waits, not its action", style="bold white on red")
+            self.update(Group(title, warn, notes))
 
 
 class GoButton(Button, can_focus=False):
@@ -50,16 +55,21 @@ class GoButton(Button, can_focus=False):
         super().__init__("GO", id=id, variant="success")
         self._key: object = None
 
-    def show_state(self, *, standby: m.CueBase | None, wait: float, enabled: bool) -> None:
-        """``wait``: seconds until the guard accepts a GO (0 = accepts now)."""
+    def show_state(self, *, standby: m.CueBase | None, wait: float, enabled: bool,
+                   list_name: str = "", armed: bool = True) -> None:
+        """``wait``: seconds until the guard accepts a GO (0 = accepts now); ``list_name``
+        is shown when GO fires a list other than the main one."""
+        where = f"[{list_name}] " if list_name else ""
         if not enabled:
             label, variant = "GO (edit mode)", "default"
         elif standby is None:
             label, variant = "GO — nothing on standby", "default"
         elif wait > 0:
-            label, variant = f"GO in {wait:.1f} s (guard)", "warning"
+            label, variant = f"{where}GO in {wait:.1f} s (guard)", "warning"
+        elif not armed:
+            label, variant = f"{where}GO ▸ {standby.number} (DISARMED)", "error"
         else:
-            label, variant = f"GO ▸ {standby.number} {standby.name}", "success"
+            label, variant = f"{where}GO ▸ {standby.number} {standby.name}", "success"
         key = (label, variant)
         if key == self._key:
             return

@@ -6,21 +6,35 @@ from datetime import datetime
 
 from rich.text import Text
 
-from showctl.console.cuestate import fmt_clock
+from showctl.console.formatting import fmt_clock
 
 
 def topbar_text(*, edit_mode: bool, title: str, wallclock: datetime, elapsed: float,
-                running: int, faults: int, unsaved: bool, held: int | None) -> Text:
+                running: int, faults: int, unsaved: bool, held: int | None,
+                blackout: bool = False, grandmaster: float = 1.0,
+                connected: bool = True, timecode: tuple[str, ...] = ()) -> Text:
     """One line: SHOW/EDIT, title, time of day, show time, running cues, and warnings
-    (faults, unsaved edits, programmer values held; ``held`` None = no programmer)."""
+    (blackout, grandmaster below full, faults, unsaved edits, programmer values held;
+    ``held`` None = no programmer; the engine connection lost)."""
     mode = (Text(" EDIT ", style="bold white on dark_red") if edit_mode
             else Text(" SHOW ", style="bold black on green"))
     t = Text()
+    if not connected:
+        t.append(" ENGINE LOST ", style="bold white on red")
+        t.append(" ")
+    if blackout:
+        t.append(" BLACKOUT ", style="bold white on red blink")
+        t.append(" ")
+    if grandmaster < 1.0:
+        t.append(f" GM {grandmaster * 100:.0f}% ", style="bold black on yellow")
+        t.append(" ")
     t.append_text(mode)
     t.append(f"  {title}", style="bold")
     t.append(f"   {wallclock:%H:%M:%S}")
     t.append(f"   show {fmt_clock(elapsed)}")
     t.append(f"   running {running}")
+    for tc in timecode:
+        t.append(f"   TC {tc}", style="cyan")
     if faults:
         t.append(f"   faults {faults}", style="bold red")
     if unsaved:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
@@ -136,6 +136,15 @@ class Driver(ABC):
     @abstractmethod
     def send(self, payload: Payload) -> None:
         """Queue or send a payload now. Must not block and must not raise."""
+
+    def frame(self, now: float, changed: Sequence[DmxPayload]) -> None:
+        """One tick of the lighting frame loop at ``now``: the universes whose data
+        changed since the last frame (possibly none). The default sends each; DMX
+        drivers override it to pace and sync frames. Keep-alive refreshes of unchanged
+        universes are the driver's own business, on its own timers (``ctx.clock``), so
+        the frame loop may sleep while nothing fades. Must not block or raise."""
+        for p in changed:
+            self.send(p)
 
     def fault(self, reason: str) -> None:
         """Record and report a fault; the engine turns it into a ``fault`` event."""

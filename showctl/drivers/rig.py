@@ -131,7 +131,6 @@ class FanoutDriver(Driver):
                  targets: list[Driver]) -> None:
         super().__init__(output, config, ctx)
         self.targets = targets
-        self.needs_ticks = any(getattr(t, "needs_ticks", False) for t in targets)
 
     async def open(self) -> None:
         for t in self.targets:
@@ -155,9 +154,7 @@ class FanoutDriver(Driver):
 
     def frame(self, now: float, changed: Sequence[DmxPayload]) -> None:
         for t in self.targets:
-            frame = getattr(t, "frame", None)
-            if frame is not None:
-                frame(now, changed)
-            else:
-                for p in changed:
-                    t.send(p)
+            try:
+                t.frame(now, changed)
+            except Exception as exc:  # one endpoint's bug must not cost the others
+                t.fault(f"driver raised {exc!r}")

@@ -72,15 +72,16 @@ class Engine:
         self.light_program = LightProgram(show)
         self.lighting: Lighting | None = None
 
-    def attach_lighting(self, *, wants_ticks: Callable[[], bool] = lambda: False) -> Lighting:
-        """Create the lighting state and frame loop (run ``lighting.run()`` as a task)."""
+    def attach_lighting(self) -> Lighting:
+        """Create the lighting state and frame loop (run ``lighting.run()`` as a task).
+        A frame that fails is a ``fault`` event of the output ``lighting``."""
         rates = [d.rate for d in self.show.outputs.values() if d.kind is m.OutputKind.DMX]
         self.lighting = Lighting(
             self.light_program.layout,
             self.clock,
             self.router.dmx_frame,
             rate=min(rates) if rates else 44.0,
-            wants_ticks=wants_ticks,
+            on_fault=lambda reason: self.router.fault("lighting", reason),
         )
         return self.lighting
 

@@ -8,8 +8,10 @@ intensity scaled by the grandmaster. All of it is computed on whole numpy arrays
 frame, so cost grows with the number of attributes, not with Python loops.
 
 Frames are sent on deadlines (frame k at ``t0 + k / rate``); a GO computes and sends a
-frame at once instead of waiting for the next tick. With no fade running and no driver
-needing keep-alive ticks, the loop sleeps until woken, so a replay skips idle time.
+frame at once instead of waiting for the next tick. With no fade running the loop sleeps
+until woken, so a replay skips idle time (drivers keep their receivers alive with their
+own timers). The loop is supervised: a frame that fails is a fault event (once per
+cause), and the loop goes on with the next deadline.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ class Lighting:
         send_frame: Callable[[str, float, list[DmxPayload]], None],
         *,
         rate: float = 44.0,
-        wants_ticks: Callable[[], bool] = lambda: False,
+        on_fault: Callable[[str], None] = lambda reason: None,
     ) -> None:
         self.layout = layout
         self.clock = clock
@@ -81,7 +83,10 @@ class Lighting:
         self.grandmaster = 1.0
         self.blackout = False
         self._send_frame = send_frame
-        self._wants_ticks = wants_ticks
+        self.on_fault = on_fault
+        """Reports a failed frame (the session turns it into a ``fault`` event)."""
+        self.failed_frames = 0
+        self._fault_reason: str | None = None
         self._wake = asyncio.Event()
         self.frames = 0
         self.skipped = 0
@@ -294,15 +299,19 @@ class Lighting:
         overlay_was_busy = False
         while True:
             now = self.clock.now()
-            ends = max((pb.ends() for pb in self.playbacks.values()), default=-np.inf)
-            overlay_busy = self.overlay is not None and self.overlay.busy(now)
+            try:
+                ends = max((pb.ends() for pb in self.playbacks.values()), default=-np.inf)
+                overlay_busy = self.overlay is not None and self.overlay.busy(now)
+            except Exception as exc:  # supervised: keep ticking, say so once
+                self._report(f"frame loop: {exc!r}", type(exc).__name__ + str(exc))
+                ends, overlay_busy = np.inf, True
             # Idle only once a frame at or after the last fade's end has gone out: a frame
             # that finishes late must not leave a fade one step short of its level. (The
             # overlay's release fades get one frame after they end, for the same reason.)
             settled = ends <= now and rendered_at >= ends
             quiet = not overlay_busy and not overlay_was_busy
             overlay_was_busy = overlay_busy
-            if settled and quiet and not self._wants_ticks():
+            if settled and quiet:
                 self._wake.clear()
                 await self._wake.wait()
                 # Restart the grid from where we are so frames stay on deadlines.
@@ -318,8 +327,31 @@ class Lighting:
                 k = behind
                 deadline = self.t0 + k / self.rate
             await self.clock.sleep_until(deadline)
-            frame = self.compute_frame(deadline)
             rendered_at = deadline
-            self.frames += 1
-            for output in outputs:
-                self._send_frame(output, deadline, frame.get(output, []))
+            self.tick(deadline, outputs)
+
+    def tick(self, deadline: float, outputs: list[str]) -> bool:
+        """Compute and send the frame due at ``deadline``; False if it failed.
+
+        A failure (a fixture program, a playback, a renderer that raises) never ends the
+        frame loop: it is reported once per cause and the next deadline is tried anew."""
+        try:
+            frame = self.compute_frame(deadline)
+        except Exception as exc:
+            self.failed_frames += 1
+            self._report(f"frame at {deadline:.3f} failed: {exc!r}",
+                         type(exc).__name__ + str(exc))
+            return False
+        if self._fault_reason is not None:
+            self._fault_reason = None
+            self.on_fault(f"frames resumed at {deadline:.3f} after "
+                          f"{self.failed_frames} failed")
+        self.frames += 1
+        for output in outputs:
+            self._send_frame(output, deadline, frame.get(output, []))
+        return True
+
+    def _report(self, reason: str, cause: str) -> None:
+        if cause != self._fault_reason:
+            self._fault_reason = cause
+            self.on_fault(reason)

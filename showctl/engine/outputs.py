@@ -62,13 +62,8 @@ class OutputRouter:
         driver = self.drivers.get(output)
         if driver is None:
             return
-        frame = getattr(driver, "frame", None)
         try:
-            if frame is not None:
-                frame(now, changed)
-            else:
-                for p in changed:
-                    driver.send(p)
+            driver.frame(now, changed)
         except Exception as exc:
             driver.fault(f"driver raised {exc!r}")
         if self.trace_outputs and self.trace_dmx:

@@ -1,63 +1,29 @@
-"""What the stage manager sees per cue: its state, times and progress, as plain data.
+"""The state views, computed from the engine for the state stream.
 
-No Textual here: :func:`cue_rows` turns engine state into :class:`CueRow` values that
-the cue stack renders and tests assert on. :class:`CueHistory` listens to the event
-bus to remember how each cue last ended (done, stopped, failed).
+:func:`cue_rows` and :func:`run_rows` turn engine state into the plain rows of
+:mod:`showctl.api.views` (what the console's cue stack and running pane draw, and
+tests assert on); :class:`CueHistory` listens to the event bus to remember how each
+cue last ended (done, stopped, failed).
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+import numpy as np
 
+from showctl.api.views import CueRow, CueState, ListView, LightingView, OutputRow, RunRow
+from showctl.drivers.base import Driver
 from showctl.engine import events as ev
 from showctl.engine.countdown import Countdown
 from showctl.engine.engine import Engine
+from showctl.engine.lighting import Lighting
 from showctl.engine.runs import Phase, Run
 from showctl.model import show as m
-
-
-class CueState(enum.StrEnum):
-    IDLE = ""
-    STANDBY = "standby"
-    PREWAIT = "prewait"
-    RUNNING = "running"
-    POSTWAIT = "postwait"
-    PAUSED = "paused"
-    DONE = "done"
-    STOPPED = "stopped"
-    FAILED = "failed"
-
 
 CONTINUE_MARK = {
     m.ContinueMode.NONE: "",
     m.ContinueMode.AUTO_CONTINUE: "→cont",
     m.ContinueMode.AUTO_FOLLOW: "↓follow",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class CueRow:
-    """One line of the cue stack."""
-
-    number: str
-    name: str
-    type: str
-    depth: int
-    navigable: bool
-    prewait: float
-    duration: float | None
-    postwait: float
-    continue_mode: str
-    armed: bool
-    state: CueState
-    standby: bool
-    progress: float | None
-    """0..1 through the current phase (None when not running)."""
-    remaining: float | None
-    """Seconds left in the current phase (None when not running)."""
-    reason: str = ""
-    """Why the cue failed (state FAILED)."""
 
 
 class CueHistory:
@@ -154,31 +120,73 @@ def cue_rows(engine: Engine, list_name: str, history: CueHistory | None = None) 
     return rows
 
 
-def fmt_time(seconds: float | None, *, blank_zero: bool = False) -> str:
-    """``2.5`` → ``"2.5"``, ``75`` → ``"1:15.0"``; None → ``""``."""
-    if seconds is None:
-        return ""
-    if blank_zero and seconds == 0:
-        return ""
-    if seconds < 60:
-        return f"{seconds:.1f}"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{int(minutes)}:{secs:04.1f}"
-    hours, minutes = divmod(int(minutes), 60)
-    return f"{hours}:{minutes:02d}:{secs:04.1f}"
+def list_view(engine: Engine, list_name: str, history: CueHistory | None,
+              *, with_rows: bool = True) -> ListView:
+    lst = engine.lists[list_name]
+    wait = (max(0.0, engine.go_accepts_at(list_name) - engine.now())
+            if list_name in engine.last_go else 0.0)
+    return ListView(name=list_name, playhead=lst.playhead.number if lst.playhead else None,
+                    go_wait=wait,
+                    rows=tuple(cue_rows(engine, list_name, history)) if with_rows else ())
 
 
-def fmt_clock(seconds: float) -> str:
-    """Show time as ``HH:MM:SS``."""
-    s = max(0, int(seconds))
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+def run_rows(engine: Engine) -> list[RunRow]:
+    """The runs of every list, parents before their children."""
+    rows: list[RunRow] = []
+    now = engine.now()
+
+    def depth(run: Run) -> int:
+        d, p = 0, run.parent
+        while p is not None:
+            d, p = d + 1, p.parent
+        return d
+
+    for lst in engine.lists.values():
+        for run in lst.runs.values():
+            pre = run.prewait.remaining() if (run.prewait is not None
+                                              and run.phase is Phase.PREWAIT) else None
+            elapsed = remaining = None
+            if run.phase is not Phase.PREWAIT:
+                if run.action_timer is not None:
+                    elapsed = run.action_timer.elapsed()
+                    remaining = run.action_timer.remaining()
+                elif run.started_at is not None and run.phase is Phase.ACTION:
+                    elapsed = now - run.started_at
+            post = (run.postwait.remaining() if run.postwait is not None
+                    and not run.postwait.done else None)
+            rows.append(RunRow(
+                list=lst.name, number=run.number, name=run.cue.name, phase=run.phase.value,
+                paused=run.paused, prewait_left=pre, elapsed=elapsed, remaining=remaining,
+                duration=run.duration, postwait_left=post, depth=depth(run),
+            ))
+    return rows
 
 
-def bar(progress: float, width: int = 10) -> str:
-    """A text progress bar with eighth-block resolution."""
-    progress = min(1.0, max(0.0, progress))
-    eighths = round(progress * width * 8)
-    full, part = divmod(eighths, 8)
-    partial = " ▏▎▍▌▋▊▉"[part] if part and full < width else ""
-    return ("█" * full + partial).ljust(width, "·")
+def output_rows(drivers: dict[str, Driver]) -> list[OutputRow]:
+    return [OutputRow(name=n, driver=d.kind, state=d.health.state.value,
+                      reason=d.health.reason, sent=d.health.sent, faults=d.health.faults)
+            for n, d in drivers.items()]
+
+
+def output_index(lighting: Lighting, output: str, *, limit: int = 4096) -> list[int]:
+    """The layout indices of one output's attributes (at most ``limit``: a view shows a
+    screenful, not 500,000 channels)."""
+    return [i for i, s in enumerate(lighting.layout.slots) if s.output == output][:limit]
+
+
+def lighting_view(lighting: Lighting, output: str, idx: list[int],
+                  held: frozenset[int]) -> LightingView:
+    """The levels of the attributes ``idx`` (see :func:`output_index`) of one output."""
+    names = lighting.layout.names
+    values = lighting.last_values[np.asarray(idx, dtype=np.int64)] if idx else []
+    return LightingView(
+        output=output, names=tuple(names[i] for i in idx),
+        values=tuple(round(float(v), 4) for v in values),
+        held=tuple(k for k, i in enumerate(idx) if i in held))
+
+
+def lit(lighting: Lighting | None) -> bool:
+    """Is any intensity above zero on stage (after grandmaster and blackout)?"""
+    if lighting is None or not len(lighting.last_values):
+        return False
+    return bool(np.any(lighting.last_values[lighting.is_master] > 0.0))

@@ -1,0 +1,195 @@
+"""The state stream as plain data: what a front end shows, built in the engine process.
+
+One :class:`State` is pushed to each client about ten times a second and after each
+command: the mode, each list's cue rows (for the lists the client shows), the running
+cues with their countdowns, each output's health, the lighting levels of the outputs
+the client shows, and the top bar's facts. Every value here is JSON (see
+:meth:`State.to_json` / :meth:`State.from_json`), so a browser page reads the same
+thing the console does.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+class CueState(enum.StrEnum):
+    IDLE = ""
+    STANDBY = "standby"
+    PREWAIT = "prewait"
+    RUNNING = "running"
+    POSTWAIT = "postwait"
+    PAUSED = "paused"
+    DONE = "done"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class CueRow:
+    """One line of the cue stack."""
+
+    number: str
+    name: str
+    type: str
+    depth: int
+    navigable: bool
+    prewait: float
+    duration: float | None
+    postwait: float
+    continue_mode: str
+    armed: bool
+    state: CueState
+    standby: bool
+    progress: float | None
+    """0..1 through the current phase (None when not running)."""
+    remaining: float | None
+    """Seconds left in the current phase (None when not running)."""
+    reason: str = ""
+    """Why the cue failed (state FAILED)."""
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> CueRow:
+        return cls(**{**_known(cls, d), "state": CueState(d.get("state", ""))})
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One running cue: its phase and countdowns."""
+
+    list: str
+    number: str
+    name: str
+    phase: str
+    paused: bool
+    prewait_left: float | None
+    elapsed: float | None
+    remaining: float | None
+    duration: float | None
+    postwait_left: float | None
+    depth: int
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> RunRow:
+        return cls(**_known(cls, d))
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRow:
+    """One output's driver and health (``state``: idle, sending, faulted, retrying…)."""
+
+    name: str
+    driver: str
+    state: str
+    reason: str = ""
+    sent: int = 0
+    faults: int = 0
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> OutputRow:
+        return cls(**_known(cls, d))
+
+
+@dataclass(frozen=True, slots=True)
+class ListView:
+    """A cue list as one client shows it."""
+
+    name: str
+    playhead: str | None
+    go_wait: float
+    """Seconds until the double-GO guard accepts this list's next GO (0: now)."""
+    rows: tuple[CueRow, ...] = ()
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ListView:
+        return cls(name=d["name"], playhead=d.get("playhead"), go_wait=d.get("go_wait", 0.0),
+                   rows=tuple(CueRow.from_json(r) for r in d.get("rows", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class LightingView:
+    """Levels (0..1) of the lighting attributes of one output, in layout order.
+
+    ``names`` are sent with each state; ``held`` are the attributes the programmer
+    holds."""
+
+    output: str
+    names: tuple[str, ...]
+    values: tuple[float, ...]
+    held: tuple[int, ...] = ()
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LightingView:
+        return cls(output=d["output"], names=tuple(d.get("names", ())),
+                   values=tuple(d.get("values", ())), held=tuple(d.get("held", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Everything a front end shows, at show time ``t``."""
+
+    t: float
+    """Show time: seconds since the engine started."""
+    elapsed: float | None
+    """Seconds since the first GO (None before it): the top bar's show clock."""
+    mode: str
+    """``show`` or ``edit``."""
+    title: str
+    revision: int
+    """The show document's revision (it grows with every applied edit)."""
+    lists: dict[str, ListView]
+    running: tuple[RunRow, ...]
+    outputs: tuple[OutputRow, ...]
+    lighting: dict[str, LightingView] = field(default_factory=dict)
+    faults: int = 0
+    idle: bool = True
+    lit: bool = False
+    """Any light above zero (or any cue running): quitting asks before ending the show."""
+    dirty: bool = False
+    """Edits not saved to the show file yet."""
+    programmer: tuple[str, ...] | None = None
+    """What the programmer holds, one line per fixture (None: no programmer)."""
+    grandmaster: float = 1.0
+    blackout: bool = False
+    timecode: tuple[str, ...] = ()
+    clients: int = 0
+    list_names: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> State:
+        return cls(
+            t=d["t"], elapsed=d.get("elapsed"), mode=d.get("mode", "show"),
+            title=d.get("title", ""), revision=d.get("revision", 0),
+            lists={k: ListView.from_json(v) for k, v in d.get("lists", {}).items()},
+            running=tuple(RunRow.from_json(r) for r in d.get("running", ())),
+            outputs=tuple(OutputRow.from_json(o) for o in d.get("outputs", ())),
+            lighting={k: LightingView.from_json(v) for k, v in d.get("lighting", {}).items()},
+            faults=d.get("faults", 0), idle=d.get("idle", True), lit=d.get("lit", False),
+            dirty=d.get("dirty", False),
+            programmer=tuple(d["programmer"]) if d.get("programmer") is not None else None,
+            grandmaster=d.get("grandmaster", 1.0), blackout=d.get("blackout", False),
+            timecode=tuple(d.get("timecode", ())), clients=d.get("clients", 0),
+            list_names=tuple(d.get("list_names", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    t: float
+    text: str
+    style: str = ""
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LogLine:
+        return cls(**_known(cls, d))
+
+
+def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``d`` that are fields of ``cls`` (newer engines may send more)."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in d.items() if k in names}

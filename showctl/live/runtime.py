@@ -1,0 +1,527 @@
+"""One running show: session, frame loop, remote inputs, run log, document, programmer.
+
+:class:`LiveRuntime` is assembled, started and stopped in one place and used by
+``showctl run`` (the engine process), ``run --headless``, the native API server and the
+tests. It executes the one command vocabulary (:mod:`showctl.api.protocol`):
+operator verbs go to :func:`showctl.live.commands.apply_operator`; edits, the
+programmer, record/update, save and undo/redo are applied here, to the show document
+the runtime owns, so every attached front end sees the same show.
+
+Show mode runs the show; edit mode (``mode edit``, only when nothing runs) locks
+running, and every applied edit rebuilds the session from the edited show (playheads
+kept by cue number, the look on stage carried over), so the engine always runs exactly
+what the file says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from showctl.api.protocol import OPERATOR_WORDS, Command, CommandError
+from showctl.api.views import State
+from showctl.drivers.base import DriverConfig
+from showctl.engine import events as ev
+from showctl.engine.clock import Clock
+from showctl.engine.engine import Engine, EngineError
+from showctl.engine.light_cues import dmx_outputs
+from showctl.engine.programmer import (
+    EPS,
+    Programmer,
+    ProgrammerError,
+    carry_lighting,
+    cues_before,
+    plan_update,
+    tracked_state,
+)
+from showctl.live.commands import ENGINE_VERBS, apply_operator
+from showctl.live.log import EventLog
+from showctl.live.state import (
+    CueHistory,
+    lighting_view,
+    list_view,
+    lit,
+    output_index,
+    output_rows,
+    run_rows,
+)
+from showctl.model import show as m
+from showctl.model.editing import (
+    Command as Edit,
+)
+from showctl.model.editing import (
+    DeleteCue,
+    EditError,
+    InsertCue,
+    MoveCue,
+    RecordLook,
+    Renumber,
+    SetField,
+    ShowDocument,
+    UpdateLook,
+)
+from showctl.session import Session
+
+if TYPE_CHECKING:
+    from showctl.remote import RemoteServer
+    from showctl.remote.config import RemoteConfig
+    from showctl.runlog import RunLogRecorder
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command did: ``ok``, a line for the operator, and data for the caller."""
+
+    ok: bool
+    message: str = ""
+    data: Any = None
+
+
+class LiveRuntime:
+    """A show, live (see the module doc). ``clock`` defaults to the loop's real clock."""
+
+    def __init__(
+        self,
+        show: m.Show,
+        *,
+        rig: dict[str, DriverConfig] | None = None,
+        path: str | Path | None = None,
+        clock: Clock | None = None,
+        remote: RemoteConfig | None = None,
+        runlog: str | None = None,
+        runlog_mode: str = "live",
+        trace_dmx: bool = False,
+    ) -> None:
+        self.show = show
+        self.rig = rig
+        self.path = Path(path) if path is not None else None
+        self.clock = clock
+        self.remote_config = remote
+        """The OSC API and triggers; None = none (replays, most tests)."""
+        self.remote: RemoteServer | None = None
+        self.remote_error = ""
+        """Why the OSC API is off (a busy port), or ""."""
+        self.runlog = runlog
+        """A run log path, "" for the default place, None for no run log."""
+        self.runlog_mode = runlog_mode
+        self.recorder: RunLogRecorder | None = None
+        self.trace_dmx = trace_dmx
+        self.session: Session | None = None
+        self.document: ShowDocument | None = None
+        self.mode = "show"
+        self.revision = 0
+        self.programmer = Programmer()
+        """Live fixture values of edit mode (kept across session rebuilds)."""
+        self.history = CueHistory()
+        self.log = EventLog(show.cue_names(), self._show_time)
+        self.show_started: float | None = None
+        """Engine show time of the first accepted GO (the top bar's show clock)."""
+        self._paused_by_toggle: list[tuple[str, str]] = []
+        self._index: dict[tuple[int, str], list[int]] = {}
+        self.on_show_changed: list[Callable[[], None]] = []
+        """Called after an edit was applied (the server sends the new show)."""
+        self.on_event: list[Callable[[ev.Event], None]] = []
+        """Engine events, forwarded across session rebuilds."""
+        self.ended = asyncio.Event()
+        """Set by the ``end_show`` command: the process should stop the show."""
+        self.clients = 0
+        self._started = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def engine(self) -> Engine:
+        assert self.session is not None, "the runtime is not started"
+        return self.session.engine
+
+    def _show_time(self) -> float:
+        return self.session.engine.now() if self.session is not None else 0.0
+
+    async def start(self) -> None:
+        """Open the drivers, start the frame loop and the remote inputs."""
+        await self._start_session(self.show)
+        self._started = True
+
+    async def stop(self) -> Path | None:
+        """Stop everything cleanly (drivers release their outputs: sACN terminates its
+        streams); returns where the run log was written, if one was."""
+        if self.remote is not None:
+            await self.remote.close()
+            self.remote = None
+        if self.session is not None:
+            await self.session.close()
+        saved = None
+        if self.recorder is not None:
+            with contextlib.suppress(OSError):
+                saved = self.recorder.save(self.runlog or None)
+            self.recorder = None
+        return saved
+
+    async def _start_session(self, show: m.Show) -> None:
+        keep = ({name: (lst.playhead.number if lst.playhead else None)
+                 for name, lst in self.engine.lists.items()} if self.session else {})
+        if self.remote is not None:
+            await self.remote.close()
+            self.remote = None
+        old_lighting = self.session.lighting if self.session is not None else None
+        if self.session is not None:
+            await self.session.close()
+        self.show = show
+        self.session = Session(show, rig=self.rig, clock=self.clock)
+        if old_lighting is not None:
+            # The stage keeps its look across the rebuild (the next GO fades from it).
+            carry_lighting(old_lighting, self.session.lighting)
+        if self.runlog is not None and self.recorder is None:
+            from showctl.runlog import RunLogRecorder
+
+            # One run log for the whole run; edits rebuild the session, not the run.
+            self.recorder = RunLogRecorder(show, self.runlog_mode,  # type: ignore[arg-type]
+                                           str(self.path or "show.yaml"))
+        if self.recorder is not None:
+            self.recorder.attach(self.session)
+        self.clock = self.session.clock
+        bus = self.session.bus
+        bus.subscribe(self.history)
+        bus.subscribe(self.log)
+        bus.subscribe(self._on_engine_event)
+        fixtures = self.session.engine.light_program.fixtures
+        self.programmer.attach(self.session.lighting,
+                               fixtures.patch if fixtures is not None else None)
+        self.log.names = show.cue_names()
+        self._index.clear()
+        # DMX frames become events only while someone reads them (they are costly).
+        self.session.router.trace_dmx = self.trace_dmx or self.log.log_dmx
+        await self.session.open()
+        if self.remote_config is not None:
+            await self._start_remote()
+        for name, number in keep.items():
+            lst = self.engine.lists.get(name)
+            if lst is None:
+                continue
+            target = None if number is None else lst.nav.by_number.get(number)
+            if number is None or (target is not None and number in lst.nav.navigable):
+                with contextlib.suppress(EngineError):
+                    if target is None:
+                        lst.playhead = None
+                    else:
+                        self.engine.goto(number, name)
+
+    async def _start_remote(self) -> None:
+        from showctl.remote import start_remote
+
+        assert self.session is not None
+        try:
+            self.remote = await start_remote(self.session, self.remote_config)
+            self.remote_error = ""
+        except OSError as exc:
+            self.remote = None
+            self.remote_error = (f"remote control is off: {exc.strerror or exc} "
+                                 "(use --osc-port for another port, or --no-osc)")
+            self.log.note(self.remote_error, "bold red")
+
+    def _on_engine_event(self, e: ev.Event) -> None:
+        if isinstance(e, ev.Go) and self.show_started is None:
+            self.show_started = e.t
+        for fn in list(self.on_event):
+            fn(e)
+
+    # ------------------------------------------------------------------ commands
+
+    async def execute(self, cmd: Command) -> Outcome:
+        """Carry out one command. Refusals are an ``Outcome`` with ``ok=False`` and the
+        reason; nothing raises for a bad request."""
+        try:
+            return await self._execute(cmd)
+        except (EngineError, CommandError, EditError, ProgrammerError) as exc:
+            return Outcome(False, str(exc))
+
+    async def _execute(self, cmd: Command) -> Outcome:
+        v = cmd.verb
+        if v in ENGINE_VERBS or v == "pause_toggle":
+            if self.mode == "edit" and v not in ("panic", "stop", "blackout", "grandmaster"):
+                return Outcome(False, "edit mode: running is locked (mode show to run)")
+            if v == "pause_toggle":
+                return Outcome(True, self._pause_toggle())
+            if v in ("pause", "resume", "stop"):
+                self._paused_by_toggle.clear()
+            said = apply_operator(self.engine, cmd)
+            if v in ("blackout", "grandmaster"):
+                self.log.note(said, "bold red" if "on" in said or "%" in said else "italic")
+            self._record(cmd)
+            return Outcome(v != "go" or said == "GO", said)
+        if v == "hotkey":
+            if self.mode != "show" or self.remote is None:
+                return Outcome(False, "no hotkey trigger")
+            took = self.remote.handle_hotkey(str(cmd.arg("key", "")))
+            return Outcome(took, "fired" if took else "no cue has this hotkey")
+        if v == "dmx_log":
+            on = cmd.arg("on")
+            self.log.log_dmx = (not self.log.log_dmx) if on is None else bool(on)
+            if self.session is not None:
+                self.session.router.trace_dmx = self.trace_dmx or self.log.log_dmx
+            return self._said(f"DMX in the log: {'on' if self.log.log_dmx else 'off'}")
+        if v == "end_show":
+            self.ended.set()
+            return Outcome(True, "ending the show")
+        if v == "mode":
+            return self._set_mode(str(cmd.arg("mode", "")))
+        return await self._edit(cmd)
+
+    def _record(self, cmd: Command) -> None:
+        """Operator actions go into the run log (GO and panic also come from events)."""
+        if self.recorder is not None and cmd.verb in OPERATOR_WORDS:
+            self.recorder.operator(cmd.text(), cmd.arg("list"))
+
+    def _said(self, text: str, style: str = "italic", *, ok: bool = True) -> Outcome:
+        self.log.note(text, style)
+        return Outcome(ok, text)
+
+    def _pause_toggle(self) -> str:
+        """``p``: pause everything running; again: resume only what this paused (a cue
+        the show itself paused with a pause cue stays paused)."""
+        engine = self.engine
+        playing = [r for r in engine.running() if not r.paused and r.parent is None]
+        if playing:
+            for r in playing:
+                engine.pause_cue(r.list, r.number)
+                self._paused_by_toggle.append((r.list, r.number))
+            if self.recorder is not None:
+                self.recorder.operator("pause")
+            return f"paused {len(playing)} cue{'s' if len(playing) != 1 else ''}"
+        mine, self._paused_by_toggle = self._paused_by_toggle, []
+        for lname, number in mine:
+            engine.resume_cue(lname, number)
+        if self.recorder is not None and mine:
+            self.recorder.operator("resume")
+        return f"resumed {len(mine)} cue{'s' if len(mine) != 1 else ''}"
+
+    def _set_mode(self, mode: str) -> Outcome:
+        if mode not in ("show", "edit"):
+            raise CommandError("mode is 'show' or 'edit'")
+        if mode == self.mode:
+            return Outcome(True, f"{mode} mode")
+        if mode == "show":
+            self.mode = "show"
+            if self.programmer.clear():
+                self.log.note("programmer cleared: show mode runs the cues only")
+            if self.document is not None and self.document.dirty:
+                return self._said("show mode — unsaved edits (edit mode, then save)",
+                                  "bold yellow")
+            return Outcome(True, "show mode")
+        if not self.engine.is_idle():
+            return self._said("stop all cues (s) before editing: edit mode needs an idle "
+                              "show", "bold yellow", ok=False)
+        if self.document is None:
+            if self.path is None:
+                return self._said("this show was not opened from a file: nothing to edit",
+                                  "yellow", ok=False)
+            try:
+                self.document = ShowDocument.load(self.path)
+            except Exception as exc:
+                return self._said(f"cannot edit {self.path}: {exc}", "bold red", ok=False)
+        self.mode = "edit"
+        return Outcome(True, "edit mode")
+
+    # ------------------------------------------------------------------ edits
+
+    async def _edit(self, cmd: Command) -> Outcome:
+        if self.mode != "edit" or self.document is None:
+            return Outcome(False, f"{cmd.verb}: switch to edit mode first (e)")
+        v = cmd.verb
+        lname = str(cmd.arg("list", self.show.main_list))
+        if v == "set_field":
+            return await self._apply(SetField(lname, str(cmd.arg("cue")), str(cmd.arg("field")),
+                                              cmd.args.get("value")))
+        if v == "insert":
+            ins = InsertCue(lname, cmd.arg("after"), type=str(cmd.arg("type", "memo")),
+                            name=str(cmd.arg("name", "New cue")))
+            out = await self._apply(ins)
+            return Outcome(out.ok, out.message, {"number": ins.number}) if out.ok else out
+        if v == "delete":
+            return await self._apply(DeleteCue(lname, str(cmd.arg("cue"))))
+        if v == "renumber":
+            return await self._apply(Renumber(lname, str(cmd.arg("cue")),
+                                              str(cmd.arg("number"))))
+        if v == "move":
+            return await self._apply(MoveCue(lname, str(cmd.arg("cue")), int(cmd.arg("step", 1))))
+        if v in ("undo", "redo"):
+            redo = v == "redo"
+            done = self.document.redo() if redo else self.document.undo()
+            if done is None:
+                return self._said(f"nothing to {v}", ok=False)
+            await self._after_edit(f"{v}: {done.describe()}")
+            return Outcome(True, f"{v}: {done.describe()}")
+        if v == "save":
+            try:
+                path = self.document.save()
+            except EditError as exc:
+                problems = "; ".join(str(p) for p in exc.problems[:3])
+                return self._said(f"not saved: {exc} {problems}".rstrip(), "bold red", ok=False)
+            return self._said(f"saved {path} (previous version: {path.name}.bak)", "bold green")
+        if v == "programmer":
+            return await self._programmer_line(str(cmd.arg("line", "")), lname,
+                                               cmd.arg("after"))
+        if v == "record":
+            return await self._record_look(lname, cmd.arg("after"))
+        if v == "update":
+            return await self._update_look(lname, cmd.arg("cue"))
+        raise CommandError(f"unknown command {v!r}")
+
+    async def _apply(self, edit: Edit) -> Outcome:
+        assert self.document is not None
+        try:
+            self.document.apply(edit)
+        except EditError as exc:
+            return self._said(f"edit refused: {exc}", "bold yellow", ok=False)
+        await self._after_edit(edit.describe())
+        return Outcome(True, edit.describe())
+
+    async def _after_edit(self, what: str) -> None:
+        assert self.document is not None
+        await self._start_session(self.document.show)
+        self.revision += 1
+        self.log.note(what)
+        for fn in list(self.on_show_changed):
+            fn()
+
+    # ------------------------------------------------------------------ programmer
+
+    async def _programmer_line(self, text: str, lname: str, selected: str | None) -> Outcome:
+        from showctl.live.programmer_line import ProgrammerLineError, parse_programmer_line
+
+        try:
+            line = parse_programmer_line(text)
+        except ProgrammerLineError as exc:
+            return self._said(str(exc), "bold yellow", ok=False)
+        if line.verb == "record":
+            return await self._record_look(lname, selected)
+        if line.verb == "update":
+            return await self._update_look(lname, selected)
+        try:
+            if line.verb == "clear":
+                n = self.programmer.clear(line.selection, time=0.0)
+                return self._said(f"released {n} attributes")
+            if line.verb == "sneak":
+                t = line.time if line.time is not None else self.show.settings.default_fade
+                n = self.programmer.clear(time=t)
+                return self._said(f"releasing {n} attributes in {t:g} s")
+            assert line.selection is not None and line.attr is not None
+            keys = self.programmer.set(line.selection, {line.attr: line.value})
+            return self._said(f"{line.selection} {line.attr} {line.value} "
+                              f"({len(keys)} fixture{'s' if len(keys) != 1 else ''})")
+        except ProgrammerError as exc:
+            return self._said(str(exc), "bold yellow", ok=False)
+
+    async def _record_look(self, lname: str, after: str | None) -> Outcome:
+        """Record the programmer as a new light cue after ``after``: only what differs
+        from the tracked state at that point of the list."""
+        if not self.programmer.fixtures:
+            return self._said("the programmer is empty: nothing to record", "bold yellow",
+                              ok=False)
+        state = tracked_state(self.engine.light_program, lname,
+                              cues_before(self.show, lname, after, inclusive=True))
+        holds = self.programmer.differing(state)
+        if not holds:
+            return self._said("nothing to record: the programmer is the tracked look at "
+                              "this point", "bold yellow", ok=False)
+        rec = RecordLook(lname, after, name="Recorded look",
+                         fixtures=self.programmer.record_mapping(holds))
+        out = await self._apply(rec)
+        if not out.ok:
+            return out
+        assert rec.number is not None
+        if not await self._check_look(lname, rec.number):
+            return Outcome(False, f"cue {rec.number} would not play back the programmer")
+        return Outcome(True, self._said(f"recorded cue {rec.number}", "bold green").message,
+                       {"number": rec.number})
+
+    async def _update_look(self, lname: str, number: str | None) -> Outcome:
+        """Merge the programmer into a light cue (tracking-aware)."""
+        lst = self.engine.lists.get(lname)
+        cue = lst.nav.by_number.get(number) if lst is not None and number else None
+        if not isinstance(cue, m.LightCue):
+            return self._said("select a light cue to update", "bold yellow", ok=False)
+        if not self.programmer.fixtures:
+            return self._said("the programmer is empty: nothing to update", "bold yellow",
+                              ok=False)
+        state = tracked_state(self.engine.light_program, lname,
+                              cues_before(self.show, lname, cue.number, inclusive=False))
+        try:
+            mapping = plan_update(self.programmer, cue.fixtures, state)
+        except ProgrammerError as exc:
+            return self._said(str(exc), "bold yellow", ok=False)
+        if mapping == {str(k): dict(v) for k, v in cue.fixtures.items()}:
+            return self._said(f"cue {cue.number} already has these values", "bold yellow",
+                              ok=False)
+        out = await self._apply(UpdateLook(lname, cue.number, mapping))
+        if not out.ok:
+            return out
+        if not await self._check_look(lname, cue.number):
+            return Outcome(False, f"cue {cue.number} would not play back the programmer")
+        return self._said(f"updated cue {cue.number}", "bold green")
+
+    async def _check_look(self, lname: str, number: str) -> bool:
+        """After record/update: the cue's look must be what the programmer holds (else
+        the edit is undone — it would not play back what the TD saw)."""
+        program = self.engine.light_program
+        idx, vals = program.look(lname, number)
+        names = program.layout.names
+        look = {names[i]: float(v) for i, v in zip(idx.tolist(), vals.tolist(), strict=True)}
+        home: dict[str, float] = dict(zip(names, program.layout.home, strict=True))
+        for name, v in self.programmer.held().items():
+            got: float = look[name] if name in look else home.get(name, 0.0)
+            if abs(got - v) > EPS:
+                assert self.document is not None
+                self.document.undo()
+                self.document.redo_stack.clear()
+                await self._after_edit(f"cue {number} would not play back the programmer "
+                                       f"({name}); the edit was undone")
+                self.log.note(f"cue {number}: {name} would not play back as held; "
+                              "nothing was changed", "bold red")
+                return False
+        return True
+
+    # ------------------------------------------------------------------ state
+
+    def show_json(self) -> dict[str, Any]:
+        return self.show.model_dump(mode="json", by_alias=True, exclude_unset=False)
+
+    def state(self, *, lists: list[str] | None = None,
+              outputs: list[str] | None = None) -> State:
+        """The state views for one client: rows of ``lists`` (None: all), levels of the
+        lighting ``outputs`` (None: every DMX output)."""
+        engine = self.engine
+        session = self.session
+        assert session is not None
+        lighting = session.lighting
+        want_rows = set(engine.lists) if lists is None else set(lists)
+        views = {name: list_view(engine, name, self.history, with_rows=name in want_rows)
+                 for name in engine.lists}
+        held = frozenset(self.programmer.held_indices().tolist())
+        light: dict[str, Any] = {}
+        for out in dmx_outputs(self.show):
+            if outputs is not None and out not in outputs:
+                continue
+            key = (id(lighting.layout), out)
+            if key not in self._index:
+                self._index[key] = output_index(lighting, out)
+            light[out] = lighting_view(lighting, out, self._index[key], held)
+        timecode: tuple[str, ...] = ()
+        if self.remote is not None:
+            timecode = tuple(str(s) for s in self.remote.timecode_status())
+        now = engine.now()
+        return State(
+            t=now, elapsed=None if self.show_started is None else now - self.show_started,
+            mode=self.mode, title=self.show.show.title, revision=self.revision,
+            lists=views, running=tuple(run_rows(engine)),
+            outputs=tuple(output_rows(session.drivers)), lighting=light,
+            faults=self.history.faults, idle=engine.is_idle(), lit=lit(lighting),
+            dirty=self.document is not None and self.document.dirty,
+            programmer=(tuple(self.programmer.lines()) if self.mode == "edit" else None),
+            grandmaster=lighting.grandmaster, blackout=lighting.blackout,
+            timecode=timecode, clients=self.clients, list_names=tuple(engine.lists),
+        )

@@ -1,0 +1,300 @@
+"""The native API server: a :class:`LiveRuntime` served to its clients.
+
+Clients connect over WebSocket (the ``websockets`` package) on 127.0.0.1 by default,
+or in memory (:meth:`ApiServer.memory_client`, for tests and for front ends in the
+engine's own loop). Both carry the same JSON messages (docs/api.md). After a client's
+``hello`` the server sends a ``welcome`` with the show and a state, then pushes the
+state about ten times a second (on the runtime's clock, so tests on a manual or
+virtual clock see exact times), the log lines as they are written, and the show again
+after each applied edit. Each command runs in the runtime and is answered with a
+``result``, right after a fresh ``state``, so a client that awaits a command sees its
+effect.
+
+Access levels are the OSC API's: view < control < edit. Without passcodes (loopback
+only) every client gets edit; with passcodes, a client gets what its passcode grants.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from showctl.api.client import ApiClient
+from showctl.api.protocol import (
+    API_VERSION,
+    DEFAULT_PORT,
+    Command,
+    CommandError,
+    Level,
+    decode,
+    encode,
+)
+from showctl.engine import events as ev
+from showctl.engine.clock import TimerHandle
+from showctl.live.runtime import LiveRuntime
+
+_log = logging.getLogger(__name__)
+
+MAX_QUEUED = 512
+"""Messages waiting for one slow WebSocket client before it is disconnected."""
+
+
+class Peer:
+    """One connected client: its access level, what it views, how to reach it."""
+
+    def __init__(self, deliver: Callable[[str], None], name: str) -> None:
+        self.deliver = deliver
+        self.name = name
+        self.level: Level | None = None
+        """None until the client's hello was accepted."""
+        self.lists: list[str] | None = None
+        self.outputs: list[str] | None = None
+        self.closed = False
+
+    def send(self, msg: dict[str, Any]) -> None:
+        if not self.closed:
+            self.deliver(encode(msg))
+
+
+class ApiServer:
+    """Serves one runtime (see the module doc)."""
+
+    def __init__(self, runtime: LiveRuntime, *, host: str = "127.0.0.1",
+                 port: int = DEFAULT_PORT, passcodes: dict[str, Level] | None = None,
+                 rate: float = 10.0) -> None:
+        self.runtime = runtime
+        self.host = host
+        self.port = port
+        self.passcodes = dict(passcodes or {})
+        self.rate = rate
+        self.peers: list[Peer] = []
+        self._ws_server: Any = None
+        self._timer: TimerHandle | None = None
+        self._next_push = 0.0
+        runtime.on_show_changed.append(self._broadcast_show)
+        runtime.on_event.append(self._on_event)
+
+    # ------------------------------------------------------------------ transports
+
+    async def start(self) -> tuple[str, int]:
+        """Listen for WebSocket clients; returns the bound (host, port)."""
+        from websockets.asyncio.server import serve
+
+        if self.host not in ("127.0.0.1", "::1", "localhost") and not self.passcodes:
+            raise CommandError(f"listening on {self.host} (not loopback) needs a passcode")
+        self._ws_server = await serve(self._ws_handler, self.host, self.port,
+                                      max_size=1 << 20, ping_interval=5, ping_timeout=10)
+        sock = next(iter(self._ws_server.sockets))
+        self.port = int(sock.getsockname()[1])
+        return self.host, self.port
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    async def _ws_handler(self, ws: Any) -> None:
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def deliver(text: str) -> None:
+            if queue.qsize() > MAX_QUEUED:
+                peer.closed = True
+                queue.put_nowait(None)
+                return
+            queue.put_nowait(text)
+
+        peer = Peer(deliver, f"ws {ws.remote_address}")
+        self._add(peer)
+
+        async def writer() -> None:
+            while (text := await queue.get()) is not None:
+                await ws.send(text)
+
+        write_task = asyncio.get_running_loop().create_task(writer())
+        try:
+            async for text in ws:
+                await self.handle(peer, text)
+                if peer.closed:
+                    break
+        except Exception as exc:  # a client that goes away is not the show's problem
+            _log.debug("api client %s: %r", peer.name, exc)
+        finally:
+            self._remove(peer)
+            queue.put_nowait(None)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(write_task, 1.0)
+            write_task.cancel()
+
+    def memory_client(self) -> ApiClient:
+        """A client linked to this server in memory (same loop, same JSON, no socket).
+        Call ``await client.hello()`` before using it."""
+        client = ApiClient()
+        peer = Peer(client.receive, "memory")
+        server = self
+
+        class _Link:
+            def send(self, text: str) -> Awaitable[None]:
+                return server.handle(peer, text)
+
+            def close(self) -> None:
+                server._remove(peer)
+
+        client.link = _Link()
+        self._add(peer)
+        return client
+
+    async def close(self, reason: str = "show ended") -> None:
+        for peer in list(self.peers):
+            peer.send({"op": "bye", "reason": reason})
+            self._remove(peer)
+        if self._ws_server is not None:
+            self._ws_server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._ws_server.wait_closed(), 2.0)
+            self._ws_server = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        with contextlib.suppress(ValueError):
+            self.runtime.on_show_changed.remove(self._broadcast_show)
+        with contextlib.suppress(ValueError):
+            self.runtime.on_event.remove(self._on_event)
+
+    def _add(self, peer: Peer) -> None:
+        self.peers.append(peer)
+
+    def _remove(self, peer: Peer) -> None:
+        peer.closed = True
+        if peer in self.peers:
+            self.peers.remove(peer)
+        self.runtime.clients = sum(1 for p in self.peers if p.level is not None)
+
+    # ------------------------------------------------------------------ messages
+
+    async def handle(self, peer: Peer, text: str | bytes) -> None:
+        """One message from a client."""
+        try:
+            msg = decode(text)
+        except CommandError as exc:
+            peer.send({"op": "result", "id": 0, "ok": False, "message": str(exc)})
+            return
+        op = msg["op"]
+        rid = msg.get("id", 0)
+        if op == "hello":
+            self._hello(peer, msg)
+            return
+        if peer.level is None:
+            peer.send({"op": "error", "reason": "say hello first"})
+            return
+        if op == "state":
+            self._push_state(peer, rid)
+            return
+        if op == "subscribe":
+            self._views(peer, msg)
+            self._push_state(peer, rid)
+            return
+        if op != "cmd":
+            peer.send({"op": "result", "id": rid, "ok": False,
+                       "message": f"unknown op {op!r}"})
+            return
+        try:
+            cmd = Command(str(msg.get("verb", "")), dict(msg.get("args") or {}))
+        except (CommandError, TypeError, ValueError) as exc:
+            peer.send({"op": "result", "id": rid, "ok": False, "message": str(exc)})
+            return
+        if cmd.level > peer.level:
+            peer.send({"op": "result", "id": rid, "ok": False,
+                       "message": f"{cmd.verb} needs {cmd.level.word} access; this "
+                                  f"connection has {peer.level.word}"})
+            return
+        outcome = await self.runtime.execute(cmd)
+        self._flush_log()
+        self._push_state(peer)
+        peer.send({"op": "result", "id": rid, "ok": outcome.ok, "message": outcome.message,
+                   "data": outcome.data})
+
+    def _hello(self, peer: Peer, msg: dict[str, Any]) -> None:
+        passcode = msg.get("passcode")
+        if self.passcodes:
+            level = self.passcodes.get(str(passcode)) if passcode is not None else None
+            if level is None:
+                peer.send({"op": "bye", "reason": "wrong passcode" if passcode is not None
+                           else "this show needs a passcode"})
+                self._remove(peer)
+                return
+        else:
+            level = Level.EDIT
+        peer.level = level
+        self._views(peer, msg)
+        self.runtime.clients = sum(1 for p in self.peers if p.level is not None)
+        rt = self.runtime
+        peer.send({"op": "welcome", "version": API_VERSION, "level": level.word,
+                   "pid": os.getpid(), "path": str(rt.path or ""),
+                   "show": rt.show_json(), "revision": rt.revision,
+                   "state": self._state(peer), "remote_error": rt.remote_error})
+        self._arm()
+
+    def _views(self, peer: Peer, msg: dict[str, Any]) -> None:
+        if "lists" in msg:
+            peer.lists = None if msg["lists"] is None else [str(x) for x in msg["lists"]]
+        if "outputs" in msg:
+            peer.outputs = None if msg["outputs"] is None else [str(x) for x in msg["outputs"]]
+
+    def _state(self, peer: Peer) -> dict[str, Any]:
+        return self.runtime.state(lists=peer.lists, outputs=peer.outputs).to_json()
+
+    def _push_state(self, peer: Peer, rid: int = 0) -> None:
+        msg: dict[str, Any] = {"op": "state", "state": self._state(peer)}
+        if rid:
+            msg["id"] = rid
+        peer.send(msg)
+
+    def _flush_log(self) -> None:
+        lines = self.runtime.log.drain()
+        if lines:
+            data = [{"t": round(x.t, 6), "text": x.text, "style": x.style} for x in lines]
+            for peer in self.peers:
+                if peer.level is not None:
+                    peer.send({"op": "log", "lines": data})
+
+    def _broadcast_show(self) -> None:
+        show = self.runtime.show_json()
+        for peer in self.peers:
+            if peer.level is not None:
+                peer.send({"op": "show", "show": show, "revision": self.runtime.revision})
+
+    def _on_event(self, e: ev.Event) -> None:
+        # Faults and cue changes reach the log at once, not at the next push.
+        if isinstance(e, ev.DriverFaulted | ev.Panic | ev.CueFailed):
+            self._flush_log()
+
+    # ------------------------------------------------------------------ pushes
+
+    def _arm(self) -> None:
+        if self._timer is not None or not self.peers:
+            return
+        clock = self.runtime.clock
+        if clock is None:
+            return
+        self._next_push = clock.now() + 1.0 / self.rate
+        self._timer = clock.call_at(self._next_push, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        active = [p for p in self.peers if p.level is not None]
+        if not active:
+            return
+        self._flush_log()
+        for peer in active:
+            try:
+                self._push_state(peer)
+            except Exception:  # a state that cannot be built must not stop the pushes
+                _log.exception("state push failed")
+        clock = self.runtime.clock
+        assert clock is not None
+        # Deadlines, not intervals; after a stall, the next push is from now.
+        self._next_push = max(self._next_push + 1.0 / self.rate, clock.now())
+        self._timer = clock.call_at(self._next_push, self._tick)
