@@ -370,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="headless: press GO by itself, as replay does without a script")
     run.add_argument("--verbose", "-v", action="store_true", help="headless: print outputs too")
     run.add_argument("--api", metavar="[HOST:]PORT",
-                     help="the native API (console, attach, tools): default 127.0.0.1:53100, "
+                     help="the native API (console, attach, tools): default 127.0.0.1:53180, "
                           "or any free port when that is taken; other hosts need --passcode")
     run.add_argument("--no-api", action="store_true",
                      help="headless: no native API (no attach, not listed by ps)")

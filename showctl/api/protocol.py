@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 API_VERSION = 1
-DEFAULT_PORT = 53100
+DEFAULT_PORT = 53180
 """The native API's default TCP port (127.0.0.1); the OSC API keeps 53000."""
 
 

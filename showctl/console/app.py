@@ -148,7 +148,11 @@ class ShowctlApp(EditModeActions, App[int]):
         self.topbar = self.query_one("#topbar", Static)
         self.editor = self.query_one(CueEditor)
         self.programmer_panel = self.query_one(ProgrammerPanel)
-        self.client = await self._connect()
+        try:
+            self.client = await self._connect()
+        except Exception as exc:  # no engine to talk to: say so, leave no traceback
+            self.exit(1, message=f"showctl: cannot reach the show: {exc}")
+            return
         self.client.on_change.append(self._on_client_change)
         show = self.show
         self.current_list = show.main_list
@@ -190,7 +194,8 @@ class ShowctlApp(EditModeActions, App[int]):
 
     @property
     def mode(self) -> str:
-        return self.api.state.mode if self.api.state is not None else "show"
+        client = self.client
+        return client.state.mode if client is not None and client.state is not None else "show"
 
     async def send(self, verb: str, **args: Any) -> Result:
         """Send one command; a refusal or a lost engine is noted in the log, not raised."""

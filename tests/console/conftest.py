@@ -1,4 +1,5 @@
-"""Console test helpers: a small show on disk, the app on a ManualClock, screen text."""
+"""Console test helpers: a small show on disk, the console as a client of a runtime on a
+ManualClock (through the in-memory native API), screen text."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from showctl.console.app import ShowctlApp
+from showctl.console.app import ShowctlApp, console_app
 from showctl.engine import events as ev
+from showctl.engine.engine import Engine
 from showctl.engine.manual_clock import ManualClock
+from showctl.live.runtime import LiveRuntime
+from showctl.live.server import ApiServer
 from showctl.model.loader import load_show
+from showctl.session import Session
 
 SMALL = textwrap.dedent("""\
     # A small show for console tests.
@@ -89,17 +94,37 @@ def demo_path(tmp_path: Path) -> Path:
 
 
 class Harness:
-    """The app, its ManualClock and every engine event, for one test."""
+    """The console (built by the CLI's factory) as a client of a runtime on a ManualClock,
+    every engine event, for one test. The runtime starts when the app connects."""
 
     def __init__(self, path: Path) -> None:
         self.clock = ManualClock()
-        self.app = ShowctlApp(load_show(path), path=path, clock=self.clock,
-                              wallclock=lambda: FIXED_TIME)
+        self.path = path
+        self.runtime = LiveRuntime(load_show(path), path=path, clock=self.clock)
+        self.server: ApiServer | None = None
         self.events: list[ev.Event] = []
+        self.runtime.on_event.append(self.events.append)
+        self.app: ShowctlApp = console_app(self._connect, wallclock=lambda: FIXED_TIME)
+
+    async def _connect(self) -> Any:
+        await self.runtime.start()
+        self.server = ApiServer(self.runtime)
+        client = self.server.memory_client()
+        await client.hello()
+        return client
+
+    @property
+    def engine(self) -> Engine:
+        return self.runtime.engine
+
+    @property
+    def session(self) -> Session:
+        assert self.runtime.session is not None
+        return self.runtime.session
 
     def attach(self) -> None:
-        assert self.app.session is not None
-        self.app.session.bus.subscribe(self.events.append)
+        """Record events from now on."""
+        self.events.clear()
 
     def kinds(self, *kinds: str) -> list[tuple[float, str, Any]]:
         out = []
@@ -109,7 +134,7 @@ class Harness:
         return out
 
     async def settle(self, pilot: Any) -> str:
-        self.app.refresh_views()
+        await self.app.sync()
         await pilot.pause()
         return screen_text(self.app)
 

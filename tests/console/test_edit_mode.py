@@ -57,7 +57,7 @@ async def test_edit_name_notes_and_times(harness: Harness, small_path: Path) -> 
         assert app.focused is name and name.value == "Lights up"
         name.value = "Lights up full"
         await pilot.press("enter")
-        assert app.engine.show.cuelists["main"].cues[1].name == "Lights up full"
+        assert harness.engine.show.cuelists["main"].cues[1].name == "Lights up full"
         notes = app.query_one("#edit-notes", Input)
         notes.focus()
         notes.value = "On the applause"
@@ -70,7 +70,7 @@ async def test_edit_name_notes_and_times(harness: Harness, small_path: Path) -> 
         dur.focus()
         dur.value = "8"
         await pilot.press("enter")
-        cue = app.engine.show.cuelists["main"].cues[1]
+        cue = harness.engine.show.cuelists["main"].cues[1]
         assert (cue.name, cue.notes, cue.prewait, cue.time) == (  # type: ignore[union-attr]
             "Lights up full", "On the applause", 1.5, 8.0)
         text = await harness.settle(pilot)
@@ -81,7 +81,7 @@ async def test_edit_name_notes_and_times(harness: Harness, small_path: Path) -> 
         pre.focus()
         pre.value = "-1"
         await pilot.press("enter")
-        assert app.engine.show.cuelists["main"].cues[1].prewait == 1.5
+        assert harness.engine.show.cuelists["main"].cues[1].prewait == 1.5
         text = await harness.settle(pilot)
         assert "a time cannot be negative" in text
         # nothing is written until saved
@@ -95,14 +95,14 @@ async def test_continue_mode_and_armed(harness: Harness) -> None:
         await pilot.press("down", "down")  # cue 3
         app.query_one("#edit-continue", Select).value = "auto_follow"
         await pilot.pause()
-        cue = app.engine.show.cuelists["main"].cues[2]
+        cue = harness.engine.show.cuelists["main"].cues[2]
         assert cue.continue_.value == "auto_follow"
         app.query_one("#edit-armed", Checkbox).value = False
         await pilot.pause()
-        assert app.engine.show.cuelists["main"].cues[2].armed is False
+        assert harness.engine.show.cuelists["main"].cues[2].armed is False
         app.stack.focus()
         await pilot.press("a")  # toggle armed back from the stack
-        assert app.engine.show.cuelists["main"].cues[2].armed is True
+        assert harness.engine.show.cuelists["main"].cues[2].armed is True
 
 
 async def test_insert_delete_renumber_move(harness: Harness) -> None:
@@ -110,7 +110,7 @@ async def test_insert_delete_renumber_move(harness: Harness) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await enter_edit(harness, pilot)
         await pilot.press("i")  # after cue 1, before cue 2
-        assert numbers(app) == ["1", "1.1", "2", "3", "4"]
+        assert numbers(harness) == ["1", "1.1", "2", "3", "4"]
         assert app.selected == "1.1"
         text = await harness.settle(pilot)
         assert "New cue" in text
@@ -119,20 +119,20 @@ async def test_insert_delete_renumber_move(harness: Harness) -> None:
         dialog_input = app.screen.query_one(Input)
         dialog_input.value = "1.5"
         await pilot.press("enter")
-        assert numbers(app) == ["1", "1.5", "2", "3", "4"]
+        assert numbers(harness) == ["1", "1.5", "2", "3", "4"]
         assert app.selected == "1.5"
         await pilot.press("ctrl+down")
-        assert numbers(app) == ["1", "2", "1.5", "3", "4"]
+        assert numbers(harness) == ["1", "2", "1.5", "3", "4"]
         await pilot.press("ctrl+up", "ctrl+up")
-        assert numbers(app) == ["1.5", "1", "2", "3", "4"]
+        assert numbers(harness) == ["1.5", "1", "2", "3", "4"]
         await pilot.press("delete")
-        assert numbers(app) == ["1", "2", "3", "4"]
+        assert numbers(harness) == ["1", "2", "3", "4"]
         assert app.selected == "1"
         # renumbering onto an existing number is refused
         await pilot.press("n")
         app.screen.query_one(Input).value = "2"
         await pilot.press("enter")
-        assert numbers(app) == ["1", "2", "3", "4"]
+        assert numbers(harness) == ["1", "2", "3", "4"]
         text = await harness.settle(pilot)
         assert "already has a cue '2'" in text
 
@@ -142,23 +142,23 @@ async def test_undo_redo(harness: Harness) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await enter_edit(harness, pilot)
         await pilot.press("i", "delete", "delete")  # insert 1.1, delete it, delete 2
-        assert numbers(app) == ["1", "3", "4"]
+        assert numbers(harness) == ["1", "3", "4"]
         await pilot.press("ctrl+z")
-        assert numbers(app) == ["1", "2", "3", "4"]
+        assert numbers(harness) == ["1", "2", "3", "4"]
         await pilot.press("ctrl+z")
-        assert numbers(app) == ["1", "1.1", "2", "3", "4"]
+        assert numbers(harness) == ["1", "1.1", "2", "3", "4"]
         await pilot.press("ctrl+z")
-        assert numbers(app) == ["1", "2", "3", "4"]
-        assert app.document is not None and not app.document.dirty
+        assert numbers(harness) == ["1", "2", "3", "4"]
+        assert harness.runtime.document is not None and not harness.runtime.document.dirty
         await pilot.press("ctrl+y", "ctrl+y")
-        assert numbers(app) == ["1", "2", "3", "4"] and len(app.document.undo_stack) == 2
-        assert not app.document.dirty  # insert + delete of 1.1: same text as on disk
+        assert numbers(harness) == ["1", "2", "3", "4"] and len(harness.runtime.document.undo_stack) == 2
+        assert not harness.runtime.document.dirty  # insert + delete of 1.1: same text as on disk
         text = await harness.settle(pilot)
         assert "redo: delete cue 1.1" in text
         # undo also works while a form field has the focus
         app.query_one(CueEditor).query_one("#edit-name", Input).focus()
         await pilot.press("ctrl+z")
-        assert numbers(app) == ["1", "1.1", "2", "3", "4"]
+        assert numbers(harness) == ["1", "1.1", "2", "3", "4"]
 
 
 async def test_save_writes_file_and_backup(harness: Harness, small_path: Path) -> None:

@@ -65,7 +65,7 @@ class Dmx:
         self._hooked: object = None
 
     def hook(self) -> None:
-        session = self.harness.app.session
+        session = self.harness.session
         assert session is not None
         driver: Any = session.drivers["lx"]
         if self._hooked is driver:
@@ -130,7 +130,7 @@ async def test_set_values_show_in_the_output_view_and_go_out(patched: Harness) -
         assert dmx(1, 1) == 128 and dmx(1, 2) == 255       # cue 1: 50 %, red
         text = await command(h, pilot, "1 intensity 80")
         assert dmx(1, 1) == 204 and dmx(1, 9) == 128        # only fixture 1
-        assert abs(value(app, "1.intensity") - 0.8) < 1e-6
+        assert abs(value(h, "1.intensity") - 0.8) < 1e-6
         assert "inten██ 80" in text                         # the output view
         assert "1 intensity 80" in text and "programmer 1" in text
         text = await command(h, pilot, "front color warm white")
@@ -164,7 +164,7 @@ async def test_clear_releases_to_the_cue_state(patched: Harness) -> None:
         assert dmx(1, 9) == 128 and dmx(1, 10) == 255 and dmx(1, 12) == 0  # cue 1 again
         assert dmx(1, 1) == 26
         text = await command(h, pilot, "clear")
-        assert dmx(1, 1) == 128 and not app.programmer.fixtures
+        assert dmx(1, 1) == 128 and not h.runtime.programmer.fixtures
         assert "released" in text and "programmer 0" not in text
         # sneak: fade back over the given time
         await command(h, pilot, "front @ 100")
@@ -178,7 +178,7 @@ async def test_clear_releases_to_the_cue_state(patched: Harness) -> None:
 async def test_record_writes_only_what_changed(patched: Harness) -> None:
     app, h = patched.app, patched
     dmx = Dmx(h)
-    path = app.path
+    path = h.path
     assert path is not None
     before = path.read_text()
     async with app.run_test(size=SIZE) as pilot:
@@ -188,16 +188,16 @@ async def test_record_writes_only_what_changed(patched: Harness) -> None:
         await command(h, pilot, "101 pan 45")
         await pilot.press("escape")                      # back to the stack
         await pilot.press("r")
-        cue = light(app, "1.1")
+        cue = light(h, "1.1")
         assert app.selected == "1.1"
         assert cue.fixtures == {"2": {"color": "blue"}, "101": {"pan": 45}}
-        assert [c.number for c in app.engine.show.cuelists["main"].cues] == [
+        assert [c.number for c in h.engine.show.cuelists["main"].cues] == [
             "1", "1.1", "2", "3"]
         # the programmer still holds its values and the stage kept its look (the session
         # was rebuilt from the edited show: the cue state is carried over)
-        assert app.programmer.held()["2.blue"] == 1.0
-        assert value(app, "1.intensity") == 0.5 and value(app, "1.red") == 1.0
-        assert value(app, "2.blue") == 1.0 and value(app, "2.red") == 0.0
+        assert h.runtime.programmer.held()["2.blue"] == 1.0
+        assert value(h, "1.intensity") == 0.5 and value(h, "1.red") == 1.0
+        assert value(h, "2.blue") == 1.0 and value(h, "2.red") == 0.0
         text = await h.settle(pilot)
         assert "recorded cue 1.1" in text and "● unsaved" in text
         await pilot.press("ctrl+s")
@@ -224,18 +224,18 @@ async def test_record_groups_as_typed_and_undo(patched: Harness) -> None:
         await command(h, pilot, "front color warm white")
         await command(h, pilot, "101 gobo breakup")      # tracked from cue 2: not recorded
         await command(h, pilot, "record")
-        assert light(app, "2.1").fixtures == {"front": {"color": "warm white"}}
+        assert light(h, "2.1").fixtures == {"front": {"color": "warm white"}}
         # the recorded cue plays back what the programmer showed
-        program = app.engine.light_program
+        program = h.engine.light_program
         idx, vals = program.look("main", "2.1")
         look = dict(zip([program.layout.names[i] for i in idx], vals.tolist(), strict=True))
-        for name, v in app.programmer.held().items():
+        for name, v in h.runtime.programmer.held().items():
             assert abs(look.get(name, v) - v) < 1e-6
         await pilot.press("escape", "ctrl+z")
-        assert "2.1" not in [c.number for c in app.engine.show.cuelists["main"].cues]
-        assert not app.document.dirty  # type: ignore[union-attr]
+        assert "2.1" not in [c.number for c in h.engine.show.cuelists["main"].cues]
+        assert not h.runtime.document.dirty  # type: ignore[union-attr]
         await pilot.press("ctrl+y")
-        assert light(app, "2.1").fixtures == {"front": {"color": "warm white"}}
+        assert light(h, "2.1").fixtures == {"front": {"color": "warm white"}}
         # nothing that differs: nothing recorded
         await pilot.press("escape")
         app.selected = "2"
@@ -248,14 +248,14 @@ async def test_record_groups_as_typed_and_undo(patched: Harness) -> None:
 async def test_update_merges_into_the_selected_cue(patched: Harness) -> None:
     app, h = patched.app, patched
     dmx = Dmx(h)
-    path = app.path
+    path = h.path
     assert path is not None
     before = path.read_text()
     async with app.run_test(size=SIZE) as pilot:
         await to_cue_1_in_edit_mode(h, pilot, dmx)
         await command(h, pilot, "front intensity 70")
         await pilot.press("escape", "u")
-        assert light(app, "1").fixtures == {"front": {"intensity": 70, "color": "red"}}
+        assert light(h, "1").fixtures == {"front": {"intensity": 70, "color": "red"}}
         await pilot.press("ctrl+s")
         assert diff(before, path.read_text()) == [
             "-          front: {intensity: 50, color: red}   # the opening state",
@@ -268,7 +268,7 @@ async def test_update_merges_into_the_selected_cue(patched: Harness) -> None:
         await command(h, pilot, "101 gobo open")
         await command(h, pilot, "101 pan -90")
         await command(h, pilot, "update")
-        assert light(app, "2").fixtures == {"101": {"intensity": 100, "pan": -90}}
+        assert light(h, "2").fixtures == {"101": {"intensity": 100, "pan": -90}}
         text = await command(h, pilot, "update")
         assert "already has these values" in text
         # update needs a light cue
@@ -286,6 +286,6 @@ async def test_leaving_edit_mode_clears_the_programmer(patched: Harness) -> None
         await command(h, pilot, "1 @ 90")
         assert dmx(1, 1) == 230
         await pilot.press("escape", "e")
-        assert app.mode == "show" and not app.programmer.fixtures
+        assert app.mode == "show" and not h.runtime.programmer.fixtures
         await h.clock.advance_async(0.1)
         assert dmx(1, 1) == 128

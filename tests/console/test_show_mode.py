@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from showctl.console.cuestack import CueStack
-from showctl.console.cuestate import CueState
+from showctl.api.views import CueState
 from showctl.console.running import RunningPane
 from showctl.console.standby import GoButton, StandbyPanel
 from tests.console.conftest import SIZE, Harness
@@ -22,7 +22,7 @@ async def test_space_fires_the_standby_cue_and_moves_the_playhead(harness: Harne
         assert row(app, "1").state is CueState.STANDBY
         await pilot.press("space")
         assert harness.kinds("go") == [(0.0, "go", "1")]
-        assert app.engine.playhead("main").number == "2"  # type: ignore[union-attr]
+        assert harness.engine.playhead("main").number == "2"  # type: ignore[union-attr]
         text = await harness.settle(pilot)
         assert row(app, "1").state is CueState.PREWAIT
         assert row(app, "2").state is CueState.STANDBY
@@ -51,7 +51,7 @@ async def test_countdowns_show_exact_remaining_times(harness: Harness) -> None:
         clock.advance(2.5)  # postwait over: cue 2 auto-continues at t=5
         await harness.settle(pilot)
         assert row(app, "2").state is CueState.RUNNING
-        assert app.engine.playhead("main").number == "3"  # type: ignore[union-attr]
+        assert harness.engine.playhead("main").number == "3"  # type: ignore[union-attr]
 
 
 async def test_double_go_guard_rejects_and_the_button_counts_down(harness: Harness) -> None:
@@ -63,7 +63,7 @@ async def test_double_go_guard_rejects_and_the_button_counts_down(harness: Harne
         await pilot.press("space")
         assert harness.kinds("go", "go_rejected") == [
             (0.0, "go", "1"), (0.2, "go_rejected", None)]
-        assert app.engine.playhead("main").number == "2"  # type: ignore[union-attr]
+        assert harness.engine.playhead("main").number == "2"  # type: ignore[union-attr]
         text = await harness.settle(pilot)
         assert str(app.query_one(GoButton).label) == "GO in 0.3 s (guard)"
         assert "GO in 0.3 s (guard)" in text and "GO ignored (double-GO guard)" in text
@@ -91,12 +91,12 @@ async def test_escape_panics_and_second_escape_stops_hard(harness: Harness) -> N
         await pilot.press("escape")
         assert [(e.t, e.hard) for e in harness.events if e.kind == "panic"] == [  # type: ignore[attr-defined]
             (3.0, False)]
-        assert not app.engine.is_idle()  # fading for panic_time
+        assert not harness.engine.is_idle()  # fading for panic_time
         clock.advance(0.5)
         await pilot.press("escape")
         assert [(e.t, e.hard) for e in harness.events if e.kind == "panic"] == [  # type: ignore[attr-defined]
             (3.0, False), (3.5, True)]
-        assert app.engine.is_idle()
+        assert harness.engine.is_idle()
         text = await harness.settle(pilot)
         assert "PANIC over 2.0 s" in text and "PANIC (hard stop)" in text
         assert row(app, "1").state is CueState.STOPPED
@@ -110,7 +110,7 @@ async def test_single_escape_stops_after_the_panic_time(harness: Harness) -> Non
         clock.advance(3.0)
         await pilot.press("escape")
         clock.advance(2.0)
-        assert app.engine.is_idle()
+        assert harness.engine.is_idle()
         assert harness.kinds("cue_stopped") == [(5.0, "cue_stopped", "1")]
 
 
@@ -140,7 +140,7 @@ async def test_stop_all(harness: Harness) -> None:
         await pilot.press("space")
         clock.advance(1.0)
         await pilot.press("s")
-        assert app.engine.is_idle()
+        assert harness.engine.is_idle()
         assert harness.kinds("cue_stopped") == [(1.0, "cue_stopped", "1")]
         # the postwait's continue was cancelled with it
         clock.advance(20.0)
@@ -153,7 +153,7 @@ async def test_back_arrows_and_goto(harness: Harness) -> None:
         harness.attach()
 
         def standby() -> str | None:
-            cue = app.engine.playhead("main")
+            cue = harness.engine.playhead("main")
             return cue.number if cue else None
 
         await pilot.press("down", "down")
@@ -199,27 +199,7 @@ async def test_light_cue_values_reach_the_output_view(harness: Harness) -> None:
         await pilot.press("space")  # cue 2: channel 1 to 100 % and 2 to 50 % in 5 s
         await clock.advance_async(2.5)
         text = await harness.settle(pilot)
-        values = app.session.lighting.last_values  # type: ignore[union-attr]
+        values = harness.session.lighting.last_values  # type: ignore[union-attr]
         assert abs(values[0] - 0.5) < 0.02 and abs(values[1] - 0.25) < 0.02
         assert "lx u1" in text and "● sending" in text
         assert " 50 " in text
-
-
-async def test_key_bursts_are_coalesced_into_one_redraw(small_path) -> None:  # type: ignore[no-untyped-def]
-    """With min_redraw (as `showctl run` sets it), a burst of keys costs one redraw, not
-    one per key: each redraw costs the frame loop about a DMX frame."""
-    from showctl.console.app import ShowctlApp
-    from showctl.engine.manual_clock import ManualClock
-    from showctl.model.loader import load_show
-
-    app = ShowctlApp(load_show(small_path), path=small_path, clock=ManualClock(),
-                     min_redraw=60.0, refresh_hz=0.001)  # no interval tick during the test
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        app._redraw()
-        before = app.refreshes
-        for _ in range(5):
-            await pilot.press("down")
-        assert app.refreshes == before  # all deferred to the interval
-        app._tick()
-        assert app.refreshes == before + 1

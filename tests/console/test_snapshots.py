@@ -20,7 +20,7 @@ pytest.importorskip("pytest_textual_snapshot")
 async def _running(h: Harness, pilot: Any) -> None:
     await pilot.press("space")  # cue 1: 2 s prewait, 4 s wait, 3 s postwait
     await h.clock.advance_async(3.0)
-    h.app.refresh_views()
+    await h.app.sync()
     await pilot.pause()
 
 
@@ -32,7 +32,7 @@ def test_snapshot_show_mode_running(snap_compare: Any, small_path: Path) -> None
 
 async def _editing(h: Harness, pilot: Any) -> None:
     await pilot.press("e", "down")
-    h.app.refresh_views()
+    await h.app.sync()
     await pilot.pause()
 
 
