@@ -7,8 +7,8 @@ engine's own loop). Both carry the same JSON messages (docs/api.md). After a cli
 state about ten times a second (on the runtime's clock, so tests on a manual or
 virtual clock see exact times), the log lines as they are written, and the show again
 after each applied edit. Each command runs in the runtime and is answered with a
-``result``, right after a fresh ``state``, so a client that awaits a command sees its
-effect.
+``result``, right after a fresh ``state`` sent to every client, so a client that
+awaits a command sees its effect and every other console sees it at once.
 
 Access levels are the OSC API's: view < control < edit. Without passcodes (loopback
 only) every client gets edit; with passcodes, a client gets what its passcode grants.
@@ -212,7 +212,10 @@ class ApiServer:
             return
         outcome = await self.runtime.execute(cmd)
         self._flush_log()
-        self._push_state(peer)
+        # Every client sees what a command did at once, not at the next push.
+        for other in self.peers:
+            if other.level is not None:
+                self._push_state(other)
         peer.send({"op": "result", "id": rid, "ok": outcome.ok, "message": outcome.message,
                    "data": outcome.data})
 
