@@ -13,8 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from showctl.drivers.base import DriverConfig, OscBundle, OscMessage, register
-from showctl.drivers.capture import CaptureDriver
+from showctl.drivers.base import OscBundle, OscMessage
 from showctl.drivers.osc_codec import encode_packet, slip_encode
 from showctl.engine.virtual import run_virtual
 from showctl.remote.api import QLabApi
@@ -45,20 +44,6 @@ cuelists:
     cues:
       - {number: "S1", type: wait, duration: 1, triggers: [{osc: /side/go}]}
 """
-
-
-class TickConfig(DriverConfig):
-    driver: str = "fuzz_ticks"
-
-
-@register
-class TickingCapture(CaptureDriver):
-    """A capture driver that wants regular frames (like Art-Net's keep-alive), so the
-    frame loop ticks at its rate whatever the cues do."""
-
-    kind = "fuzz_ticks"
-    config_model = TickConfig
-    needs_ticks = True
 
 
 WS_PREFIX = ["", "/workspace/{ws}", "/workspace/nope"]
@@ -171,7 +156,7 @@ def test_fuzzed_api_never_disturbs_the_show(data: st.DataObject, protected: bool
     chunking = data.draw(st.integers(1, 64))
 
     async def main() -> None:
-        session = Session(make_show(SHOW), rig={"lx": TickConfig()})
+        session = Session(make_show(SHOW))
         cfg = OscApiConfig(passcodes=[PasscodeConfig(code="1234")] if protected else [])
         await session.open()
         api = QLabApi(session.engine, cfg)
@@ -180,9 +165,10 @@ def test_fuzzed_api_never_disturbs_the_show(data: st.DataObject, protected: bool
         tcp.connection_made(FakeTransport())
         clock, lighting = session.clock, session.lighting
         await clock.sleep_until(clock.now() + 0.001)
+        session.engine.go()  # a 30 s fade is running: the frame loop ticks from here
+        await clock.sleep_until(clock.now() + 0.0001)
         t0 = lighting.t0
         assert t0 is not None
-        session.engine.go()  # a 30 s fade is running
         slowest = 0.0
         tcp_bytes = b"".join(slip_encode(p) for p in stream)
         for i, pkt in enumerate(batch):
@@ -195,7 +181,11 @@ def test_fuzzed_api_never_disturbs_the_show(data: st.DataObject, protected: bool
         tcp.data_received(tcp_bytes[len(batch) * chunking:])
         frames_at = 2.0
         await clock.sleep_until(t0 + frames_at + 1e-6)
-        assert lighting.frames == round(frames_at * lighting.rate)  # not one frame lost
+        # Not one frame lost or late while the fade runs (a fuzzed /stop or /panic may end
+        # it: then the loop rests, as it does whenever nothing fades).
+        assert lighting.skipped == 0 and lighting.failed_frames == 0
+        if session.engine.running() and not any(r.paused for r in session.engine.running()):
+            assert lighting.frames == round(frames_at * lighting.rate)
         assert session._frame_task is not None and not session._frame_task.done()
         assert slowest < 0.05  # every packet's work is small and bounded
         engine = session.engine
