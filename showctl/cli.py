@@ -52,8 +52,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     import time
 
+    from showctl.api.calls import load_calls
     from showctl.model.loader import load_show
-    from showctl.replay import load_calls, replay
+    from showctl.replay import replay
     from showctl.trace import TraceWriter, compare, read_trace
 
     show = load_show(args.show)
@@ -75,7 +76,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if args.no_runlog:
             result = replay(show, calls, trace=TraceWriter(out))
         else:
-            from showctl.runlog import record_replay
+            from showctl.replay import record_replay
 
             result, recorder = record_replay(show, calls, show_path=args.show, trace=out)
         wall = time.perf_counter() - wall

@@ -191,6 +191,7 @@ async def _run(
 
 def _read_commands(runtime: LiveRuntime, out: _Out) -> None:
     loop = asyncio.get_running_loop()
+    pending: set[asyncio.Task[None]] = set()
 
     def on_line() -> None:
         try:
@@ -215,7 +216,8 @@ def _read_commands(runtime: LiveRuntime, out: _Out) -> None:
             if not outcome.ok and cmd.verb != "go":  # a refused GO is an event already
                 out(f"  ? {outcome.message}")
 
-        loop.create_task(run())
+        pending.add(task := loop.create_task(run()))
+        task.add_done_callback(pending.discard)
 
     # stdin may not be selectable (a regular file on some platforms): then GO via remote only
     with contextlib.suppress(OSError, ValueError):

@@ -15,82 +15,24 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
+from showctl.api.calls import Call
+from showctl.api.protocol import OPERATOR_WORDS, CommandError, parse_line
 from showctl.engine import events as ev
 from showctl.engine.clock import LoopClock
 from showctl.engine.engine import Engine, EngineError
 from showctl.engine.virtual import run_virtual
+from showctl.live.commands import apply_operator
+from showctl.live.runtime import LiveRuntime
 from showctl.model import show as m
-from showctl.model.problems import Problem, ShowFileError
-from showctl.model.timevalue import Seconds
-from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.runlog.recorder import RunLogRecorder
 from showctl.session import Session
 from showctl.trace import TraceWriter
 
-ACTIONS = ("go", "stop", "pause", "resume", "panic", "back", "goto")
-
-
-class Call(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    at: Seconds
-    do: str
-    list: str | None = None
-    cue: str | None = Field(default=None, description="for goto, instead of 'goto 12'")
-
-    @field_validator("do")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        check_action(v)
-        return v
-
-
-def check_action(text: str) -> None:
-    """Raise ``ValueError`` with a plain message unless ``text`` is a known action."""
-    word = text.split()[0] if text.split() else ""
-    if word not in ACTIONS:
-        raise ValueError(f"unknown action {text!r}: use one of {', '.join(ACTIONS)}")
-    if word == "goto" and len(text.split()) != 2:
-        raise ValueError("write goto with a cue number: 'goto 12'")
-
-
-def load_calls(path: str | Path) -> list[Call]:
-    """Read a calling script (a YAML list, or a run log's ``calls:``), every problem at once."""
-    name = str(path)
-    try:
-        located = load_located(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
-    except YamlSyntaxError as exc:
-        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
-    data: Any = located.data
-    base: tuple[str | int, ...] = ()
-    if isinstance(data, dict) and "calls" in data:
-        data, base = data["calls"], ("calls",)
-    if not isinstance(data, list):
-        raise ShowFileError([Problem(name, 1, 1, "a calling script is a list of "
-                                     "{at: seconds, do: go|stop|...}")])
-    calls: list[Call] = []
-    problems: list[Problem] = []
-    for i, item in enumerate(data):
-        try:
-            calls.append(Call.model_validate(item))
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = (*base, i, *[x for x in err["loc"] if isinstance(x, str | int)])
-                msg = err["msg"].removeprefix("Value error, ")
-                if err["type"] == "missing":
-                    msg = f"missing required key '{err['loc'][-1]}'"
-                elif err["type"] == "extra_forbidden":
-                    msg = f"unknown key '{err['loc'][-1]}'"
-                problems.append(Problem(name, *located.where(loc), msg))
-    if problems:
-        raise ShowFileError(problems)
-    return sorted(calls, key=lambda c: c.at)
+ACTIONS = OPERATOR_WORDS
 
 
 @dataclass(slots=True)
@@ -113,23 +55,15 @@ class ReplayResult:
 
 
 def perform(engine: Engine, call: Call) -> None:
-    """Carry out one calling-script action on the engine."""
-    words = call.do.split()
-    action = words[0]
-    if action == "go":
-        engine.go(call.list)
-    elif action == "stop":
-        engine.stop(call.list)
-    elif action == "pause":
-        engine.pause(call.list)
-    elif action == "resume":
-        engine.resume(call.list)
-    elif action == "panic":
-        engine.panic()
-    elif action == "back":
-        engine.back(call.list)
-    elif action == "goto":
-        engine.goto(words[1], call.list)
+    """Carry out one calling-script action on the engine (the live runtime's command
+    vocabulary: :func:`showctl.live.commands.apply_operator`)."""
+    cmd = parse_line(call.do, list_name=call.list)
+    if call.cue is not None and cmd.verb == "goto":
+        cmd = type(cmd)("goto", {**cmd.args, "cue": call.cue})
+    try:
+        apply_operator(engine, cmd)
+    except CommandError as exc:
+        raise EngineError(str(exc)) from None
 
 
 async def replay_async(
@@ -137,8 +71,9 @@ async def replay_async(
     trace: TraceWriter | None = None,
 ) -> ReplayResult:
     writer = trace or TraceWriter()
-    session = Session(show, clock=LoopClock())
-    session.bus.subscribe(writer)
+    # The same runtime as a live run, on the virtual clock, without remote inputs or API.
+    runtime = LiveRuntime(show, clock=LoopClock(), trace_dmx=True)
+    runtime.on_event.append(writer)
     result = ReplayResult(trace=writer.lines)
     rows: list[CueRow] = []
     latest: dict[tuple[str, str], CueRow] = {}
@@ -159,10 +94,12 @@ async def replay_async(
                 found.ended = e.t
                 found.how = "stopped" if isinstance(e, ev.CueStopped) else ""
 
-    session.bus.subscribe(on_event)
+    runtime.on_event.append(on_event)
+    await runtime.start()
+    session = runtime.session
+    assert session is not None
     engine = session.engine
     clock = session.clock
-    await session.open()
     t0 = clock.now()
     try:
         if calls is not None:
@@ -177,7 +114,7 @@ async def replay_async(
             await _auto_go(session, t0 + limit)
     finally:
         result.length = clock.now() - t0
-        await session.close()
+        await runtime.stop()
     result.rows = rows
     return result
 
@@ -237,3 +174,26 @@ def replay(show: m.Show, calls: list[Call] | None = None, *, limit: float = 48 *
            trace: TraceWriter | None = None) -> ReplayResult:
     """Run a show on the virtual clock and return its trace and cue table."""
     return run_virtual(replay_async(show, calls, limit=limit, trace=trace))
+
+
+def record_replay(
+    show: m.Show,
+    calls: list[Call] | None = None,
+    *,
+    show_path: str | Path | None = None,
+    started: datetime | None = None,
+    trace: IO[str] | None = None,
+    limit: float = 48 * 3600.0,
+) -> tuple[ReplayResult, RunLogRecorder]:
+    """``replay(show, calls)`` with a recorder on it: returns (ReplayResult, recorder).
+
+    The calling script's actions are recorded at their times (GO and panic merge with
+    the events they cause, as for a live run)."""
+    recorder = RunLogRecorder(show, "replay", show_path,
+                              started=started or datetime.now().astimezone())
+    for call in calls or []:
+        do = f"goto {call.cue}" if call.do == "goto" and call.cue else call.do
+        recorder.operator(do, call.list, at=call.at)
+    result = replay(show, calls, limit=limit, trace=recorder.trace_writer(trace))
+    recorder.finish(result.length)
+    return result, recorder

@@ -1,21 +1,49 @@
-"""The core (model, engine, drivers) never imports the UI: checked in a fresh process."""
+"""Layer rules, checked in fresh processes so what one test imported cannot hide another's.
+
+- The core (model, engine, drivers) never imports the UI.
+- The console is a client: it reaches the engine only through the native API
+  (``showctl.api``); nothing of the engine, the drivers, the live runtime or the session
+  is imported by it, directly or through another module.
+- The API package itself imports no engine, so a browser page or a tool written against
+  it carries no engine either.
+"""
 
 import subprocess
 import sys
 
+import pytest
 
-def test_core_imports_no_textual() -> None:
+
+def _modules_after(imports: str) -> list[str]:
     code = (
         "import sys\n"
+        f"{imports}\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()
+
+
+def test_core_imports_no_textual() -> None:
+    mods = _modules_after(
         "import showctl.model.loader, showctl.engine.engine, showctl.session, showctl.replay\n"
         "import showctl.drivers.base, showctl.drivers.capture, showctl.drivers.rig\n"
+        "import showctl.live.runtime, showctl.live.server, showctl.headless\n"
         "import pkgutil, importlib, showctl.drivers, showctl.engine, showctl.model\n"
         "for pkg in (showctl.drivers, showctl.engine, showctl.model):\n"
         "    for m in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + '.'):\n"
-        "        importlib.import_module(m.name)\n"
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print(bad)\n"
-        "sys.exit(1 if bad else 0)\n"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout + r.stderr
+        "        importlib.import_module(m.name)")
+    assert [m for m in mods if m == "textual" or m.startswith("textual.")] == []
+
+
+ENGINE_SIDE = ("showctl.engine", "showctl.drivers", "showctl.live", "showctl.session",
+               "showctl.remote", "showctl.replay", "showctl.headless", "showctl.runlog")
+
+
+@pytest.mark.parametrize("front_end", ["showctl.console.app", "showctl.api.client"])
+def test_front_ends_reach_the_engine_only_through_the_api(front_end: str) -> None:
+    mods = _modules_after(f"import {front_end}")
+    bad = [m for m in mods if m.startswith(ENGINE_SIDE)]
+    assert bad == [], f"{front_end} pulls in engine-side modules: {bad}"
+    assert front_end in mods

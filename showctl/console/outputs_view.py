@@ -1,10 +1,10 @@
 """The output view: each driver's health, and lighting values as coloured swatches.
 
-Attributes come from the engine's lighting views (:class:`LightingView`): raw channels are named ``lx:1/10`` (output,
-universe, address) and fixture attributes ``fixture.attr`` (``spot1.red``). Raw
-channels are grouped by output and universe, fixture attributes by fixture; each
-swatch is coloured by what the attribute is (intensity grey, red/green/blue… tinted,
-position and beam as a blue level). Only what fits is drawn, with a count of the rest,
+Attributes come from the engine's lighting views (:class:`LightingView`): raw channels
+are named ``lx:1/10`` (output, universe, address) and fixture attributes ``fixture.attr``
+(``spot1.red``). Raw channels are grouped by output and universe, fixture attributes by
+fixture; each swatch is coloured by what the attribute is (intensity grey, red/green/blue…
+tinted, position and beam as a blue level). Only what fits is drawn, with a count of the rest,
 so a 256-universe rig costs no more to draw than a small one.
 """
 

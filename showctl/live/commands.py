@@ -49,8 +49,7 @@ def apply_operator(engine: Engine, cmd: Command) -> str:
         engine.goto(str(number), lname)
         return f"standby {number}"
     if v == "step":
-        lst = engine.lists[lname or engine.main] if (lname or engine.main) in engine.lists \
-            else None
+        lst = engine.lists.get(lname or engine.main, None)
         if lst is None:
             raise EngineError(f"no cue list named {lname!r}")
         target = lst.nav.step(lst.playhead, int(cmd.arg("n", 1)))

@@ -40,7 +40,8 @@ class ProgrammerLineError(ValueError):
     """A command line the programmer cannot take (the message says why)."""
 
 
-def parse_programmer_line(text: str, parse_value: Callable[[str], Any] = _parse_value) -> ProgrammerLine:
+def parse_programmer_line(text: str,
+                          parse_value: Callable[[str], Any] = _parse_value) -> ProgrammerLine:
     """One command line (see the module docstring)."""
     words = text.split()
     if not words:

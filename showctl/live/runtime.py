@@ -205,7 +205,7 @@ class LiveRuntime:
             target = None if number is None else lst.nav.by_number.get(number)
             if number is None or (target is not None and number in lst.nav.navigable):
                 with contextlib.suppress(EngineError):
-                    if target is None:
+                    if number is None:
                         lst.playhead = None
                     else:
                         self.engine.goto(number, name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from showctl.api.views import CueRow, CueState, ListView, LightingView, OutputRow, RunRow
+from showctl.api.views import CueRow, CueState, LightingView, ListView, OutputRow, RunRow
 from showctl.drivers.base import Driver
 from showctl.engine import events as ev
 from showctl.engine.countdown import Countdown
@@ -178,7 +178,8 @@ def lighting_view(lighting: Lighting, output: str, idx: list[int],
                   held: frozenset[int]) -> LightingView:
     """The levels of the attributes ``idx`` (see :func:`output_index`) of one output."""
     names = lighting.layout.names
-    values = lighting.last_values[np.asarray(idx, dtype=np.int64)] if idx else []
+    values: list[float] = (lighting.last_values[np.asarray(idx, dtype=np.int64)].tolist()
+                           if idx else [])
     return LightingView(
         output=output, names=tuple(names[i] for i in idx),
         values=tuple(round(float(v), 4) for v in values),

@@ -9,7 +9,8 @@ The package is split by job, and every public name is re-exported here
 * :mod:`showctl.runlog.schema`: the file's records (:class:`RunLog` and its parts);
 * :mod:`showctl.runlog.sections`: how a show divides into sections (acts, interval…);
 * :mod:`showctl.runlog.recorder`: :class:`RunLogRecorder`, which records a run from a
-  session's event bus and the operator's actions, and :func:`record_replay`;
+  session's event bus and the operator's actions (``showctl.replay.record_replay``
+  puts one on a replay);
 * :mod:`showctl.runlog.files`: writing and reading run log files, and where they go.
 
 The file format (``format: showctl-runlog/1``) is described in docs/reports.md.
@@ -18,7 +19,7 @@ The file format (``format: showctl-runlog/1``) is described in docs/reports.md.
 from __future__ import annotations
 
 from showctl.runlog.files import default_runlog_path, load_runlog, state_dir, write_runlog
-from showctl.runlog.recorder import MATCH_WINDOW, RunLogRecorder, record_replay
+from showctl.runlog.recorder import MATCH_WINDOW, RunLogRecorder
 from showctl.runlog.schema import (
     FORMAT,
     CueRecord,
@@ -52,7 +53,6 @@ __all__ = [
     "ShowRef",
     "default_runlog_path",
     "load_runlog",
-    "record_replay",
     "section_outline",
     "state_dir",
     "write_runlog",

@@ -1,4 +1,5 @@
-"""Recording a run: :class:`RunLogRecorder` and :func:`record_replay`.
+"""Recording a run: :class:`RunLogRecorder` (``showctl.replay.record_replay`` puts one
+on a replay).
 
 A :class:`RunLogRecorder` listens to a session's event bus and records
 
@@ -34,9 +35,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from showctl.api.calls import Call, check_action
 from showctl.engine import events as ev
 from showctl.model import show as m
-from showctl.replay import Call, check_action
 from showctl.runlog.files import default_runlog_path, write_runlog
 from showctl.runlog.schema import (
     CueRecord,
@@ -309,28 +310,3 @@ def _rounded(c: CueRecord) -> CueRecord:
         "started": opt(c.started), "ended": opt(c.ended),
         "pauses": [(_r(a), opt(b)) for a, b in c.pauses],
     })
-
-
-def record_replay(
-    show: m.Show,
-    calls: list[Call] | None = None,
-    *,
-    show_path: str | Path | None = None,
-    started: datetime | None = None,
-    trace: IO[str] | None = None,
-    limit: float = 48 * 3600.0,
-) -> tuple[Any, RunLogRecorder]:
-    """``replay(show, calls)`` with a recorder on it: returns (ReplayResult, recorder).
-
-    The calling script's actions are recorded at their times (GO and panic merge with
-    the events they cause, as for a live run)."""
-    from showctl.replay import replay
-
-    recorder = RunLogRecorder(show, "replay", show_path,
-                              started=started or datetime.now().astimezone())
-    for call in calls or []:
-        do = f"goto {call.cue}" if call.do == "goto" and call.cue else call.do
-        recorder.operator(do, call.list, at=call.at)
-    result = replay(show, calls, limit=limit, trace=recorder.trace_writer(trace))
-    recorder.finish(result.length)
-    return result, recorder

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from showctl import __version__
-from showctl.replay import Call
+from showctl.api.calls import Call
 
 FORMAT: Final = "showctl-runlog/1"
 

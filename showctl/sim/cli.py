@@ -130,7 +130,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
 
 
 def _snapshots(show: m.Show, args: argparse.Namespace) -> int:
-    from showctl.replay import load_calls
+    from showctl.api.calls import load_calls
     from showctl.sim.snapshot import png_converter, take_snapshots
 
     calls = load_calls(args.calls) if args.calls else None

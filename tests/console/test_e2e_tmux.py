@@ -9,6 +9,7 @@ process and a console on it; the show outlives its console.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -209,7 +210,7 @@ def test_the_show_outlives_its_console(tmp_path: Path, how: str) -> None:
     # the span holds; arrival jitter on loopback is far below a frame.
     assert len(fade) >= round(span * 44) - 1, f"{len(fade)} frames in {span:.3f} s"
     seqs = [seq for _, seq, _ in receiver.packets]
-    for a, b in zip(seqs, seqs[1:], strict=False):
+    for a, b in itertools.pairwise(seqs):
         assert b == (a % 255) + 1, f"sequence jumped {a} → {b}"
     levels = [data[0] for _, _, data in fade]
     assert levels == sorted(levels)  # the fade went on smoothly, never restarted

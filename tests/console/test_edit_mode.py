@@ -151,7 +151,8 @@ async def test_undo_redo(harness: Harness) -> None:
         assert numbers(harness) == ["1", "2", "3", "4"]
         assert harness.runtime.document is not None and not harness.runtime.document.dirty
         await pilot.press("ctrl+y", "ctrl+y")
-        assert numbers(harness) == ["1", "2", "3", "4"] and len(harness.runtime.document.undo_stack) == 2
+        assert numbers(harness) == ["1", "2", "3", "4"]
+        assert len(harness.runtime.document.undo_stack) == 2
         assert not harness.runtime.document.dirty  # insert + delete of 1.1: same text as on disk
         text = await harness.settle(pilot)
         assert "redo: delete cue 1.1" in text

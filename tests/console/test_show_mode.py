@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from showctl.console.cuestack import CueStack
 from showctl.api.views import CueState
+from showctl.console.cuestack import CueStack
 from showctl.console.running import RunningPane
 from showctl.console.standby import GoButton, StandbyPanel
 from tests.console.conftest import SIZE, Harness

@@ -15,7 +15,7 @@ import yaml
 
 from showctl.model import show as m
 from showctl.model.loader import load_show, parse_show
-from showctl.replay import Call
+from showctl.replay import Call, record_replay
 from showctl.report import (
     LABEL_W,
     PLOT_W,
@@ -27,7 +27,7 @@ from showctl.report import (
     render_html,
     render_text,
 )
-from showctl.runlog import RunLog, load_runlog, record_replay, write_runlog
+from showctl.runlog import RunLog, load_runlog, write_runlog
 
 ROOT = Path(__file__).resolve().parents[2]
 # A frozen copy of an early demo show: report numbers must not move when the demo grows.

@@ -10,17 +10,17 @@ from typing import Any
 
 import pytest
 
+from showctl.api.calls import Call, load_calls
 from showctl.engine import events as ev
 from showctl.engine.engine import Engine
 from showctl.model.loader import load_show
 from showctl.model.problems import ShowFileError
-from showctl.replay import Call, load_calls, perform, replay
+from showctl.replay import perform, record_replay, replay
 from showctl.runlog import (
     FORMAT,
     RunLogRecorder,
     default_runlog_path,
     load_runlog,
-    record_replay,
 )
 from showctl.testing import drive, make_show
 

@@ -1,0 +1,76 @@
+"""Calling scripts: what the stage manager did, as data (and a run log's ``calls:``)::
+
+    - {at: 0, do: go}
+    - {at: 12.5, do: pause}
+    - {at: 20, do: goto 5, list: main}
+
+Each ``do`` is an operator line of the command vocabulary
+(:func:`showctl.api.protocol.parse_line`); replays and run logs read and write them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from showctl.api.protocol import check_operator_line
+from showctl.model.problems import Problem, ShowFileError
+from showctl.model.timevalue import Seconds
+from showctl.model.yamlsource import YamlSyntaxError, load_located
+
+
+class Call(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: Seconds
+    do: str
+    list: str | None = None
+    cue: str | None = Field(default=None, description="for goto, instead of 'goto 12'")
+
+    @field_validator("do")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        check_action(v)
+        return v
+
+
+def check_action(text: str) -> None:
+    """Raise ``ValueError`` with a plain message unless ``text`` is a known action."""
+    check_operator_line(text)  # CommandError is a ValueError
+
+
+def load_calls(path: str | Path) -> list[Call]:
+    """Read a calling script (a YAML list, or a run log's ``calls:``), every problem at once."""
+    name = str(path)
+    try:
+        located = load_located(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
+    except YamlSyntaxError as exc:
+        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
+    data: Any = located.data
+    base: tuple[str | int, ...] = ()
+    if isinstance(data, dict) and "calls" in data:
+        data, base = data["calls"], ("calls",)
+    if not isinstance(data, list):
+        raise ShowFileError([Problem(name, 1, 1, "a calling script is a list of "
+                                     "{at: seconds, do: go|stop|...}")])
+    calls: list[Call] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(data):
+        try:
+            calls.append(Call.model_validate(item))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = (*base, i, *[x for x in err["loc"] if isinstance(x, str | int)])
+                msg = err["msg"].removeprefix("Value error, ")
+                if err["type"] == "missing":
+                    msg = f"missing required key '{err['loc'][-1]}'"
+                elif err["type"] == "extra_forbidden":
+                    msg = f"unknown key '{err['loc'][-1]}'"
+                problems.append(Problem(name, *located.where(loc), msg))
+    if problems:
+        raise ShowFileError(problems)
+    return sorted(calls, key=lambda c: c.at)
