@@ -15,12 +15,16 @@ import contextlib
 import itertools
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from showctl.api.protocol import API_VERSION, Command, CommandError, Level, decode, encode
 from showctl.api.views import LogLine, State
 from showctl.model import show as m
+
+
+MAX_MESSAGE = 256 << 20
+"""The largest message a client takes: a welcome carries the whole show document."""
 
 
 class Link(Protocol):
@@ -59,6 +63,7 @@ class ApiClient:
         """Log lines not yet taken by :meth:`drain_log`."""
         self.on_change: list[Callable[[str], None]] = []
         """Called with ``"state"``, ``"show"``, ``"log"`` or ``"bye"`` as messages arrive."""
+        self._names: dict[str, tuple[str, ...]] = {}
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._welcome: asyncio.Future[dict[str, Any]] | None = None
@@ -68,7 +73,7 @@ class ApiClient:
     def receive(self, text: str | bytes) -> None:
         """One message from the engine (called by the link)."""
         try:
-            msg = decode(text)
+            msg = decode(text, limit=MAX_MESSAGE)
         except CommandError:
             return
         op = msg["op"]
@@ -103,9 +108,17 @@ class ApiClient:
             self._notify("show")
 
     def _take_state(self, data: dict[str, Any] | None) -> None:
-        if data is not None:
-            self.state = State.from_json(data)
-            self._notify("state")
+        if data is None:
+            return
+        state = State.from_json(data)
+        # Attribute names come once per layout: keep them, fill them in.
+        for out, view in state.lighting.items():
+            if view.names:
+                self._names[out] = view.names
+            elif out in self._names and len(self._names[out]) == len(view.values):
+                state.lighting[out] = replace(view, names=self._names[out])
+        self.state = state
+        self._notify("state")
 
     def _resolve(self, msg: dict[str, Any]) -> None:
         fut = self._waiting.pop(int(msg.get("id", 0) or 0), None)
@@ -227,7 +240,7 @@ async def connect(address: str, *, passcode: str | None = None,
     from websockets.asyncio.client import connect as ws_connect
 
     uri = address if address.startswith("ws") else f"ws://{address}/"
-    ws = await asyncio.wait_for(ws_connect(uri, max_size=64 * 1024 * 1024,
+    ws = await asyncio.wait_for(ws_connect(uri, max_size=MAX_MESSAGE,
                                            open_timeout=timeout), timeout)
     client = ApiClient()
     client.link = _WebSocketLink(ws)

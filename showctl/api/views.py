@@ -11,7 +11,7 @@ thing the console does.
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -112,8 +112,9 @@ class ListView:
 class LightingView:
     """Levels (0..1) of the lighting attributes of one output, in layout order.
 
-    ``names`` are sent with each state; ``held`` are the attributes the programmer
-    holds."""
+    ``names`` come with a client's first state and again only when the layout changed
+    (an edit): the client keeps them (:class:`~showctl.api.client.ApiClient` fills them
+    in). ``held`` are the attributes the programmer holds."""
 
     output: str
     names: tuple[str, ...]
@@ -158,7 +159,24 @@ class State:
     list_names: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand, not dataclasses.asdict: that deep-copies every value, and a state is
+        # built ten times a second per client.
+        return {
+            "t": self.t, "elapsed": self.elapsed, "mode": self.mode, "title": self.title,
+            "revision": self.revision,
+            "lists": {k: {"name": v.name, "playhead": v.playhead, "go_wait": v.go_wait,
+                          "rows": [_flat(r) for r in v.rows]} for k, v in self.lists.items()},
+            "running": [_flat(r) for r in self.running],
+            "outputs": [_flat(o) for o in self.outputs],
+            "lighting": {k: {"output": v.output, "names": list(v.names),
+                             "values": list(v.values), "held": list(v.held)}
+                         for k, v in self.lighting.items()},
+            "faults": self.faults, "idle": self.idle, "lit": self.lit, "dirty": self.dirty,
+            "programmer": None if self.programmer is None else list(self.programmer),
+            "grandmaster": self.grandmaster, "blackout": self.blackout,
+            "timecode": list(self.timecode), "clients": self.clients,
+            "list_names": list(self.list_names),
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> State:
@@ -187,6 +205,11 @@ class LogLine:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> LogLine:
         return cls(**_known(cls, d))
+
+
+def _flat(row: Any) -> dict[str, Any]:
+    """A row dataclass of plain values as a dict (no deep copy)."""
+    return {f.name: getattr(row, f.name) for f in fields(row)}
 
 
 def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:

@@ -151,7 +151,7 @@ class ShowctlApp(EditModeActions, App[int]):
         try:
             self.client = await self._connect()
         except Exception as exc:  # no engine to talk to: say so, leave no traceback
-            self.exit(1, message=f"showctl: cannot reach the show: {exc}")
+            self.exit(1, message=f"showctl: cannot reach the show: {exc or repr(exc)}")
             return
         self.client.on_change.append(self._on_client_change)
         show = self.show

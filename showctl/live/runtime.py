@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
+
 from showctl.api.protocol import OPERATOR_WORDS, Command, CommandError
 from showctl.api.views import State
 from showctl.drivers.base import DriverConfig
@@ -121,7 +124,7 @@ class LiveRuntime:
         self.show_started: float | None = None
         """Engine show time of the first accepted GO (the top bar's show clock)."""
         self._paused_by_toggle: list[tuple[str, str]] = []
-        self._index: dict[tuple[int, str], list[int]] = {}
+        self._index: dict[tuple[int, str], npt.NDArray[np.int64]] = {}
         self.on_show_changed: list[Callable[[], None]] = []
         """Called after an edit was applied (the server sends the new show)."""
         self.on_event: list[Callable[[ev.Event], None]] = []
@@ -490,10 +493,16 @@ class LiveRuntime:
     def show_json(self) -> dict[str, Any]:
         return self.show.model_dump(mode="json", by_alias=True, exclude_unset=False)
 
-    def state(self, *, lists: list[str] | None = None,
-              outputs: list[str] | None = None) -> State:
+    @property
+    def layout_key(self) -> int:
+        """Changes when the lighting layout (the attributes' names) may have changed."""
+        return id(self.session.lighting.layout) if self.session is not None else 0
+
+    def state(self, *, lists: list[str] | None = None, outputs: list[str] | None = None,
+              names: bool = True) -> State:
         """The state views for one client: rows of ``lists`` (None: all), levels of the
-        lighting ``outputs`` (None: every DMX output)."""
+        lighting ``outputs`` (None: every DMX output), with the attributes' ``names``
+        or not (a client keeps them while :attr:`layout_key` stays the same)."""
         engine = self.engine
         session = self.session
         assert session is not None
@@ -508,8 +517,9 @@ class LiveRuntime:
                 continue
             key = (id(lighting.layout), out)
             if key not in self._index:
-                self._index[key] = output_index(lighting, out)
-            light[out] = lighting_view(lighting, out, self._index[key], held)
+                self._index[key] = np.asarray(output_index(lighting, out), dtype=np.int64)
+            light[out] = lighting_view(lighting, out, self._index[key], held,
+                                       with_names=names)
         timecode: tuple[str, ...] = ()
         if self.remote is not None:
             timecode = tuple(str(s) for s in self.remote.timecode_status())

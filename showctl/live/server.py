@@ -53,6 +53,8 @@ class Peer:
         """None until the client's hello was accepted."""
         self.lists: list[str] | None = None
         self.outputs: list[str] | None = None
+        self.layout_key = 0
+        """The runtime's layout key this client has the attribute names of."""
         self.closed = False
 
     def send(self, msg: dict[str, Any]) -> None:
@@ -245,9 +247,14 @@ class ApiServer:
             peer.lists = None if msg["lists"] is None else [str(x) for x in msg["lists"]]
         if "outputs" in msg:
             peer.outputs = None if msg["outputs"] is None else [str(x) for x in msg["outputs"]]
+            peer.layout_key = 0  # new outputs: their names with the next state
 
     def _state(self, peer: Peer) -> dict[str, Any]:
-        return self.runtime.state(lists=peer.lists, outputs=peer.outputs).to_json()
+        key = self.runtime.layout_key
+        names = key != peer.layout_key
+        peer.layout_key = key
+        return self.runtime.state(lists=peer.lists, outputs=peer.outputs,
+                                  names=names).to_json()
 
     def _push_state(self, peer: Peer, rid: int = 0) -> None:
         msg: dict[str, Any] = {"op": "state", "state": self._state(peer)}

@@ -9,6 +9,7 @@ cue last ended (done, stopped, failed).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from showctl.api.views import CueRow, CueState, LightingView, ListView, OutputRow, RunRow
 from showctl.drivers.base import Driver
@@ -168,22 +169,28 @@ def output_rows(drivers: dict[str, Driver]) -> list[OutputRow]:
             for n, d in drivers.items()]
 
 
-def output_index(lighting: Lighting, output: str, *, limit: int = 4096) -> list[int]:
+def output_index(lighting: Lighting, output: str, *, limit: int = 1024) -> list[int]:
     """The layout indices of one output's attributes (at most ``limit``: a view shows a
     screenful, not 500,000 channels)."""
-    return [i for i, s in enumerate(lighting.layout.slots) if s.output == output][:limit]
+    out: list[int] = []
+    for i, s in enumerate(lighting.layout.slots):
+        if s.output == output:
+            out.append(i)
+            if len(out) >= limit:
+                break
+    return out
 
 
-def lighting_view(lighting: Lighting, output: str, idx: list[int],
-                  held: frozenset[int]) -> LightingView:
-    """The levels of the attributes ``idx`` (see :func:`output_index`) of one output."""
+def lighting_view(lighting: Lighting, output: str, idx: npt.NDArray[np.int64],
+                  held: frozenset[int], *, with_names: bool) -> LightingView:
+    """The levels of the attributes ``idx`` (see :func:`output_index`) of one output;
+    their names only ``with_names`` (a client keeps them until the layout changes)."""
     names = lighting.layout.names
-    values: list[float] = (lighting.last_values[np.asarray(idx, dtype=np.int64)].tolist()
-                           if idx else [])
+    values: list[float] = np.round(lighting.last_values[idx], 4).tolist()
     return LightingView(
-        output=output, names=tuple(names[i] for i in idx),
-        values=tuple(round(float(v), 4) for v in values),
-        held=tuple(k for k, i in enumerate(idx) if i in held))
+        output=output, names=tuple(names[i] for i in idx.tolist()) if with_names else (),
+        values=tuple(values),
+        held=tuple(k for k, i in enumerate(idx.tolist()) if i in held) if held else ())
 
 
 def lit(lighting: Lighting | None) -> bool:
