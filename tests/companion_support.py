@@ -125,7 +125,10 @@ class Observer:
                     body = json.loads(msg.params[0])
                     assert body["status"] == "ok", body
                     return body["data"]
-            self.buf += self.sock.recv(65536)
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError(f"showctl closed the connection (asked {address})")
+            self.buf += chunk
         raise AssertionError(f"no reply to {address}")
 
     def playhead(self) -> str:
