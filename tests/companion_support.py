@@ -42,11 +42,12 @@ DEMO = ROOT / "shows" / "demo.yaml"
 def node_ready() -> str | None:
     """None when node and the module's packages are there (installing them with
     ``scripts/setup-test-env --companion`` if needed), else why not."""
-    if shutil.which("node") and (COMPANION / "node_modules" / "@companion-module" / "base").is_dir():
+    base = COMPANION / "node_modules" / "@companion-module" / "base"
+    if shutil.which("node") and base.is_dir():
         return None
     proc = subprocess.run(["bash", str(ROOT / "scripts" / "setup-test-env"), "--companion"],
                           capture_output=True, text=True, timeout=600, check=False)
-    if shutil.which("node") and (COMPANION / "node_modules" / "@companion-module" / "base").is_dir():
+    if shutil.which("node") and base.is_dir():
         return None
     return ("node and the Companion module's npm packages are missing and "
             f"scripts/setup-test-env --companion could not install them: "

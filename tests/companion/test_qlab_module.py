@@ -9,6 +9,7 @@ connection); and that no address the module asks is answered with an error.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -20,6 +21,9 @@ Make = Callable[[], ModuleHost]
 See = Callable[..., Observer]
 
 DEMO_FIRST = ("0.5", "Pre-show checks")
+SESSION = float(os.environ.get("COMPANION_SESSION_SECONDS", "0"))
+"""How long the TCP session runs in all: by default only as long as its checks take
+(about 12 s); the issue's full session is ``COMPANION_SESSION_SECONDS=60``."""
 
 
 def _no_errors(host: ModuleHost) -> None:
@@ -82,6 +86,17 @@ def test_tcp_session_shows_the_show(showctl: Start, module: Make, observer: See)
     l2 = [v for t, v in host.var_history("e_secs") if t >= t1]
     assert len(l2) >= 5 and l2[-1] - l2[0] > 0.5, l2
     assert l2 == sorted(l2), l2
+    # The rest of the session: GO every 2 s, the playhead variables follow each one.
+    while time.monotonic() - t0 < SESSION - 2:
+        if eye.playhead() == "":
+            host.press("reset")
+            _wait_engine(lambda: eye.playhead() == "0.5", "reset")
+        before = eye.playhead()
+        host.press("go")
+        _wait_engine(lambda b=before: eye.playhead() != b, "GO")  # type: ignore[misc]
+        host.wait_var("n_num", eye.playhead())
+        time.sleep(2)
+    assert len(host.wire("in")) > 50
     _no_errors(host)
 
 
