@@ -35,7 +35,7 @@ from showctl.drivers.base import OscArg, OscMessage
 from showctl.drivers.osc_codec import OscDecodeError, iter_messages
 from showctl.engine import events as ev
 from showctl.engine.engine import Engine, EngineError
-from showctl.remote.api_args import _Denied, _Error, _int, _seconds, _text
+from showctl.remote.api_args import _Denied, _EachCue, _Error, _int, _seconds, _text
 from showctl.remote.api_cues import _CueMethods, _paused
 from showctl.remote.config import ALL_LEVELS, Level, OscApiConfig
 from showctl.remote.workspace import Workspace
@@ -47,6 +47,17 @@ API_VERSION = "5.0.0-showctl"
 treats anything not starting with 4 or 5 as QLab 3)."""
 
 Status = Literal["ok", "error", "denied"]
+
+OVERRIDES = frozenset({
+    "midiInputEnabled", "midiOutputEnabled", "mscInputEnabled", "mscOutputEnabled",
+    "sysexInputEnabled", "sysexOutputEnabled", "oscOutputEnabled", "timecodeInputEnabled",
+    "timecodeOutputEnabled", "artNetEnabled", "dmxOutputEnabled",
+    "networkExternalInputEnabled", "networkExternalOutputEnabled",
+    "networkLocalInputEnabled", "networkLocalOutputEnabled",
+})
+"""QLab's ``/overrides/{name}`` (QLab 4 and 5): each true = that input or output enabled."""
+
+_NEVER_ON = frozenset({"alwaysAudition", "auditionMonitors", "overrideWindow", "liveFadePreview"})
 _VIEW_ONLY = frozenset({Level.VIEW})
 
 
@@ -156,31 +167,41 @@ class QLabApi(_CueMethods):
             return []
         replies: list[OscMessage] = []
         for msg in messages[: self.config.max_messages_per_packet]:
-            reply = self.handle(msg, client)
-            if reply is not None:
-                replies.append(reply)
+            replies.extend(self.handle_all(msg, client))
         return replies
 
     def handle(self, msg: OscMessage, client: Client) -> OscMessage | None:
-        """Handle one message; return its reply (None only for a nameless address)."""
+        """Handle one message; return its reply (None only for a nameless address).
+
+        For a query that answers one reply per cue (see :meth:`handle_all`) this is the
+        first of them."""
+        replies = self.handle_all(msg, client)
+        return replies[0] if replies else None
+
+    def handle_all(self, msg: OscMessage, client: Client) -> list[OscMessage]:
+        """Handle one message; return its replies: one, except a query of ``/cue/active``
+        or ``/cue/selected`` matching several cues, which answers one reply per cue (as
+        QLab does), and a nameless address, which gets none."""
         self.stats["messages"] += 1
         address = msg.address
         if not address.startswith("/") or len(address) > 1024:
             self.stats["errors"] += 1
-            return None
+            return []
         try:
             data = self._dispatch(address, msg.args, client)
         except _Denied:
             self.stats["denied"] += 1
-            return self._reply(address, "denied")
+            return [self._reply(address, "denied")]
         except (_Error, EngineError) as exc:
             self.stats["errors"] += 1
             client.errors += 1
-            return self._reply(address, "error", str(exc) or None)
+            return [self._reply(address, "error", str(exc) or None)]
         except Exception as exc:  # a bug must cost one error reply, never the server
             self.stats["errors"] += 1
-            return self._reply(address, "error", f"internal error: {exc!r}")
-        return self._reply(address, "ok", data)
+            return [self._reply(address, "error", f"internal error: {exc!r}")]
+        if isinstance(data, _EachCue):
+            return [self._reply(address, "ok", value) for value in data]
+        return [self._reply(address, "ok", data)]
 
     def _reply(self, address: str, status: Status, data: Any = None) -> OscMessage:
         body = {"workspace_id": self.ws.uid, "address": address, "status": status,
@@ -237,11 +258,46 @@ class QLabApi(_CueMethods):
                 client.last_seen = self.engine.clock.now()
                 return None
             return int(client.updates)
-        if method in ("showMode", "auditionWindow"):
+        if method in ("showMode", "auditionWindow") and not tail:
             self._need(client, Level.VIEW)
             if args:
                 raise _Error("read-only here")
             return method == "showMode"
+        if method in _NEVER_ON and not tail:
+            # QLab 5's audition, override-window and live-fade-preview states: none of
+            # them exists in showctl, so each is (and stays) off.
+            self._need(client, Level.VIEW)
+            if args:
+                self._need(client, Level.CONTROL)
+                if _int(args[0]):
+                    raise _Error(f"{method} is not available in showctl")
+                return None
+            return False
+        if method == "overrides" and len(tail) == 1 and tail[0] in OVERRIDES:
+            # QLab's global output/input overrides: showctl never overrides, so every
+            # input and output is enabled.
+            self._need(client, Level.VIEW)
+            if args:
+                self._need(client, Level.CONTROL)
+                if not _int(args[0]):
+                    raise _Error(f"{tail[0]} cannot be turned off in showctl")
+                return None
+            return True
+        if method == "settings" and tail == ["general", "minGoTime"]:
+            # QLab's double-GO protection = our go guard (seconds).
+            self._need(client, Level.VIEW)
+            if args:
+                raise _Error("minGoTime is the show's go_guard; set it in the show file")
+            return self.engine.show.settings.go_guard
+        if method == "doubleGoWindowRemaining" and not tail:
+            self._need(client, Level.VIEW)
+            left = self.engine.go_accepts_at(self.ws.main) - self.engine.now()
+            return round(max(0.0, left), 6)
+        if method == "playheadID" and not tail and not args:
+            # The main list's playhead ("none" when it is past the end), as QLab 5.
+            self._need(client, Level.VIEW)
+            ph = self.ws.playhead()
+            return ph.uid if ph is not None else "none"
         if method == "cueLists":
             self._need(client, Level.VIEW)
             return [self.ws.list_json(name) for name in self.ws.lists]
@@ -282,8 +338,8 @@ class QLabApi(_CueMethods):
             self._reset()
         elif method == "playhead" and len(tail) == 1:
             self._playhead(main, tail[0])
-        elif method == "playheadID" and len(tail) == 1:
-            ref = self._by_uid(tail[0])
+        elif method == "playheadID" and len(tail) <= 1:
+            ref = self._by_uid(tail[0] if tail else _text(args[0]))
             engine.goto(ref.number, ref.list)
         elif method in ("select", "select_id") and len(tail) == 1:
             ref = self._by_uid(tail[0]) if method == "select_id" else self._by_number(tail[0])

@@ -8,6 +8,7 @@ reply); :class:`_Denied` means the client lacks the access level (a ``denied`` r
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from showctl.drivers.base import OscArg
 
@@ -21,6 +22,12 @@ class _Denied(Exception):
 
 class _Error(Exception):
     pass
+
+
+class _EachCue(list[Any]):
+    """A method's answer for several cues: one ``ok`` reply per cue, each holding that
+    cue's value, all at the same ``/reply`` address (QLab's way with ``/cue/active``
+    and ``/cue/selected`` when more than one cue matches)."""
 
 
 def _text(arg: OscArg) -> str:

@@ -7,11 +7,11 @@ engine, the workspace and the access check these methods use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from showctl.drivers.base import OscArg
 from showctl.engine.engine import Engine
-from showctl.remote.api_args import _Error, _int, _keys, _text
+from showctl.remote.api_args import _EachCue, _Error, _int, _keys, _seconds, _text
 from showctl.remote.config import Level
 from showctl.remote.workspace import VALUE_KEYS, CueRef, Workspace
 
@@ -22,6 +22,20 @@ _CUE_ACTIONS = frozenset({"start", "stop", "hardStop", "pause", "resume", "toggl
                           "go", "panic", "preview", "reset"})
 _GETTERS = frozenset(VALUE_KEYS)
 _ON_RUNNING = frozenset({"stop", "hardStop", "pause", "resume", "togglePause"})
+
+
+_Shape = Literal["one", "each", "list"]
+
+
+def _shaped(shape: _Shape, values: list[Any]) -> Any:
+    """One query's answer for its cues in the shape :meth:`_CueMethods._targets` chose."""
+    if shape == "one":
+        return values[0]
+    if shape == "each" and len(values) == 1:
+        return values[0]
+    if shape == "each" and len(values) > 1:
+        return _EachCue(values)
+    return values
 
 
 def _paused(ws: Workspace, ref: CueRef) -> bool:
@@ -52,42 +66,52 @@ class _CueMethods:
             raise _Error(f"no cue with id {uid!r}")
         return ref
 
-    def _targets(self, by_id: bool, ident: str) -> tuple[list[CueRef], str | None, bool]:
-        """(cues, list name if the identifier is a cue list, several?) for an identifier."""
+    def _targets(self, by_id: bool, ident: str) -> tuple[list[CueRef], str | None, _Shape]:
+        """(cues, list name if the identifier is a cue list, answer shape) for an identifier.
+
+        The shape of a query's answer: ``one`` the cue's value; ``each`` for ``active``
+        and ``selected``, as QLab: one cue answers like a single cue, several answer one
+        reply per cue, none an empty list; ``list`` (``*``) one list of values."""
         if ident == "active":
-            return self.ws.active(), None, True
+            return self.ws.active(), None, "each"
         if ident == "*":
-            return list(self.ws.all_cues()), None, True
+            return list(self.ws.all_cues()), None, "list"
         if ident == "selected":
-            sel = self.ws.selected()
-            return sel, None, len(sel) != 1
+            return self.ws.selected(), None, "each"
         if ident == "playhead":
             ph = self.ws.playhead()
             if ph is None:
                 raise _Error("no cue on standby")
-            return [ph], None, False
+            return [ph], None, "one"
         if by_id:
             lst = self.ws.list_by_uid.get(ident.upper())
             if lst is not None:
-                return [], lst.name, False
-            return [self._by_uid(ident)], None, False
+                return [], lst.name, "one"
+            return [self._by_uid(ident)], None, "one"
         ref = self.ws.cue_by_number(ident)
         if ref is not None:
-            return [ref], None, False
+            return [ref], None, "one"
         if ident in self.ws.lists:
-            return [], ident, False
+            return [], ident, "one"
         raise _Error(f"no cue numbered {ident!r}")
 
     def _cue_method(self, by_id: bool, ident: str, action: str, args: tuple[OscArg, ...],
                     client: Client) -> Any:
-        refs, list_name, several = self._targets(by_id, ident)
+        refs, list_name, shape = self._targets(by_id, ident)
         if list_name is not None:
             return self._list_method(list_name, action, args, client)
         if action == "valuesForKeys":
             self._need(client, Level.VIEW)
             keys = _keys(args)
-            results = [self.ws.values(r, keys) for r in refs]
-            return results if several else results[0]
+            return _shaped(shape, [self.ws.values(r, keys) for r in refs])
+        if action == "panicInTime":
+            self._need(client, Level.CONTROL)
+            if not args:
+                raise _Error("panicInTime needs a time in seconds")
+            seconds = _seconds(args[0])
+            for ref in refs:
+                self.engine.fade_out(ref.list, ref.number, seconds)
+            return None
         if action in _CUE_ACTIONS:
             self._need(client, Level.CONTROL)
             if ident == "*" and action not in _ON_RUNNING:
@@ -105,8 +129,7 @@ class _CueMethods:
                     self.engine.set_armed(ref.list, ref.number, bool(_int(args[0])))
                 return None
             self._need(client, Level.VIEW)
-            vals = [self.ws.value(r, action) for r in refs]
-            return vals if several else vals[0]
+            return _shaped(shape, [self.ws.value(r, action) for r in refs])
         raise _Error(f"unknown cue method {action!r}")
 
     def _cue_action(self, ref: CueRef, action: str) -> None:
@@ -130,7 +153,9 @@ class _CueMethods:
             engine.go(ref.list)
         elif action == "panic":
             engine.fade_out(ref.list, ref.number, engine.show.settings.panic_time)
-        elif action in ("load", "preview", "reset"):
+        elif action == "reset":
+            engine.stop_cue(ref.list, ref.number)  # QLab: stop it, back to its saved state
+        elif action in ("load", "preview"):
             pass  # nothing to preload; accepted so clients' buttons don't error
 
     def _list_method(self, name: str, action: str, args: tuple[OscArg, ...],
@@ -172,7 +197,13 @@ class _CueMethods:
             engine.resume(name)
         elif action == "panic":
             engine.fade_out(name, None, engine.show.settings.panic_time)
-        elif action in ("load", "reset"):
+        elif action == "panicInTime":
+            if not args:
+                raise _Error("panicInTime needs a time in seconds")
+            engine.fade_out(name, None, _seconds(args[0]))
+        elif action == "reset":
+            self._reset_list(name)
+        elif action == "load":
             pass
         else:
             raise _Error(f"unknown cue list method {action!r}")
@@ -195,6 +226,8 @@ class _CueMethods:
             engine.goto(ref.number, ref.list)
 
     def _reset(self) -> None:
+        """``/reset``: stop everything, restore armed states, clear the selection and put
+        every list's playhead back on its first cue (QLab: "the top of the list")."""
         engine = self.engine
         engine.stop()
         for (list_name, number), _armed in list(engine.armed.items()):
@@ -202,3 +235,15 @@ class _CueMethods:
             if ref is not None and engine.is_armed(list_name, ref.cue) != ref.cue.armed:
                 engine.set_armed(list_name, number, ref.cue.armed)
         self.ws.selection = []
+        for name in engine.lists:
+            self._playhead_to_top(name)
+
+    def _reset_list(self, name: str) -> None:
+        """``/cue_id/{list}/reset``: stop that list and put its playhead on its first cue."""
+        self.engine.stop(name)
+        self._playhead_to_top(name)
+
+    def _playhead_to_top(self, name: str) -> None:
+        first = self.engine.lists[name].nav.first()
+        if first is not None and self.engine.lists[name].playhead is not first:
+            self.engine.goto(first.number, name)

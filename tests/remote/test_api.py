@@ -12,7 +12,7 @@ from showctl.drivers.base import OscMessage
 from showctl.engine.virtual import run_virtual
 from showctl.remote.api import API_VERSION, Client, QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig
-from showctl.remote.testing import call, local_api, open_session
+from showctl.remote.testing import EXAMPLE_SHOW, call, call_all, local_api, open_session
 from showctl.remote.workspace import make_uuid
 
 PREFIXES = ["", "/workspace/{ws}", "/workspace/Remote Test"]
@@ -134,7 +134,7 @@ def test_every_command(prefix: str) -> None:
         assert ok("/resume")
         assert not e.lists["main"].runs["1"].paused
         active = call(api, c, A("/cue/active/valuesForKeys"), '["number"]')["data"]
-        assert active == [{"number": "1"}]
+        assert active == {"number": "1"}  # one running cue: its values, as QLab
         assert ok("/stop")
         assert not e.running()
         assert ok("/playhead/next") and e.playhead().number == "3"
@@ -176,6 +176,7 @@ def test_every_command(prefix: str) -> None:
         assert ok("/go")
         assert ok("/reset")
         assert not e.running() and e.is_armed("main", e.lists["main"].nav.by_number["2"])
+        assert e.playhead().number == "1"  # back to the top of the list
         assert ok("/cue/2/armed", 0) and not e.is_armed("main", e.lists["main"].nav.by_number["2"])
         assert ok("/disconnect")
         await s.close()
@@ -307,6 +308,140 @@ def test_updates_are_pushed_and_coalesced() -> None:
         s.engine.goto("1")
         await s.clock.sleep_until(s.clock.now() + 0.01)
         assert got == []
+        await s.close()
+
+    run(main)
+
+
+def test_active_and_selected_answer_per_cue() -> None:
+    """QLab's shape: one matching cue answers like that cue; several answer one reply
+    per cue at the same address (Companion's module refreshes its running cue only from
+    a single object); none an empty list."""
+
+    async def main() -> None:
+        s = await open_session()
+        e = s.engine
+        api, c = local_api(s)
+        keys = '["number"]'
+        assert call(api, c, "/cue/active/valuesForKeys", keys)["data"] == []
+        e.fire("main", "2")
+        assert call(api, c, "/cue/active/valuesForKeys", keys)["data"] == {"number": "2"}
+        assert call(api, c, "/cue/active/number")["data"] == "2"
+        e.fire("side", "S1")
+        replies = call_all(api, c, "/cue/active/valuesForKeys", keys)
+        assert [r["status"] for r in replies] == ["ok", "ok"]
+        assert [r["data"] for r in replies] == [{"number": "2"}, {"number": "S1"}]
+        assert {r["address"] for r in replies} == {"/cue/active/valuesForKeys"}
+        assert call(api, c, "/cue/selected/valuesForKeys", keys)["data"] == {"number": "1"}
+        api.ws.selection = [api.ws.cues[("main", "2")], api.ws.cues[("main", "4")]]
+        numbers = [r["data"] for r in call_all(api, c, "/cue/selected/number")]
+        assert numbers == ["2", "4"]
+        assert call(api, c, "/cue/*/number")["data"] == ["1", "2", "3", "3.1", "3.2", "4", "S1"]
+        await s.close()
+
+    run(main)
+
+
+COMPANION_ASKS = ["/playheadID", "/alwaysAudition", "/auditionMonitors", "/overrideWindow",
+                  "/liveFadePreview", "/settings/general/minGoTime", "/showMode",
+                  "/selectedCues", "/doubleGoWindowRemaining"] + [
+    f"/overrides/{o}" for o in (
+        "midiInputEnabled", "midiOutputEnabled", "mscInputEnabled", "mscOutputEnabled",
+        "sysexInputEnabled", "sysexOutputEnabled", "oscOutputEnabled", "timecodeInputEnabled",
+        "timecodeOutputEnabled", "artNetEnabled", "dmxOutputEnabled",
+        "networkExternalInputEnabled", "networkExternalOutputEnabled",
+        "networkLocalInputEnabled", "networkLocalOutputEnabled")]
+
+
+@pytest.mark.parametrize("prefix", ["", "/workspace/{ws}"])
+def test_the_addresses_companion_asks(prefix: str) -> None:
+    async def main() -> None:
+        s = await open_session()
+        e = s.engine
+        api, c = local_api(s)
+        got = {a: call(api, c, addr(prefix, api, a)) for a in COMPANION_ASKS}
+        assert {a: r["status"] for a, r in got.items() if r["status"] != "ok"} == {}
+        assert got["/playheadID"]["data"] == api.ws.cues[("main", "1")].uid
+        for a in ("/alwaysAudition", "/auditionMonitors", "/overrideWindow", "/liveFadePreview"):
+            assert got[a]["data"] is False
+        assert all(r["data"] is True for a, r in got.items() if a.startswith("/overrides/"))
+        assert got["/settings/general/minGoTime"]["data"] == e.show.settings.go_guard
+        # Nothing here can be switched on: asking to is an error, switching off is fine.
+        assert call(api, c, "/alwaysAudition", 1)["status"] == "error"
+        assert call(api, c, "/overrideWindow", 0)["status"] == "ok"
+        assert call(api, c, "/overrides/dmxOutputEnabled", 0)["status"] == "error"
+        assert call(api, c, "/overrides/noSuchOverride")["status"] == "error"
+        e.goto("4")
+        e.go()  # past the end
+        assert call(api, c, "/playheadID")["data"] == "none"
+        assert call(api, c, "/playheadID", api.ws.cues[("main", "2")].uid)["status"] == "ok"
+        assert e.playhead().number == "2"
+        await s.close()
+
+    run(main)
+
+
+def test_min_go_time_is_the_go_guard() -> None:
+    async def main() -> None:
+        s = await open_session(EXAMPLE_SHOW.replace("go_guard: 0", "go_guard: 0.75"))
+        api, c = local_api(s)
+        assert call(api, c, "/settings/general/minGoTime")["data"] == 0.75
+        assert call(api, c, "/go")["status"] == "ok"
+        left = call(api, c, "/doubleGoWindowRemaining")["data"]
+        assert 0 < left <= 0.75
+        await s.close()
+
+    run(main)
+
+
+def test_reset_returns_the_playhead_to_the_top() -> None:
+    async def main() -> None:
+        s = await open_session()
+        e = s.engine
+        api, c = local_api(s)
+        side = api.ws.lists["side"].uid
+        for _ in range(5):  # a full run: the playhead falls off the end
+            e.go()
+        assert e.playhead() is None
+        assert call(api, c, "/reset")["status"] == "ok"
+        assert e.playhead().number == "1" and not e.running()
+        e.goto("3")
+        e.go("side")
+        assert e.playhead("side") is None
+        assert call(api, c, f"/cue_id/{side}/reset")["status"] == "ok"
+        assert e.playhead("side").number == "S1" and not e.running("side")
+        assert e.playhead().number == "3"  # the other list is left alone
+        main_uid = api.ws.lists["main"].uid
+        assert call(api, c, f"/cue_id/{main_uid}/reset")["status"] == "ok"
+        assert e.playhead().number == "1"
+        await s.close()
+
+    run(main)
+
+
+def test_panic_in_time_per_cue_and_per_list() -> None:
+    async def main() -> None:
+        s = await open_session()
+        e = s.engine
+        clock = s.clock
+        api, c = local_api(s)
+        uid2 = api.ws.cues[("main", "2")].uid
+        for by in ("/cue/2", f"/cue_id/{uid2}"):
+            e.fire("main", "2")
+            e.fire("side", "S1")
+            assert call(api, c, f"{by}/panicInTime", 0.5)["status"] == "ok"
+            await clock.sleep_until(clock.now() + 0.4)
+            assert "2" in e.lists["main"].runs
+            await clock.sleep_until(clock.now() + 0.2)
+            assert "2" not in e.lists["main"].runs and "S1" in e.lists["side"].runs
+            e.stop()
+        e.fire("side", "S1")
+        side = api.ws.lists["side"].uid
+        assert call(api, c, f"/cue_id/{side}/panicInTime", 0.25)["status"] == "ok"
+        await clock.sleep_until(clock.now() + 0.3)
+        assert not e.running("side")
+        assert call(api, c, "/cue/2/panicInTime")["status"] == "error"
+        assert call(api, c, "/cue/2/panicInTime", "soon")["status"] == "error"
         await s.close()
 
     run(main)

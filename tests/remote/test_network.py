@@ -1,6 +1,7 @@
-"""The OSC API over real sockets on 127.0.0.1, driven like Bitfocus Companion's QLab
-module: connect, prime, poll valuesForKeys, follow /update pushes, fire GO — over UDP
-and over TCP with SLIP framing. Also liblo's oscsend, and what a hostile peer can do."""
+"""The OSC API over real sockets on 127.0.0.1 with a plain Python OSC client: connect,
+poll valuesForKeys, follow /update pushes, fire GO — over UDP and over TCP with SLIP
+framing. Also liblo's oscsend, and what a hostile peer can do. (Companion's real QLab
+module is run against showctl by tests/companion.)"""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import subprocess
 from typing import Any
 
 import pytest
+from osc_client import COMPANION_KEYS, OscClient, build
 
 from showctl.remote import OscApiConfig, PasscodeConfig, RemoteConfig, start_remote
-from showctl.remote.testing import COMPANION_KEYS, CompanionLikeClient, open_session
+from showctl.remote.testing import open_session
 
 
 async def _server(**osc: Any) -> tuple[Any, Any]:
@@ -25,22 +27,22 @@ async def _server(**osc: Any) -> tuple[Any, Any]:
 
 
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
-async def test_companion_session(transport: str) -> None:
+async def test_osc_session(transport: str) -> None:
     session, remote = await _server(udp_reply_port=None)
     port = remote.osc.tcp_port
     assert port == remote.osc.udp_port
-    client = CompanionLikeClient(transport, port)
+    client = OscClient(transport, port)
     await client.open()
     try:
-        connect = await client.prime()
+        connect = await client.connect()
         assert connect["status"] == "ok" and connect["data"].startswith("ok")
         ws = remote.api.ws
-        lists = next(r for r in client.all if r.address == "/reply/cueLists")
-        assert lists.json is not None and lists.json["data"][0]["uniqueID"] == ws.lists["main"].uid
-        ph = next(r for r in client.all if r.address == "/reply/cue/playhead/uniqueID")
-        assert ph.json is not None and ph.json["data"] == ws.cues[("main", "1")].uid
+        lists = await client.ask("/cueLists")
+        assert lists["data"][0]["uniqueID"] == ws.lists["main"].uid
+        ph = await client.ask("/playheadID")
+        assert ph["data"] == ws.cues[("main", "1")].uid
 
-        # Poll the active cues as Companion does every 100 ms: nothing yet.
+        # Poll the active cues: nothing yet.
         polled = await client.ask("/cue/active/valuesForKeys", COMPANION_KEYS)
         assert polled["data"] == []
 
@@ -60,8 +62,8 @@ async def test_companion_session(transport: str) -> None:
         assert vals["data"]["number"] == "1" and vals["data"]["isRunning"] is True
         assert vals["data"]["type"] == "Light" and vals["workspace_id"] == ws.uid
         polled = await client.ask("/cue/active/valuesForKeys", COMPANION_KEYS)
-        assert [q["number"] for q in polled["data"]] == ["1"]
-        assert 0 < polled["data"][0]["percentActionElapsed"] < 1
+        assert polled["data"]["number"] == "1"  # one running cue: an object, as QLab
+        assert 0 < polled["data"]["percentActionElapsed"] < 1
         nxt = await client.ask("/cue/playhead/valuesForKeys", COMPANION_KEYS)
         assert nxt["data"]["number"] == "2"
         assert (await client.ask("/thump"))["data"] == "thump"
@@ -76,12 +78,10 @@ async def test_udp_replies_follow_udp_reply_port() -> None:
     the client asked with /udpReplyPort."""
     session, remote = await _server()  # udp_reply_port: 53001 (the default)
     port = remote.osc.udp_port
-    listener = CompanionLikeClient("udp", port)
+    listener = OscClient("udp", port)
     await listener.open()
     sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
-        from showctl.remote.testing import build
-
         sender.bind(("127.0.0.1", 0))
         # The sender tells the server to answer on the listener's port.
         sender.sendto(build("/udpReplyPort", listener.local_port), ("127.0.0.1", port))
@@ -103,10 +103,10 @@ async def test_udp_replies_follow_udp_reply_port() -> None:
 async def test_wrong_passcode_over_the_network(transport: str) -> None:
     session, remote = await _server(udp_reply_port=None,
                                     passcodes=[PasscodeConfig(code="4321")])
-    client = CompanionLikeClient(transport, remote.osc.tcp_port)
+    client = OscClient(transport, remote.osc.tcp_port)
     await client.open()
     try:
-        connect = await client.prime("1111")
+        connect = await client.connect("1111")
         assert connect["data"] == "badpass"
         assert (await client.ask("/go"))["status"] == "denied"
         assert (await client.ask("/cue/1/valuesForKeys", COMPANION_KEYS))["status"] == "denied"
@@ -140,13 +140,11 @@ async def test_oscsend_go() -> None:
 
 async def test_tcp_garbage_and_floods_cost_nothing() -> None:
     session, remote = await _server(udp_reply_port=None)
-    client = CompanionLikeClient("tcp", remote.osc.tcp_port)
+    client = OscClient("tcp", remote.osc.tcp_port)
     await client.open()
     try:
         # Thousands of tiny frames in one write: handled a few per loop turn.
         from showctl.drivers.osc_codec import slip_encode
-        from showctl.remote.testing import build
-
         client.send_raw(b"".join(slip_encode(build("/thump")) for _ in range(3000)))
         client.send_raw(b"\xc0\xdb\x01garbage\xc0\xc0/\x00\x00\x00\xc0")  # bad escape, junk
         client.send("/version")
@@ -176,8 +174,6 @@ async def test_slow_tcp_reader_is_dropped_not_buffered() -> None:
     sock.setblocking(False)
     try:
         from showctl.drivers.osc_codec import slip_encode
-        from showctl.remote.testing import build
-
         ask = slip_encode(build("/cueLists"))
         for _ in range(500):  # keep asking, never read a reply
             if not remote.osc.tcp_clients:
@@ -194,9 +190,9 @@ async def test_slow_tcp_reader_is_dropped_not_buffered() -> None:
 
 async def test_close_sends_disconnect_to_subscribers() -> None:
     session, remote = await _server(udp_reply_port=None)
-    client = CompanionLikeClient("tcp", remote.osc.tcp_port)
+    client = OscClient("tcp", remote.osc.tcp_port)
     await client.open()
-    await client.prime()
+    await client.connect()
     await remote.close()
     await client.expect(f"/update/workspace/{remote.api.ws.uid}/disconnect")
     await client.close()
