@@ -31,10 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from showctl.api.protocol import Command
 from showctl.drivers.base import OscArg, OscMessage
 from showctl.drivers.osc_codec import OscDecodeError, iter_messages
 from showctl.engine import events as ev
 from showctl.engine.engine import Engine, EngineError
+from showctl.live.commands import apply_operator
 from showctl.remote.api_args import _Denied, _EachCue, _Error, _int, _seconds, _text
 from showctl.remote.api_cues import _CueMethods, _paused
 from showctl.remote.config import ALL_LEVELS, Level, OscApiConfig
@@ -318,22 +320,18 @@ class QLabApi(_CueMethods):
         self._need(client, Level.CONTROL)
         engine = self.engine
         main = self.ws.main
+        # The workspace's transport verbs are the runtime's commands, carried out where
+        # console keys, headless lines and calling scripts are.
         if method == "go" and not tail:
             if args:
-                engine.goto(_text(args[0]), main)
-            engine.go(main)
-        elif method in ("stop", "hardStop") and not tail:
-            engine.stop()
-        elif method == "pause" and not tail:
-            engine.pause()
-        elif method == "resume" and not tail:
-            engine.resume()
-        elif method == "panic" and not tail:
-            engine.panic()
+                apply_operator(engine, Command("goto", {"cue": _text(args[0]), "list": main}))
+            apply_operator(engine, Command("go", {"list": main}))
+        elif method in ("stop", "hardStop", "pause", "resume", "panic") and not tail:
+            apply_operator(engine, Command("stop" if method == "hardStop" else method))
         elif method == "panicInTime" and not tail:
             if not args:
                 raise _Error("panicInTime needs a time in seconds")
-            engine.panic(_seconds(args[0]))
+            apply_operator(engine, Command("panic", {"time": _seconds(args[0])}))
         elif method == "reset" and not tail:
             self._reset()
         elif method == "playhead" and len(tail) == 1:
