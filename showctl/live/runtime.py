@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from showctl.api.protocol import OPERATOR_WORDS, Command, CommandError
+from showctl.api.protocol import OPERATOR_WORDS, Command, CommandError, encode
 from showctl.api.views import State
 from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
@@ -133,6 +133,7 @@ class LiveRuntime:
         """Set by the ``end_show`` command: the process should stop the show."""
         self.clients = 0
         self._started = False
+        self._show_text: tuple[int, str] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -148,6 +149,7 @@ class LiveRuntime:
         """Open the drivers, start the frame loop and the remote inputs."""
         await self._start_session(self.show)
         self._started = True
+        self.show_text()  # now, before the show goes live, not when a console attaches
 
     async def stop(self) -> Path | None:
         """Stop everything cleanly (drivers release their outputs: sACN terminates its
@@ -387,6 +389,7 @@ class LiveRuntime:
         assert self.document is not None
         await self._start_session(self.document.show)
         self.revision += 1
+        self.show_text()
         self.log.note(what)
         for fn in list(self.on_show_changed):
             fn()
@@ -492,6 +495,13 @@ class LiveRuntime:
 
     def show_json(self) -> dict[str, Any]:
         return self.show.model_dump(mode="json", by_alias=True, exclude_unset=False)
+
+    def show_text(self) -> str:
+        """The show document as JSON text, made once per revision: a client attaching to
+        a big show must not cost the frame loop a serialisation of it."""
+        if self._show_text is None or self._show_text[0] != self.revision:
+            self._show_text = (self.revision, encode(self.show_json()))
+        return self._show_text[1]
 
     @property
     def layout_key(self) -> int:

@@ -57,9 +57,15 @@ class Peer:
         """The runtime's layout key this client has the attribute names of."""
         self.closed = False
 
-    def send(self, msg: dict[str, Any]) -> None:
-        if not self.closed:
-            self.deliver(encode(msg))
+    def send(self, msg: dict[str, Any], *, show: str | None = None) -> None:
+        """Send one message; ``show``: the show document's JSON text, spliced in as the
+        message's ``show`` (it is encoded once per revision, not per client)."""
+        if self.closed:
+            return
+        text = encode(msg)
+        if show is not None:
+            text = f'{text[:-1]},"show":{show}}}'
+        self.deliver(text)
 
 
 class ApiServer:
@@ -237,9 +243,9 @@ class ApiServer:
         self.runtime.clients = sum(1 for p in self.peers if p.level is not None)
         rt = self.runtime
         peer.send({"op": "welcome", "version": API_VERSION, "level": level.word,
-                   "pid": os.getpid(), "path": str(rt.path or ""),
-                   "show": rt.show_json(), "revision": rt.revision,
-                   "state": self._state(peer), "remote_error": rt.remote_error})
+                   "pid": os.getpid(), "path": str(rt.path or ""), "revision": rt.revision,
+                   "state": self._state(peer), "remote_error": rt.remote_error},
+                  show=rt.show_text())
         self._arm()
 
     def _views(self, peer: Peer, msg: dict[str, Any]) -> None:
@@ -271,10 +277,10 @@ class ApiServer:
                     peer.send({"op": "log", "lines": data})
 
     def _broadcast_show(self) -> None:
-        show = self.runtime.show_json()
+        show = self.runtime.show_text()
         for peer in self.peers:
             if peer.level is not None:
-                peer.send({"op": "show", "show": show, "revision": self.runtime.revision})
+                peer.send({"op": "show", "revision": self.runtime.revision}, show=show)
 
     def _on_event(self, e: ev.Event) -> None:
         # Faults and cue changes reach the log at once, not at the next push.
