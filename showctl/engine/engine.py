@@ -38,6 +38,10 @@ class ListState:
         self.nav = Navigation(cues)
         self.playhead: m.CueBase | None = self.nav.first()
         self.runs: dict[str, Run] = {}
+        self.owned: set[str] = set()
+        """Cues a running cue sequence will still fire: GO and back step over them."""
+        self.go_fired: dict[str, float] = {}
+        """Per cue: when a GO last fired it (a continue never fires it again after)."""
 
 
 class EngineError(Exception):
@@ -143,22 +147,30 @@ class Engine:
             return False
         self.last_go[lst.name] = now
         self.emit(ev.Go(now, lst.name, cue.number))
-        self._set_playhead(lst, lst.nav.after_fire(cue))
-        self.fire(lst.name, cue.number)
+        # The whole cue sequence is one step: the playhead moves past every cue the
+        # continues of this GO will fire (QLab), so a GO during the sequence never
+        # fires one of them early (and the continue again).
+        lst.owned.discard(cue.number)
+        lst.owned |= lst.nav.sequence(cue) - {cue.number}
+        lst.go_fired[cue.number] = now
+        self._set_playhead(lst, lst.nav.after_fire(cue, lst.owned))
+        self.fire(lst.name, cue.number, by_go=True)
         return True
 
-    def fire(self, list_name: str, number: str) -> None:
+    def fire(self, list_name: str, number: str, *, by_go: bool = False) -> Run:
         """Start one cue (as a Start cue or remote ``/cue/N/start`` does): no playhead move."""
         lst = self._list(list_name)
         cue = self._cue(lst, number)
         parent = lst.nav.parent.get(cue.number)
         parent_run = lst.runs.get(parent.number) if parent is not None else None
-        self._start_run(lst, cue, parent_run)
+        return self._start_run(lst, cue, parent_run,
+                               seq_start=self.now() if by_go else None, by_go=by_go)
 
     def stop(self, list_name: str | None = None) -> None:
         """Stop every running cue (of one list, or all) and cancel pending continues."""
         lists = [self._list(list_name)] if list_name else list(self.lists.values())
         for lst in lists:
+            lst.owned.clear()  # the sequences' continues are cancelled
             for run in self._top_runs_of(lst):
                 self._stop_run(run)
         if list_name is None and self.panic_timer is not None:
@@ -199,7 +211,7 @@ class Engine:
     def back(self, list_name: str | None = None) -> None:
         """Move the playhead to the previous cue (nothing is fired or stopped)."""
         lst = self._list(list_name)
-        self._set_playhead(lst, lst.nav.previous(lst.playhead))
+        self._set_playhead(lst, lst.nav.previous(lst.playhead, lst.owned))
 
     def set_armed(self, list_name: str, number: str, armed: bool) -> None:
         lst = self._list(list_name)
@@ -263,18 +275,27 @@ class Engine:
         lst.playhead = cue
         self.emit(ev.PlayheadMoved(self.now(), lst.name, cue.number if cue else None))
 
-    def _start_run(self, lst: ListState, cue: m.CueBase, parent: Run | None) -> Run:
+    def _start_run(self, lst: ListState, cue: m.CueBase, parent: Run | None,
+                   due: float | None = None, *, seq_start: float | None = None,
+                   by_go: bool = False) -> Run:
         old = lst.runs.get(cue.number)
         if old is not None:
             self._stop_run(old)  # firing a running cue restarts it
         run = Run(lst.name, cue, parent)
         run.triggered_at = self.now()
+        run.due = self.clock.now() if due is None else due
+        run.by_go = by_go
+        if seq_start is not None:
+            run.seq_start = seq_start
+        elif parent is not None:
+            run.seq_start = parent.seq_start
         lst.runs[cue.number] = run
         if parent is not None:
             parent.children.append(run)
         self.emit(ev.CueTriggered(run.triggered_at, lst.name, cue.number, cue.prewait))
         if cue.prewait > 0:
-            run.prewait = Countdown(self.clock, cue.prewait, lambda: self._begin_action(run))
+            run.prewait = Countdown(self.clock, cue.prewait, lambda: self._begin_action(run),
+                                    start=run.due)
         else:
             self._begin_action(run)
         return run
@@ -285,11 +306,15 @@ class Engine:
             return
         run.phase = Phase.ACTION
         run.started_at = self.now()
+        # Ideal action start: the prewait's deadline (or the ideal trigger time), so the
+        # continues of a chain are due at times computed from its first GO.
+        ideal = run.prewait.deadline if run.prewait is not None else run.due
         chains = lst.nav.chains(run.cue)
         if chains and run.cue.continue_ is m.ContinueMode.AUTO_CONTINUE:
             run.postwait = Countdown(
-                self.clock, run.cue.postwait, lambda: self._continue_after(run)
-            )
+                self.clock, run.cue.postwait,
+                lambda: self._continue_after(run, run.postwait.deadline if run.postwait
+                                             else None), start=ideal)
         action: Action | None = None
         if self.is_armed(run.list, run.cue) or isinstance(run.cue, m.GroupCue):
             factory = self.action_factories.get(getattr(run.cue, "type", ""))
@@ -312,7 +337,7 @@ class Engine:
             return
         if run.action.duration > 0:
             run.action_timer = Countdown(
-                self.clock, run.action.duration, lambda: self._end_action(run)
+                self.clock, run.action.duration, lambda: self._end_action(run), start=ideal
             )
         else:
             self._end_action(run)
@@ -324,22 +349,30 @@ class Engine:
         run.phase = Phase.FINISHED
         self.emit(ev.CueCompleted(self.now(), run.list, run.number))
         if lst.nav.chains(run.cue) and run.cue.continue_ is m.ContinueMode.AUTO_FOLLOW:
-            self._continue_after(run)
+            timer = run.action_timer
+            self._continue_after(run, timer.deadline if timer is not None else None)
         self._maybe_retire(run)
         if run.parent is not None:
             self.child_finished(run.parent, run)
 
-    def _continue_after(self, run: Run) -> None:
+    def _continue_after(self, run: Run, due: float | None = None) -> None:
         lst = self.lists[run.list]
         nxt = lst.nav.continue_target(run.cue)
         if nxt is not None:
+            lst.owned.discard(nxt.number)
+            if lst.go_fired.get(nxt.number, -1.0) >= run.seq_start:
+                # The operator put this cue on standby (goto/back) and a GO fired it
+                # after this sequence began: one GO plus one continue never fire a cue
+                # twice, and its own continues already run from that GO.
+                self._maybe_retire(run)
+                return
             # A continue moves the playhead past the cue it fires, as GO does, but only
             # when the playhead was on it: an operator who moved the playhead keeps it.
             if lst.playhead is nxt:
-                self._set_playhead(lst, lst.nav.after_fire(nxt))
+                self._set_playhead(lst, lst.nav.after_fire(nxt, lst.owned))
             parent = lst.nav.parent.get(nxt.number)
             parent_run = lst.runs.get(parent.number) if parent is not None else None
-            self._start_run(lst, nxt, parent_run)
+            self._start_run(lst, nxt, parent_run, due=due, seq_start=run.seq_start)
         self._maybe_retire(run)
 
     def _maybe_retire(self, run: Run) -> None:
