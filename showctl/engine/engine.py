@@ -22,7 +22,7 @@ from collections.abc import Callable
 from showctl.engine import events as ev
 from showctl.engine.clock import Clock
 from showctl.engine.countdown import Countdown
-from showctl.engine.light_cues import LightProgram
+from showctl.engine.light_cues import LightAction, LightProgram
 from showctl.engine.lighting import Lighting
 from showctl.engine.navigation import Navigation
 from showctl.engine.outputs import OutputRouter
@@ -221,16 +221,26 @@ class Engine:
 
     def panic(self, duration: float | None = None) -> None:
         """Fade everything out over the panic time, then stop; a second panic within
-        that time stops everything at once."""
+        that time completes the first at once: every fade jumps to where the panic
+        would end, then everything stops.
+
+        Lights follow ``settings.panic_lights``: ``out`` fades every intensity on stage
+        to zero with the rest; ``hold`` keeps the look where it is at the panic."""
         now = self.now()
+        lights = self.show.settings.panic_lights
         if self.panic_timer is not None and not self.panic_timer.done:
-            self.emit(ev.Panic(now, 0.0, hard=True))
+            self.emit(ev.Panic(now, 0.0, hard=True, lights=lights.value))
+            end = self.panic_timer.deadline
             self.panic_timer.cancel()
             self.panic_timer = None
+            if self.lighting is not None:
+                self.lighting.settle_at(end)
             self.stop()
             return
         t = self.show.settings.panic_time if duration is None else duration
-        self.emit(ev.Panic(now, t, hard=False))
+        self.emit(ev.Panic(now, t, hard=False, lights=lights.value))
+        for lst in self.lists.values():
+            lst.owned.clear()
         for run in self.running():
             # Nothing new may start during a panic: waits are cut now, actions fade.
             if run.phase is Phase.PREWAIT:
@@ -238,8 +248,14 @@ class Engine:
                 continue
             if run.postwait is not None:
                 run.postwait.cancel()
-            if run.action is not None and run.phase is Phase.ACTION:
+            if (run.action is not None and run.phase is Phase.ACTION
+                    and not isinstance(run.action, LightAction)):
                 run.action.fade_out(t)
+        if self.lighting is not None:
+            if lights is m.PanicLights.OUT:
+                self.lighting.panic_out(max(t, 0.0))
+            else:
+                self.lighting.hold_all()
         if t <= 0:
             self.stop()
             return

@@ -124,9 +124,23 @@ class Panic(Event):
     kind: ClassVar[str] = "panic"
     duration: float = 0.0
     hard: bool = False
+    lights: str = "out"
+    """What the panic does to the lights: ``out`` (intensities fade to zero) or
+    ``hold`` (the look stays where it was at the panic)."""
 
     def payload(self) -> dict[str, Any]:
-        return {"duration": round(self.duration, 6), "hard": self.hard}
+        return {"duration": round(self.duration, 6), "hard": self.hard, "lights": self.lights}
+
+    def describe(self) -> str:
+        """One sentence for the console and the run log: exactly what happened."""
+        if self.hard:
+            what = "every fade jumped to its end and everything stopped"
+            lights = "lights out" if self.lights == "out" else "lights held"
+            return f"PANIC completed at once: {what} ({lights})"
+        lights = ("lights fade to black" if self.lights == "out"
+                  else "lights hold their look")
+        return (f"PANIC: waits cut, everything fades out over {self.duration:g} s then stops;"
+                f" {lights}")
 
 
 @dataclass(frozen=True, slots=True)

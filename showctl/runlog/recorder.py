@@ -227,7 +227,8 @@ class RunLogRecorder:
             self.gos.append(GoRecord(at=e.t, list=e.list, rejected=e.reason or "ignored"))
             self._derived("go", e.list, e.t)
         elif isinstance(e, ev.Panic):
-            self.panics.append(PanicRecord(at=e.t, duration=e.duration, hard=e.hard))
+            self.panics.append(PanicRecord(at=e.t, duration=e.duration, hard=e.hard,
+                                           lights="hold" if e.lights == "hold" else "out"))
             self._derived("panic", None, e.t)
         elif isinstance(e, ev.DriverFaulted):
             self.faults.append(FaultRecord(at=e.t, output=e.output, reason=e.reason))

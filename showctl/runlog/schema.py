@@ -90,6 +90,8 @@ class PanicRecord(_Strict):
     at: float
     duration: float
     hard: bool = False
+    lights: Literal["out", "hold"] = "out"
+    """What the panic did to the lights (``settings.panic_lights``)."""
 
 
 class RunLog(_Strict):
