@@ -31,7 +31,8 @@ from showctl.model.yamlsource import YamlSyntaxError, load_located
 from showctl.session import Session
 from showctl.trace import TraceWriter
 
-ACTIONS = ("go", "stop", "pause", "resume", "panic", "back", "goto")
+ACTIONS = ("go", "stop", "pause", "resume", "panic", "back", "goto", "pause_all",
+           "resume_all", "blackout", "grandmaster")
 
 
 class Call(BaseModel):
@@ -56,6 +57,15 @@ def check_action(text: str) -> None:
         raise ValueError(f"unknown action {text!r}: use one of {', '.join(ACTIONS)}")
     if word == "goto" and len(text.split()) != 2:
         raise ValueError("write goto with a cue number: 'goto 12'")
+    if word == "blackout" and text.split()[1:] not in (["on"], ["off"]):
+        raise ValueError("write 'blackout on' or 'blackout off'")
+    if word == "grandmaster":
+        try:
+            level = float(text.split()[1]) if len(text.split()) == 2 else -1.0
+        except ValueError:
+            level = -1.0
+        if not 0.0 <= level <= 100.0:
+            raise ValueError("write the grandmaster in percent: 'grandmaster 50'")
 
 
 def load_calls(path: str | Path) -> list[Call]:
@@ -130,6 +140,14 @@ def perform(engine: Engine, call: Call) -> None:
         engine.back(call.list)
     elif action == "goto":
         engine.goto(words[1], call.list)
+    elif action == "pause_all":
+        engine.pause_all()
+    elif action == "resume_all":
+        engine.resume_all()
+    elif action == "blackout":
+        engine.set_blackout(words[1] == "on")
+    elif action == "grandmaster":
+        engine.set_grandmaster(float(words[1]) / 100.0)
 
 
 async def replay_async(

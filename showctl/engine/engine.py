@@ -69,12 +69,18 @@ class Engine:
         self.last_go: dict[str, float] = {}
         """Per list: when its last accepted GO was (the double-GO guard is per list)."""
         self.panic_timer: Countdown | None = None
+        self.paused_by_all: list[Run] | None = None
+        """What the operator's pause-all paused (None: not paused-all)."""
         self.action_factories: dict[str, ActionFactory] = {}
         from showctl.engine.actions import install_default_actions
 
         install_default_actions(self)
         self.light_program = LightProgram(show)
         self.lighting: Lighting | None = None
+        self.blackout = False
+        """Blackout: every grandmastered intensity at zero until released."""
+        self.grandmaster = 1.0
+        """The grandmaster level, 0..1."""
 
     def attach_lighting(self, *, wants_ticks: Callable[[], bool] = lambda: False) -> Lighting:
         """Create the lighting state and frame loop (run ``lighting.run()`` as a task)."""
@@ -86,7 +92,39 @@ class Engine:
             rate=min(rates) if rates else 44.0,
             wants_ticks=wants_ticks,
         )
+        self.lighting.blackout = self.blackout
+        self.lighting.grandmaster = self.grandmaster
         return self.lighting
+
+    # ------------------------------------------------------------------ masters
+
+    def set_blackout(self, on: bool | None = None) -> bool:
+        """Blackout on or off (None toggles). Releasing it restores the look exactly
+        (the cues' fades ran on underneath). Returns the new state."""
+        on = not self.blackout if on is None else on
+        if on == self.blackout:
+            return on
+        self.blackout = on
+        if self.lighting is not None:
+            self.lighting.blackout = on
+            self.lighting.send_now()
+        self.emit(ev.Blackout(self.now(), on))
+        return on
+
+    def set_grandmaster(self, level: float) -> float:
+        """Set the grandmaster (0..1, clamped): it scales every intensity at once."""
+        level = float(level)
+        if level != level:  # NaN
+            raise EngineError("grandmaster level must be a number from 0 to 1")
+        level = min(1.0, max(0.0, level))
+        if level == self.grandmaster:
+            return level
+        self.grandmaster = level
+        if self.lighting is not None:
+            self.lighting.grandmaster = level
+            self.lighting.send_now()
+        self.emit(ev.Grandmaster(self.now(), level))
+        return level
 
     # ------------------------------------------------------------------ time & events
 
@@ -189,6 +227,42 @@ class Engine:
     def resume(self, list_name: str | None = None) -> None:
         for run in self._top_runs(list_name):
             self._resume_run(run)
+
+    def pause_all(self) -> bool:
+        """The operator's pause-all: pause everything running and remember exactly what
+        this paused, so :meth:`resume_all` resumes that and nothing else (a cue the show
+        paused with a pause cue stays paused). False when already paused-all."""
+        if self.paused_by_all is not None:
+            return False
+        paused: list[Run] = []
+        for run in self._top_runs(None):
+            self._pause_run(run, paused)
+        self.paused_by_all = paused
+        self.emit(ev.PauseAll(self.now(), True, tuple(f"{r.list}/{r.number}" for r in paused)))
+        return True
+
+    def resume_all(self) -> bool:
+        """Resume what :meth:`pause_all` paused (still running and still paused) and
+        nothing else. False when nothing was paused-all."""
+        paused, self.paused_by_all = self.paused_by_all, None
+        if paused is None:
+            return False
+        resumed = []
+        for run in paused:
+            if self.lists[run.list].runs.get(run.number) is run and run.paused:
+                self._resume_one(run)
+                resumed.append(run)
+        self.emit(ev.PauseAll(self.now(), False,
+                              tuple(f"{r.list}/{r.number}" for r in resumed)))
+        return True
+
+    def toggle_pause_all(self) -> bool:
+        """Pause all, or resume what pause-all paused; True when now paused."""
+        if self.paused_by_all is None:
+            self.pause_all()
+            return True
+        self.resume_all()
+        return False
 
     def pause_cue(self, list_name: str, number: str) -> None:
         run = self._list(list_name).runs.get(number)
@@ -435,26 +509,33 @@ class Engine:
         if run.parent is not None and run in run.parent.children:
             self.child_finished(run.parent, run)
 
-    def _pause_run(self, run: Run) -> None:
-        if run.paused:
-            return
-        run.paused = True
-        for c in run.countdowns():
-            c.pause()
-        if run.action is not None and run.phase is Phase.ACTION:
-            run.action.pause()
-        for child in run.children:
-            self._pause_run(child)
-        self.emit(ev.CuePaused(self.now(), run.list, run.number))
-
-    def _resume_run(self, run: Run) -> None:
+    def _pause_run(self, run: Run, paused: list[Run] | None = None) -> None:
+        """Pause a run and its children; ``paused`` collects the runs this paused."""
         if not run.paused:
+            run.paused = True
+            for c in run.countdowns():
+                c.pause()
+            if run.action is not None and run.phase is Phase.ACTION:
+                run.action.pause()
+            if paused is not None:
+                paused.append(run)
+            self.emit(ev.CuePaused(self.now(), run.list, run.number))
+        elif paused is None:
             return
+        for child in run.children:
+            self._pause_run(child, paused)
+
+    def _resume_one(self, run: Run) -> None:
         run.paused = False
         for c in run.countdowns():
             c.resume()
         if run.action is not None and run.phase is Phase.ACTION:
             run.action.resume()
+        self.emit(ev.CueResumed(self.now(), run.list, run.number))
+
+    def _resume_run(self, run: Run) -> None:
+        if not run.paused:
+            return
+        self._resume_one(run)
         for child in run.children:
             self._resume_run(child)
-        self.emit(ev.CueResumed(self.now(), run.list, run.number))

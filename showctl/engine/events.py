@@ -144,6 +144,41 @@ class Panic(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class PauseAll(Event):
+    """The operator's pause-all (``paused: true``) or its resume (``paused: false``);
+    ``cues`` lists (as ``list/cue``) what it paused or resumed."""
+
+    kind: ClassVar[str] = "pause_all"
+    paused: bool = True
+    cues: tuple[str, ...] = ()
+
+    def payload(self) -> dict[str, Any]:
+        return {"paused": self.paused, "cues": list(self.cues)}
+
+
+@dataclass(frozen=True, slots=True)
+class Blackout(Event):
+    """Blackout on (every grandmastered intensity at zero) or off (the look is back)."""
+
+    kind: ClassVar[str] = "blackout"
+    on: bool = True
+
+    def payload(self) -> dict[str, Any]:
+        return {"on": self.on}
+
+
+@dataclass(frozen=True, slots=True)
+class Grandmaster(Event):
+    """The grandmaster was set: ``level`` 0..1 scales every intensity."""
+
+    kind: ClassVar[str] = "grandmaster"
+    level: float = 1.0
+
+    def payload(self) -> dict[str, Any]:
+        return {"level": round(self.level, 6)}
+
+
+@dataclass(frozen=True, slots=True)
 class Output(Event):
     """Something was handed to an output driver. ``kind`` is dmx, osc or midi."""
 

@@ -54,7 +54,8 @@ MATCH_WINDOW = 0.25
 """Seconds within which an ``operator("go")`` call and a ``go`` event are one GO."""
 
 # Actions the bus shows us (so they are derived from events too) and those it cannot.
-_DERIVED = ("go", "panic")
+_DERIVED = ("go", "panic", "pause_all", "resume_all", "blackout on", "blackout off")
+_DERIVED_WORDS = ("grandmaster",)
 # Actions whose list defaults to the main list (stop/pause/resume without one mean all).
 _MAIN_BY_DEFAULT = ("go", "back", "goto")
 
@@ -160,7 +161,7 @@ class RunLogRecorder:
         do = " ".join(do.split())
         t = self.now() if at is None else at
         lst = self._list_for(do.split()[0], list)
-        if do in _DERIVED:
+        if do in _DERIVED or do.split()[0] in _DERIVED_WORDS:
             twin = self._twin(do, lst, t, by_operator=False)
             if twin is not None:
                 twin.by_operator = True
@@ -179,7 +180,7 @@ class RunLogRecorder:
         return best
 
     def _list_for(self, action: str, lst: str | None) -> str | None:
-        if action == "panic":
+        if action in ("panic", "pause_all", "resume_all", "blackout", "grandmaster"):
             return None
         if lst is None and action in _MAIN_BY_DEFAULT:
             return self.show.main_list
@@ -230,6 +231,12 @@ class RunLogRecorder:
             self.panics.append(PanicRecord(at=e.t, duration=e.duration, hard=e.hard,
                                            lights="hold" if e.lights == "hold" else "out"))
             self._derived("panic", None, e.t)
+        elif isinstance(e, ev.PauseAll):
+            self._derived("pause_all" if e.paused else "resume_all", None, e.t)
+        elif isinstance(e, ev.Blackout):
+            self._derived("blackout on" if e.on else "blackout off", None, e.t)
+        elif isinstance(e, ev.Grandmaster):
+            self._derived(f"grandmaster {round(e.level * 100, 3):g}", None, e.t)
         elif isinstance(e, ev.DriverFaulted):
             self.faults.append(FaultRecord(at=e.t, output=e.output, reason=e.reason))
         elif isinstance(e, ev.CueFailed):
