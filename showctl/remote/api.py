@@ -278,6 +278,10 @@ class QLabApi(_CueMethods):
             if not args:
                 raise _Error("panicInTime needs a time in seconds")
             engine.panic(_seconds(args[0]))
+        elif method == "blackout" and not tail:  # showctl: no arg toggles, 1/0 on/off
+            engine.set_blackout(None if not args else bool(_int(args[0])))
+        elif method == "grandmaster" and not tail and len(args) == 1:  # showctl: 0..1
+            engine.set_grandmaster(min(_seconds(args[0]), 1.0))
         elif method == "reset" and not tail:
             self._reset()
         elif method == "playhead" and len(tail) == 1:
