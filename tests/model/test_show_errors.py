@@ -178,3 +178,26 @@ def test_timecode_trigger_needs_the_list_to_chase_timecode() -> None:
     """)
     assert found == ["s.yaml:5:55: cue 1 has a timecode trigger, but list 'main' has no "
                      "'timecode:' settings (source: mtc or artnet, fps, …)"]
+
+
+def test_trigger_values_run_would_reject_are_refused_by_check() -> None:
+    found = problems("""
+    show: {title: x}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: memo, triggers: [{wallclock: "25:00"}]}
+          - {number: 2, type: memo, triggers: [{wallclock: "19:61"}]}
+          - {number: 3, type: memo, triggers: [{hotkey: space}, {hotkey: P}, {hotkey: Esc}]}
+          - {number: 4, type: memo, triggers: [{hotkey: f5}, {hotkey: ctrl+p}]}
+    """)
+    assert found == [
+        "s.yaml:5:56: 'wallclock': '25:00' is not a time of day (00:00 to 23:59:59)",
+        "s.yaml:6:56: 'wallclock': '19:61' is not a time of day (00:00 to 23:59:59)",
+        "s.yaml:7:53: 'hotkey': hotkey 'space' is a console key (the console takes it first); "
+        "use a function key or a modifier, e.g. 'f5' or 'ctrl+space'",
+        "s.yaml:7:70: 'hotkey': hotkey 'P' is a console key (the console takes it first); "
+        "use a function key or a modifier, e.g. 'f5' or 'ctrl+p'",
+        "s.yaml:7:83: 'hotkey': hotkey 'Esc' is a console key (the console takes it first); "
+        "use a function key or a modifier, e.g. 'f5' or 'ctrl+escape'",
+    ]
