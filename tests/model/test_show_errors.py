@@ -201,3 +201,26 @@ def test_trigger_values_run_would_reject_are_refused_by_check() -> None:
         "s.yaml:7:83: 'hotkey': hotkey 'Esc' is a console key (the console takes it first); "
         "use a function key or a modifier, e.g. 'f5' or 'ctrl+escape'",
     ]
+
+
+def test_value_problems_come_with_structural_ones_in_one_run() -> None:
+    found = problems("""
+    show: {title: t}
+    outputs: {lx: {kind: dmx}}
+    patch:
+      - {id: 1, name: A, profile: rgbw-par, mode: 8ch, universe: 1, address: 1}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: memo, prewiat: 2}
+          - {number: 2, type: light, fixtures: {"1": {intensity: 50, colr: red}}}
+          - {number: 3, type: light, fixtures: {"9": {intensity: 5}}}
+          - {number: 4, type: wait, duration: abc}
+    """)
+    assert found[0] == "s.yaml:8:33: unknown key 'prewiat' (did you mean 'prewait'?)"
+    assert found[1].startswith("s.yaml:9:50: cue 2: fixture 1 'A': colr:")
+    assert found[2:] == [
+        "s.yaml:10:44: cue 3: no fixture or group '9' in the patch",
+        "s.yaml:11:43: 'duration': cannot read 'abc' as a time: write seconds (2.5), '1:30', "
+        "'250ms' or '1m30s'",
+    ]
