@@ -220,7 +220,7 @@ def test_value_problems_come_with_structural_ones_in_one_run() -> None:
     assert found[0] == "s.yaml:8:33: unknown key 'prewiat' (did you mean 'prewait'?)"
     assert found[1].startswith("s.yaml:9:50: cue 2: fixture 1 'A': colr:")
     assert found[2:] == [
-        "s.yaml:10:44: cue 3: no fixture or group '9' in the patch",
+        "s.yaml:10:50: cue 3: no fixture or group '9' in the patch",
         "s.yaml:11:43: 'duration': cannot read 'abc' as a time: write seconds (2.5), '1:30', "
         "'250ms' or '1m30s'",
     ]
