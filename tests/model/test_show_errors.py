@@ -224,3 +224,25 @@ def test_value_problems_come_with_structural_ones_in_one_run() -> None:
         "s.yaml:11:43: 'duration': cannot read 'abc' as a time: write seconds (2.5), '1:30', "
         "'250ms' or '1m30s'",
     ]
+
+
+def test_raw_channels_and_fixtures_on_a_universe_no_output_carries() -> None:
+    found = problems("""
+    show: {title: t}
+    outputs:
+      lx: {kind: dmx, universes: [1]}
+    patch:
+      - {id: 1, name: A, profile: generic-dimmer, universe: 3, address: 1}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: light, channels: {"1": 100, "2/100": 50}}
+          - {number: 2, type: light, output: lx, channels: {"2/7": 50}}
+    """)
+    assert found == [
+        "s.yaml:5:57: fixture 1: no dmx output carries universe 3 (lx carries 1); list it in "
+        "an output's 'universes:'",
+        "s.yaml:9:64: cue 1: no dmx output carries universe 2 of channel '2/100' (lx carries "
+        "1); list it in an output's 'universes:'",
+        "s.yaml:10:64: cue 2: channel '2/7' is on universe 2, but output 'lx' carries 1",
+    ]
