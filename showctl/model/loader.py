@@ -73,6 +73,10 @@ def _value_problems(show: m.Show, located: Located, name: str) -> list[Problem]:
     paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
     out.extend(Problem(name, *located.where(path), message)
                for path, message in check_lighting(show, paths))
+    from showctl.model.output_checks import check_outputs
+
+    out.extend(Problem(name, *located.where(path), message)
+               for path, message in check_outputs(show, paths))
     return out
 
 

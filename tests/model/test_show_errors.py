@@ -246,3 +246,50 @@ def test_raw_channels_and_fixtures_on_a_universe_no_output_carries() -> None:
         "1); list it in an output's 'universes:'",
         "s.yaml:10:64: cue 2: channel '2/7' is on universe 2, but output 'lx' carries 1",
     ]
+
+
+def test_out_of_range_midi_msc_and_osc_values_are_refused() -> None:
+    found = problems("""
+    show: {title: t}
+    outputs: {desk: {kind: midi}, snd: {kind: osc}}
+    cuelists:
+      main:
+        cues:
+          - number: 1
+            type: midi
+            output: desk
+            messages:
+              - {kind: control_change, control: 7, value: 200}
+              - {kind: control_change, control: 7, value: -1}
+              - {kind: aftertouch, value: 200}
+              - {kind: poly_aftertouch, note: 60, value: 128}
+              - {kind: pitch_bend, value: 8192}
+              - {kind: pitch_bend, value: -8192}
+          - {number: 2, type: msc, output: desk, command: go, cue: "5A"}
+          - {number: 3, type: msc, output: desk, command: go, cue_list: "1"}
+          - {number: 4, type: msc, output: desk, command: timed_go, cue: "1"}
+          - {number: 5, type: msc, output: desk, command: fire}
+          - {number: 6, type: msc, output: desk, command: timed_go, cue: "1", time: "01:00:61:00"}
+          - {number: 7, type: msc, output: desk, command: go,
+             cue: "11111111111111111111111111111111111111111111111111111111111111111\\
+                   11111111111111111111111111111111111111111111111111111111111111111"}
+          - {number: 8, type: osc, output: snd, address: /cue/1 start}
+          - {number: 9, type: osc, output: snd, messages: [{address: "/a#b"}, {address: /ok}]}
+    """)
+    assert found == [
+        "s.yaml:10:55: cue 1: control_change value 200 is outside 0..127",
+        "s.yaml:11:55: cue 1: control_change value -1 is outside 0..127",
+        "s.yaml:12:39: cue 1: aftertouch value 200 is outside 0..127",
+        "s.yaml:13:54: cue 1: poly_aftertouch value 128 is outside 0..127",
+        "s.yaml:14:39: cue 1: pitch bend 8192 is outside -8192..8191",
+        "s.yaml:16:64: cue 2: MSC cue must be ASCII digits and '.', got '5A'",
+        "s.yaml:17:69: cue 3: MSC cue list needs a cue number",
+        "s.yaml:18:55: cue 4: MSC TIMED_GO needs a time",
+        "s.yaml:19:55: cue 5: MSC FIRE needs a macro number",
+        "s.yaml:20:81: cue 6: MSC time '01:00:61:00': seconds 61 is outside 0..59",
+        "s.yaml:21:55: cue 7: MSC message longer than 128 bytes",
+        "s.yaml:24:54: cue 8: OSC address '/cue/1 start' contains ' '; OSC 1.0 addresses are "
+        "printable ASCII without spaces or '#'",
+        "s.yaml:25:66: cue 9: OSC address '/a#b' contains '#'; OSC 1.0 addresses are "
+        "printable ASCII without spaces or '#'",
+    ]
