@@ -235,6 +235,9 @@ async def test_tcp_refused_queues_and_recovers() -> None:
         drv.send(OscMessage("/after", (2,)))
         await wait_for(lambda: len(sink.packets) == 2)
         assert drv.health.state is HealthState.SENDING
+        # One fault for the outage, one recovery when it ends.
+        assert len(rec.recovered) == 1
+        assert rec.recovered[0].startswith(f"osc tcp 127.0.0.1:{port} back after ")
     await sink.stop()
     assert [decode_packet(p) for p in sink.packets] == [
         OscMessage("/while-down", (1,)),

@@ -49,6 +49,8 @@ class ResilientDriver(Driver):
         super().__init__(output, config, ctx)
         self._last_reason = ""
         self._last_error_at = float("-inf")
+        self._down_since: float | None = None
+        """When the current outage's first fault was reported (None: not down)."""
 
     def problem(self, reason: str) -> None:
         """Report a fault unless it is the same outage we already reported."""
@@ -62,6 +64,8 @@ class ResilientDriver(Driver):
             self.health.state = HealthState.FAULTED
             self.health.reason = reason
             return
+        if self._down_since is None:
+            self._down_since = now
         self.fault(reason)
 
     def retrying(self) -> None:
@@ -73,6 +77,13 @@ class ResilientDriver(Driver):
         if self.health.state is not HealthState.CLOSED:
             self.health.state = HealthState.IDLE
             self.health.reason = ""
+        if self._down_since is not None:
+            since, self._down_since = self._down_since, None
+            self.back(self.endpoint_label(), since)
+
+    def endpoint_label(self) -> str:
+        """How a recovery names the endpoint (``where`` when the driver has one)."""
+        return str(getattr(self, "where", self.output))
 
 
 @dataclass(slots=True)

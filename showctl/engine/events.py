@@ -201,6 +201,18 @@ class DriverFaulted(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class DriverRecovered(Event):
+    """A faulted output works again, reported once ("10.0.0.5:6454 back after 12.4 s")."""
+
+    kind: ClassVar[str] = "recovered"
+    output: str = ""
+    reason: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        return {"output": self.output, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class CueFailed(CueEvent):
     """A cue's action could not run (bad value at run time); the show goes on."""
 

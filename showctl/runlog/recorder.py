@@ -107,6 +107,7 @@ class RunLogRecorder:
         self.cues: list[CueRecord] = []
         self.gos: list[GoRecord] = []
         self.faults: list[FaultRecord] = []
+        self.recoveries: list[FaultRecord] = []
         self.failures: list[FailureRecord] = []
         self.panics: list[PanicRecord] = []
         self.last_t = 0.0
@@ -239,6 +240,8 @@ class RunLogRecorder:
             self._derived(f"grandmaster {round(e.level * 100, 3):g}", None, e.t)
         elif isinstance(e, ev.DriverFaulted):
             self.faults.append(FaultRecord(at=e.t, output=e.output, reason=e.reason))
+        elif isinstance(e, ev.DriverRecovered):
+            self.recoveries.append(FaultRecord(at=e.t, output=e.output, reason=e.reason))
         elif isinstance(e, ev.CueFailed):
             self.failures.append(FailureRecord(at=e.t, list=e.list, cue=e.cue, reason=e.reason))
             rec = self._latest.get((e.list, e.cue))
@@ -287,6 +290,7 @@ class RunLogRecorder:
             gos=[g.model_copy(update={"at": _r(g.at)}) for g in self.gos],
             cues=[_rounded(c) for c in self.cues],
             faults=[f.model_copy(update={"at": _r(f.at)}) for f in self.faults],
+            recoveries=[f.model_copy(update={"at": _r(f.at)}) for f in self.recoveries],
             failures=[f.model_copy(update={"at": _r(f.at)}) for f in self.failures],
             panics=[p.model_copy(update={"at": _r(p.at)}) for p in self.panics],
         )

@@ -108,6 +108,8 @@ class RunLog(_Strict):
     gos: list[GoRecord] = Field(default_factory=list)
     cues: list[CueRecord] = Field(default_factory=list)
     faults: list[FaultRecord] = Field(default_factory=list)
+    recoveries: list[FaultRecord] = Field(default_factory=list)
+    """Outputs that worked again after a fault ("10.0.0.5:6454 back after 12.4 s")."""
     failures: list[FailureRecord] = Field(default_factory=list)
     panics: list[PanicRecord] = Field(default_factory=list)
 
