@@ -19,7 +19,7 @@ import os
 import platform
 import statistics
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +77,7 @@ def main() -> None:
     print("\n".join(lines))
     if not args.no_docs:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         cmd = "python3 bench/bench_chain_drift.py " + " ".join(sys.argv[1:])
         head = (f"\n### Auto-continue chain drift — {when} — `{cmd.strip()}`\n\n"
                 f"CPython {platform.python_version()}, {platform.machine()}, "
