@@ -28,8 +28,9 @@ How operator actions become calls (each action recorded exactly once):
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -43,6 +44,7 @@ from showctl.runlog.schema import (
     FailureRecord,
     FaultRecord,
     GoRecord,
+    How,
     Mode,
     PanicRecord,
     RunLog,
@@ -102,9 +104,12 @@ class RunLogRecorder:
         self._engine: _Timed | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._entries: list[_Entry] = []
-        self._latest: dict[tuple[str, str], CueRecord] = {}
+        self._latest: dict[tuple[str, str], _Cue] = {}
         self._current_section: int | None = None
-        self.cues: list[CueRecord] = []
+        self.cues: list[_Cue] = []
+        """One compact record per cue run (a slotted dataclass, not a pydantic model:
+        an hours-long looping show runs thousands of cues, and a model instance costs
+        ~1.4 KiB each — the run log's share of a live run's memory growth)."""
         self.gos: list[GoRecord] = []
         self.faults: list[FaultRecord] = []
         self.recoveries: list[FaultRecord] = []
@@ -255,7 +260,7 @@ class RunLogRecorder:
             self._current_section = section
         else:  # another list: the section the main list is in at the time
             section = self._current_section
-        rec = CueRecord(
+        rec = _Cue(
             list=e.list, cue=e.cue, name=self._names.get(key, ""),
             parent=self._parents.get(key), section=section,
             triggered=e.t, prewait=e.prewait, planned=e.t + e.prewait,
@@ -312,15 +317,35 @@ def _r(t: float) -> float:
     return round(t, 6)
 
 
-def _rounded(c: CueRecord) -> CueRecord:
+@dataclass(slots=True)
+class _Cue:
+    """A cue run while it is being recorded; :class:`CueRecord` in the saved log."""
+
+    list: str
+    cue: str
+    triggered: float
+    planned: float
+    name: str = ""
+    parent: str | None = None
+    section: int | None = None
+    prewait: float = 0.0
+    started: float | None = None
+    ended: float | None = None
+    how: How = "running"
+    pauses: builtins.list[tuple[float, float | None]] = field(default_factory=builtins.list)
+    failed: str | None = None
+
+
+def _rounded(c: _Cue) -> CueRecord:
     def opt(v: float | None) -> float | None:
         return None if v is None else _r(v)
 
-    return c.model_copy(update={
-        "triggered": _r(c.triggered), "prewait": _r(c.prewait), "planned": _r(c.planned),
-        "started": opt(c.started), "ended": opt(c.ended),
-        "pauses": [(_r(a), opt(b)) for a, b in c.pauses],
-    })
+    return CueRecord(
+        list=c.list, cue=c.cue, name=c.name, parent=c.parent, section=c.section,
+        triggered=_r(c.triggered), prewait=_r(c.prewait), planned=_r(c.planned),
+        started=opt(c.started), ended=opt(c.ended), how=c.how,
+        pauses=[(_r(a), opt(b)) for a, b in c.pauses], failed=c.failed,
+    )
 
 
 def record_replay(
