@@ -293,3 +293,17 @@ def test_out_of_range_midi_msc_and_osc_values_are_refused() -> None:
         "s.yaml:25:66: cue 9: OSC address '/a#b' contains '#'; OSC 1.0 addresses are "
         "printable ASCII without spaces or '#'",
     ]
+
+
+def test_timecode_trigger_frames_past_the_list_rate() -> None:
+    found = problems("""
+    show: {title: t}
+    cuelists:
+      main:
+        timecode: {source: mtc, fps: 25}
+        cues:
+          - {number: 1, type: memo, triggers: [{timecode: "01:00:00:24"}]}
+          - {number: 2, type: memo, triggers: [{timecode: "01:00:00:27"}]}
+    """)
+    assert found == ["s.yaml:7:55: cue 2: timecode '01:00:00:27' has frame 27, but list "
+                     "'main' runs at 25 fps (frames 0..24)"]
