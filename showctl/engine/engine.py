@@ -216,9 +216,13 @@ class Engine:
             self.panic_timer = None
 
     def stop_cue(self, list_name: str, number: str) -> None:
-        run = self._list(list_name).runs.get(number)
+        lst = self._list(list_name)
+        run = lst.runs.get(number)
         if run is not None:
             self._stop_run(run)
+            # Its pending continue is cancelled: the cues it would have fired are no
+            # longer owned by a running sequence (back may land on them again).
+            lst.owned -= lst.nav.sequence(run.cue) - {run.number}
 
     def pause(self, list_name: str | None = None) -> None:
         for run in self._top_runs(list_name):

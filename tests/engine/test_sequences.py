@@ -115,3 +115,13 @@ def test_a_chain_fires_every_cue_once_at_its_ideal_time() -> None:
     started = cue_times(trace, "cue_started")
     assert started["41"] == 20.0
     assert len([ln for ln in trace if ln["kind"] == "cue_started"]) == 41
+
+
+def test_stopping_a_sequence_head_frees_its_cues_for_back() -> None:
+    steps = [(0, lambda e: e.go()), (0.5, lambda e: e.stop_cue("main", "1")),
+             (0.6, lambda e: e.back())]
+    trace = drive(make_show(ISSUE), steps, until=5)
+    heads = [(ln["t"], ln["cue"]) for ln in trace if ln["kind"] == "playhead"]
+    # 2 is inside 1's sequence, so back from 3 goes to 1, the sequence's head.
+    assert heads == [(0.0, "3"), (0.6, "1")]
+    assert sent(trace) == []
