@@ -22,12 +22,13 @@ async def test_space_fires_the_standby_cue_and_moves_the_playhead(harness: Harne
         assert row(app, "1").state is CueState.STANDBY
         await pilot.press("space")
         assert harness.kinds("go") == [(0.0, "go", "1")]
-        assert app.engine.playhead("main").number == "2"  # type: ignore[union-attr]
+        # 1 auto-continues into 2: one cue sequence, so the playhead moves past it (#17).
+        assert app.engine.playhead("main").number == "3"  # type: ignore[union-attr]
         text = await harness.settle(pilot)
         assert row(app, "1").state is CueState.PREWAIT
-        assert row(app, "2").state is CueState.STANDBY
+        assert row(app, "3").state is CueState.STANDBY
         assert "0.000  GO        main 1" in text
-        assert "2  Lights up" in text  # the standby panel moved on
+        assert "3  Sound cue" in text  # the standby panel moved on
 
 
 async def test_countdowns_show_exact_remaining_times(harness: Harness) -> None:
@@ -63,15 +64,15 @@ async def test_double_go_guard_rejects_and_the_button_counts_down(harness: Harne
         await pilot.press("space")
         assert harness.kinds("go", "go_rejected") == [
             (0.0, "go", "1"), (0.2, "go_rejected", None)]
-        assert app.engine.playhead("main").number == "2"  # type: ignore[union-attr]
+        assert app.engine.playhead("main").number == "3"  # type: ignore[union-attr]
         text = await harness.settle(pilot)
         assert str(app.query_one(GoButton).label) == "GO in 0.3 s (guard)"
         assert "GO in 0.3 s (guard)" in text and "GO ignored (double-GO guard)" in text
         clock.advance(0.3)
         text = await harness.settle(pilot)
-        assert str(app.query_one(GoButton).label) == "GO ▸ 2 Lights up"
+        assert str(app.query_one(GoButton).label) == "GO ▸ 3 Sound cue"
         await pilot.press("space")
-        assert harness.kinds("go")[-1] == (0.5, "go", "2")
+        assert harness.kinds("go")[-1] == (0.5, "go", "3")
 
 
 async def test_go_button_click_fires(harness: Harness) -> None:
