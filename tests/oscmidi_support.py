@@ -25,12 +25,14 @@ class Recorder:
 
     faults: list[str] = field(default_factory=list)
     sent: list[Payload] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
 
     def ctx(self) -> DriverContext:
         return DriverContext(
             clock=LoopClock(),
             on_fault=lambda output, reason: self.faults.append(reason),
             on_sent=lambda output, payload: self.sent.append(payload),
+            on_recovered=lambda output, reason: self.recovered.append(reason),
         )
 
 

@@ -689,3 +689,29 @@ def test_timecode_cue_frames_go_out_as_arttimecode() -> None:
         rx.close()
     tc = artnet_codec.decode(data)
     assert (tc.hours, tc.minutes, tc.seconds, tc.frames, tc.type) == (1, 2, 3, 4, 1)  # type: ignore[union-attr]
+
+
+def test_a_node_down_for_long_is_one_fault_and_its_return_one_recovery() -> None:
+    async def main() -> None:
+        clock, events = LoopClock(), Events()
+        back: list[tuple[float, str]] = []
+        port = free_udp_port()  # nobody listens: loopback answers ICMP port unreachable
+        drv = artnet(port, events, clock)
+        drv.ctx.on_recovered = lambda output, reason: back.append((clock.now(), reason))
+        await drv.open()
+        await tick(drv, clock, 3, {k: [DmxPayload(0, level(k))] for k in range(3)})
+        await clock.sleep_until(12.0)  # down for 12 s: keep-alives and retries go on
+        await settle()
+        assert [r for _, r in events.faults] == [
+            f"cannot send to 127.0.0.1:{port}: [Errno 111] Connection refused"]
+        assert back == []
+        rx = await receiver(port=port)  # the node comes back
+        await clock.sleep_until(20.0)
+        await settle()
+        assert dmx_packets(rx) and len(events.faults) == 1
+        assert len(back) == 1 and back[0][1].startswith(f"127.0.0.1:{port} back after 1")
+        assert drv.health.state in (HealthState.SENDING, HealthState.IDLE)
+        await drv.close()
+        rx.close()
+
+    run_virtual(main)

@@ -167,3 +167,33 @@ def test_cue_commands_round_trip(cmd: MscCommand, fmt: int, dev: int, cues: list
     data = msg.encode()
     assert data[6:-1].count(0) == max(0, len(cues) - 1)  # 00 only between present fields
     assert MscMessage.decode(data) == msg
+
+
+def test_check_and_the_msc_encoder_agree() -> None:
+    """``check`` refuses exactly the MSC cues the encoder would refuse when they fire."""
+    from showctl.engine.midi_actions import encode_msc
+    from showctl.model import show as m
+    from showctl.model.output_checks import msc_problem
+
+    cases: list[dict[str, object]] = [
+        {"command": "go", "cue": "5"}, {"command": "go", "cue": "5A"},
+        {"command": "go", "cue_list": "1"}, {"command": "go", "cue": "1", "cue_list": "2",
+                                              "cue_path": "3"},
+        {"command": "go", "cue": "1", "cue_path": "3"}, {"command": "load"},
+        {"command": "timed_go", "cue": "1"}, {"command": "timed_go", "time": "01:00:00:00"},
+        {"command": "timed_go", "time": "01:00:61:00"}, {"command": "go", "time": "1:0:0:0"},
+        {"command": "set", "control": 1}, {"command": "set", "control": 1, "value": 2},
+        {"command": "set", "control": 1, "value": 2, "time": "00:00:01:00"},
+        {"command": "fire"}, {"command": "fire", "macro": 5}, {"command": "go", "macro": 5},
+        {"command": "all_off"}, {"command": "all_off", "cue": "1"},
+        {"command": "stop", "control": 3}, {"command": "go", "cue": "1" * 121},
+        {"command": "go", "cue": "1" * 120},
+    ]
+    for case in cases:
+        cue = m.MscCue.model_validate({"number": "1", "type": "msc", "output": "d", **case})
+        try:
+            encode_msc(cue)
+            encodes = True
+        except ValueError:
+            encodes = False
+        assert (msc_problem(cue) is None) == encodes, case

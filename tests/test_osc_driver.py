@@ -235,6 +235,9 @@ async def test_tcp_refused_queues_and_recovers() -> None:
         drv.send(OscMessage("/after", (2,)))
         await wait_for(lambda: len(sink.packets) == 2)
         assert drv.health.state is HealthState.SENDING
+        # One fault for the outage, one recovery when it ends.
+        assert len(rec.recovered) == 1
+        assert rec.recovered[0].startswith(f"osc tcp 127.0.0.1:{port} back after ")
     await sink.stop()
     assert [decode_packet(p) for p in sink.packets] == [
         OscMessage("/while-down", (1,)),
@@ -260,6 +263,36 @@ async def test_tcp_peer_disappears_mid_run_and_comes_back() -> None:
         assert drv.health.state is HealthState.SENDING
     await sink2.stop()
     assert decode_packet(sink2.packets[0]) == OscMessage("/two")
+
+
+async def test_tcp_close_while_connecting_delivers_the_last_messages() -> None:
+    """The end of an --auto show: the last cues' messages are queued on a link that is
+    still connecting when the show stops. A clean stop delivers them."""
+    port = free_port(socket.SOCK_STREAM)
+    sink = TcpSink()
+    await sink.start(port)
+    rec = Recorder()
+    drv = OscDriver("out", OscConfig(port=port, transport="tcp"), rec.ctx())
+    await drv.open()
+    drv.send(OscMessage("/last", (1,)))
+    drv.send(OscMessage("/very-last", (2,)))
+    assert drv._link is not None and not drv._link.connected
+    await drv.close()  # at once: the link has not connected yet
+    await wait_for(lambda: len(sink.packets) == 2)
+    await sink.stop()
+    assert [decode_packet(p) for p in sink.packets] == [
+        OscMessage("/last", (1,)), OscMessage("/very-last", (2,))]
+    assert rec.faults == []
+
+
+async def test_tcp_close_reports_what_could_not_be_delivered() -> None:
+    port = free_port(socket.SOCK_STREAM)  # nobody listens
+    rec = Recorder()
+    drv = OscDriver("out", OscConfig(port=port, transport="tcp"), rec.ctx())
+    await drv.open()
+    drv.send(OscMessage("/lost", (1,)))
+    await drv.close()
+    assert any("closed with 1 message(s) not delivered" in f for f in rec.faults), rec.faults
 
 
 async def test_tcp_stale_messages_are_dropped_not_sent_late() -> None:

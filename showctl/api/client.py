@@ -22,7 +22,6 @@ from showctl.api.protocol import API_VERSION, Command, CommandError, Level, deco
 from showctl.api.views import LogLine, State
 from showctl.model import show as m
 
-
 MAX_MESSAGE = 256 << 20
 """The largest message a client takes: a welcome carries the whole show document."""
 

@@ -60,6 +60,8 @@ _VERBS = [
     Verb("resume", Level.CONTROL, "resume paused cues (of a list, or all)", ("list",)),
     Verb("pause_toggle", Level.CONTROL,
          "pause everything running, or resume what this toggle paused", ()),
+    Verb("pause_all", Level.CONTROL, "pause everything running (remembering what)", ()),
+    Verb("resume_all", Level.CONTROL, "resume what pause_all paused, nothing else", ()),
     Verb("panic", Level.CONTROL, "fade everything out and stop (twice: at once)", ("time",)),
     Verb("back", Level.CONTROL, "move a list's playhead to the previous cue", ("list",)),
     Verb("goto", Level.CONTROL, "put a cue on standby without firing it", ("cue", "list")),
@@ -90,7 +92,8 @@ _VERBS = [
 ]
 VERBS: dict[str, Verb] = {v.name: v for v in _VERBS}
 
-OPERATOR_WORDS = ("go", "stop", "pause", "resume", "panic", "back", "goto")
+OPERATOR_WORDS = ("go", "stop", "pause", "resume", "panic", "back", "goto", "pause_all",
+                  "resume_all", "blackout", "grandmaster")
 """The verbs a calling script (and a run log's calls) may use, as in ``do: goto 5``."""
 
 
@@ -152,7 +155,7 @@ def parse_line(text: str, *, list_name: str | None = None) -> Command:
         if len(rest) > 1 or (rest and rest[0] not in ("on", "off")):
             raise CommandError("blackout [on|off]")
         return Command("blackout", {"on": rest[0] == "on"} if rest else {})
-    if head in ("go", "stop", "pause", "resume", "back"):
+    if head in ("go", "stop", "pause", "resume", "back", "pause_all", "resume_all"):
         if rest:
             raise CommandError(f"{head} takes no argument here")
         return Command(head, {"list": list_name})
@@ -168,11 +171,17 @@ def _number(text: str, what: str) -> float:
 
 
 def check_operator_line(text: str) -> None:
-    """Raise :class:`CommandError` unless ``text`` is a calling-script action."""
+    """Raise :class:`CommandError` unless ``text`` is a calling-script action. A script
+    says what it means: ``blackout on`` or ``blackout off`` (no toggle), ``grandmaster
+    0..100``."""
     words = text.split()
     if not words or words[0] not in OPERATOR_WORDS:
         raise CommandError(f"unknown action {text!r}: use one of {', '.join(OPERATOR_WORDS)}")
-    parse_line(text)
+    if words[0] == "blackout" and words[1:] not in (["on"], ["off"]):
+        raise CommandError("write 'blackout on' or 'blackout off'")
+    cmd = parse_line(text)
+    if cmd.verb == "grandmaster" and not 0.0 <= float(cmd.args["level"]) <= 100.0:
+        raise CommandError("write the grandmaster in percent: 'grandmaster 50'")
 
 
 def encode(message: dict[str, Any]) -> str:

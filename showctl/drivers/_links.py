@@ -49,6 +49,8 @@ class ResilientDriver(Driver):
         super().__init__(output, config, ctx)
         self._last_reason = ""
         self._last_error_at = float("-inf")
+        self._down_since: float | None = None
+        """When the current outage's first fault was reported (None: not down)."""
 
     def problem(self, reason: str) -> None:
         """Report a fault unless it is the same outage we already reported."""
@@ -62,6 +64,8 @@ class ResilientDriver(Driver):
             self.health.state = HealthState.FAULTED
             self.health.reason = reason
             return
+        if self._down_since is None:
+            self._down_since = now
         self.fault(reason)
 
     def retrying(self) -> None:
@@ -73,6 +77,13 @@ class ResilientDriver(Driver):
         if self.health.state is not HealthState.CLOSED:
             self.health.state = HealthState.IDLE
             self.health.reason = ""
+        if self._down_since is not None:
+            since, self._down_since = self._down_since, None
+            self.back(self.endpoint_label(), since)
+
+    def endpoint_label(self) -> str:
+        """How a recovery names the endpoint (``where`` when the driver has one)."""
+        return str(getattr(self, "where", self.output))
 
 
 @dataclass(slots=True)
@@ -210,6 +221,7 @@ class StreamLink(_QueuedLink):
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task[None] | None = None
         self._flushed: asyncio.Future[None] | None = None
+        self._closing = False
 
     @property
     def where(self) -> str:
@@ -222,17 +234,27 @@ class StreamLink(_QueuedLink):
         return f"showctl-link-{self.host}:{self.port}"
 
     async def close(self, flush_timeout: float = 0.5) -> None:
-        """Stop; frames still queued get ``flush_timeout`` seconds to go out."""
+        """Stop cleanly: every queued frame is delivered or reported.
+
+        Frames still queued get ``flush_timeout`` seconds to go out once connected; a
+        link still connecting (or backing off) gets one more connect attempt, within
+        ``connect_timeout``. Whatever is left after that is reported as one fault
+        ("closed with N message(s) not delivered"), never dropped silently."""
         if self._closed:
             return
-        if self.connected and self.queue.items and self._task is not None:
+        if self.queue.items and self._task is not None and not self._task.done():
+            self._closing = True
             self._flushed = asyncio.get_running_loop().create_future()
-            handle = self.clock.call_at(
-                self.clock.now() + flush_timeout, lambda: _resolve(self._flushed)
-            )
+            wait = flush_timeout if self.connected else flush_timeout + self.connect_timeout
+            handle = self.clock.call_at(self.clock.now() + wait,
+                                        lambda: _resolve(self._flushed))
             self._wake.set()
             await self._flushed
             handle.cancel()
+        left = len(self.queue.items)
+        if left:
+            self.on_fault(f"{self.where}: closed with {left} message(s) not delivered")
+            self.queue.items.clear()
         self._closed = True
         for task in (self._task, self._reader_task):
             if task is not None:
@@ -250,7 +272,14 @@ class StreamLink(_QueuedLink):
                 except (OSError, TimeoutError) as exc:
                     self.on_fault(f"{self.where}: connect failed: {_reason(exc)}")
                     self.on_retry()
-                    await self.clock.sleep_until(self.clock.now() + delay)
+                    if self._closing:
+                        _resolve(self._flushed)  # closing: that was the last attempt
+                        return
+                    # Back off, but a closing link tries once more at once.
+                    self._wake.clear()
+                    handle = self.clock.call_at(self.clock.now() + delay, self._wake.set)
+                    await self._wake.wait()
+                    handle.cancel()
                     delay = min(delay * 2, self.backoff_max)
                     continue
                 delay = self.backoff_min
@@ -385,9 +414,20 @@ class BlockingPortLink(_QueuedLink):
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
-    async def close(self) -> None:
+    async def close(self, flush_timeout: float = 0.5) -> None:
+        """Stop cleanly: queued messages get ``flush_timeout`` seconds to go out if the
+        port is open; whatever is left is reported as one fault, never lost silently."""
         if self._closed:
             return
+        deadline = self.clock.now() + flush_timeout
+        while (self.queue.items and self.port is not None and self._task is not None
+               and not self._task.done() and self.clock.now() < deadline):
+            self._wake.set()
+            await self.clock.sleep_until(min(deadline, self.clock.now() + 0.005))
+        left = len(self.queue.items)
+        if left:
+            self.on_fault(f"{self._label()}: closed with {left} message(s) not delivered")
+            self.queue.items.clear()
         self._closed = True
         if self._task is not None:
             self._task.cancel()

@@ -100,6 +100,9 @@ class DriverContext:
     clock: Clock
     on_fault: Callable[[str, str], None] = field(default=lambda output, reason: None)
     on_sent: Callable[[str, Payload], None] = field(default=lambda output, payload: None)
+    on_recovered: Callable[[str, str], None] | None = None
+    """Called once when a faulted endpoint works again ("10.0.0.5:6454 back after
+    12.4 s"). None until the engine's output router wires it (:meth:`OutputRouter.add`)."""
 
 
 class DriverConfig(BaseModel):
@@ -152,6 +155,13 @@ class Driver(ABC):
         self.health.reason = reason
         self.health.faults += 1
         self.ctx.on_fault(self.output, reason)
+
+    def back(self, what: str, down_since: float) -> None:
+        """Report, once, that ``what`` (an endpoint) works again after a fault reported
+        at clock time ``down_since``."""
+        after = self.ctx.clock.now() - down_since
+        if self.ctx.on_recovered is not None:
+            self.ctx.on_recovered(self.output, f"{what} back after {after:.1f} s")
 
     def sent(self, payload: Payload) -> None:
         self.health.state = HealthState.SENDING

@@ -116,7 +116,11 @@ class DmxUdpDriver(Driver):
         self._senders: dict[Address, Sender] = {}
         self._live_send: list[tuple[Address, Sender]] = []
         self._blocked: dict[Address, float] = {}
-        self._faults: set[str] = set()  # fault keys reported and not yet cleared
+        self._faults: dict[str, float] = {}  # fault key → when reported (not yet cleared)
+        self._probation: dict[Address, float] = {}
+        """Destinations unparked after a fault, and since when: a UDP send "succeeds"
+        even to a dead node (the refusal comes back on a later send), so a destination
+        is back only after sending without error for ``2 × retry_interval``."""
         self._last_buffer_fault = -math.inf
         self.dropped = 0  # packets lost to a full send buffer
         self._frame_sent = 0  # packets sent in the current frame (decides sync)
@@ -503,11 +507,11 @@ class DmxUdpDriver(Driver):
         """Report a fault once per cause until that cause clears."""
         if key in self._faults:
             return
-        self._faults.add(key)
+        self._faults[key] = self.ctx.clock.now()
         self.fault(reason)
 
     def _clear(self, key: str) -> None:
-        self._faults.discard(key)
+        self._faults.pop(key, None)
 
     def _send_error(self, exc: OSError, addr: Address, now: float) -> None:
         if isinstance(exc, BlockingIOError) or exc.errno in _TRANSIENT:
@@ -518,6 +522,7 @@ class DmxUdpDriver(Driver):
                 self.fault(f"send buffer full, packets dropped ({self.dropped} so far): {exc}")
             return
         key = f"dest:{addr[0]}:{addr[1]}"
+        self._probation.pop(addr, None)  # not back after all: still the same outage
         self._report(key, f"cannot send to {addr[0]}:{addr[1]}: {exc}")
         # Park the destination until the retry so one dead node does not cost an
         # exception per universe per frame; the others keep receiving.
@@ -552,14 +557,30 @@ class DmxUdpDriver(Driver):
             # destination that fails again is parked again (its fault is not re-reported).
             self._refresh_all(now)
             for addr in self._dests:
-                if addr not in self._blocked:
-                    self._clear(f"dest:{addr[0]}:{addr[1]}")
-        if self._sock is None or self._blocked:
-            self._schedule_retry()
-        elif recovered:
+                if (addr not in self._blocked and addr not in self._probation
+                        and f"dest:{addr[0]}:{addr[1]}" in self._faults):
+                    self._probation[addr] = now
+        self._settle_probation(now)
+        if self._sock is not None and not self._blocked and (recovered or self._probation
+                                                              or not self._faults):
             self.health.state = HealthState.SENDING if self._universes else HealthState.IDLE
             self.health.reason = ""
+        if self._sock is None or self._blocked or self._probation:
+            self._schedule_retry()
         self._retry_more(now)
+
+    def _settle_probation(self, now: float) -> None:
+        """Destinations that sent without error for two retry intervals are back: their
+        fault clears, and the recovery is reported once."""
+        for addr, since in list(self._probation.items()):
+            if addr in self._blocked:
+                continue
+            if now - since >= 2 * self.retry_interval - _EPS:
+                del self._probation[addr]
+                key = f"dest:{addr[0]}:{addr[1]}"
+                down = self._faults.pop(key, None)
+                if down is not None:
+                    self.back(f"{addr[0]}:{addr[1]}", down)
 
     def _retry_more(self, now: float) -> None:
         """Subclasses retry their own resources (the Art-Net poll listener)."""

@@ -13,11 +13,15 @@ from showctl.engine.clock import Clock, TimerHandle
 
 
 class Countdown:
-    def __init__(self, clock: Clock, duration: float, callback: Callable[[], None]) -> None:
+    def __init__(self, clock: Clock, duration: float, callback: Callable[[], None], *,
+                 start: float | None = None) -> None:
+        """``start``: when the countdown ideally began (default now). A chain of
+        countdowns passes each one's deadline on as the next one's start, so a late
+        wake-up on the real clock never shifts the deadlines after it."""
         self._clock = clock
         self._callback = callback
         self.duration = duration
-        self.started = clock.now()
+        self.started = clock.now() if start is None else min(start, clock.now())
         self.deadline = self.started + duration
         self._remaining: float | None = None
         self._handle: TimerHandle | None = clock.call_at(self.deadline, self._fire)

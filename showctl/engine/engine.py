@@ -22,7 +22,7 @@ from collections.abc import Callable
 from showctl.engine import events as ev
 from showctl.engine.clock import Clock
 from showctl.engine.countdown import Countdown
-from showctl.engine.light_cues import LightProgram
+from showctl.engine.light_cues import LightAction, LightProgram
 from showctl.engine.lighting import Lighting
 from showctl.engine.navigation import Navigation
 from showctl.engine.outputs import OutputRouter
@@ -38,6 +38,10 @@ class ListState:
         self.nav = Navigation(cues)
         self.playhead: m.CueBase | None = self.nav.first()
         self.runs: dict[str, Run] = {}
+        self.owned: set[str] = set()
+        """Cues a running cue sequence will still fire: GO and back step over them."""
+        self.go_fired: dict[str, float] = {}
+        """Per cue: when a GO last fired it (a continue never fires it again after)."""
 
 
 class EngineError(Exception):
@@ -65,12 +69,18 @@ class Engine:
         self.last_go: dict[str, float] = {}
         """Per list: when its last accepted GO was (the double-GO guard is per list)."""
         self.panic_timer: Countdown | None = None
+        self.paused_by_all: list[Run] | None = None
+        """What the operator's pause-all paused (None: not paused-all)."""
         self.action_factories: dict[str, ActionFactory] = {}
         from showctl.engine.actions import install_default_actions
 
         install_default_actions(self)
         self.light_program = LightProgram(show)
         self.lighting: Lighting | None = None
+        self.blackout = False
+        """Blackout: every grandmastered intensity at zero until released."""
+        self.grandmaster = 1.0
+        """The grandmaster level, 0..1."""
 
     def attach_lighting(self) -> Lighting:
         """Create the lighting state and frame loop (run ``lighting.run()`` as a task).
@@ -82,8 +92,41 @@ class Engine:
             self.router.dmx_frame,
             rate=min(rates) if rates else 44.0,
             on_fault=lambda reason: self.router.fault("lighting", reason),
+            on_recovered=lambda reason: self.router.recovered("lighting", reason),
         )
+        self.lighting.blackout = self.blackout
+        self.lighting.grandmaster = self.grandmaster
         return self.lighting
+
+    # ------------------------------------------------------------------ masters
+
+    def set_blackout(self, on: bool | None = None) -> bool:
+        """Blackout on or off (None toggles). Releasing it restores the look exactly
+        (the cues' fades ran on underneath). Returns the new state."""
+        on = not self.blackout if on is None else on
+        if on == self.blackout:
+            return on
+        self.blackout = on
+        if self.lighting is not None:
+            self.lighting.blackout = on
+            self.lighting.send_now()
+        self.emit(ev.Blackout(self.now(), on))
+        return on
+
+    def set_grandmaster(self, level: float) -> float:
+        """Set the grandmaster (0..1, clamped): it scales every intensity at once."""
+        level = float(level)
+        if level != level:  # NaN
+            raise EngineError("grandmaster level must be a number from 0 to 1")
+        level = min(1.0, max(0.0, level))
+        if level == self.grandmaster:
+            return level
+        self.grandmaster = level
+        if self.lighting is not None:
+            self.lighting.grandmaster = level
+            self.lighting.send_now()
+        self.emit(ev.Grandmaster(self.now(), level))
+        return level
 
     # ------------------------------------------------------------------ time & events
 
@@ -144,22 +187,30 @@ class Engine:
             return False
         self.last_go[lst.name] = now
         self.emit(ev.Go(now, lst.name, cue.number))
-        self._set_playhead(lst, lst.nav.after_fire(cue))
-        self.fire(lst.name, cue.number)
+        # The whole cue sequence is one step: the playhead moves past every cue the
+        # continues of this GO will fire (QLab), so a GO during the sequence never
+        # fires one of them early (and the continue again).
+        lst.owned.discard(cue.number)
+        lst.owned |= lst.nav.sequence(cue) - {cue.number}
+        lst.go_fired[cue.number] = now
+        self._set_playhead(lst, lst.nav.after_fire(cue, lst.owned))
+        self.fire(lst.name, cue.number, by_go=True)
         return True
 
-    def fire(self, list_name: str, number: str) -> None:
+    def fire(self, list_name: str, number: str, *, by_go: bool = False) -> Run:
         """Start one cue (as a Start cue or remote ``/cue/N/start`` does): no playhead move."""
         lst = self._list(list_name)
         cue = self._cue(lst, number)
         parent = lst.nav.parent.get(cue.number)
         parent_run = lst.runs.get(parent.number) if parent is not None else None
-        self._start_run(lst, cue, parent_run)
+        return self._start_run(lst, cue, parent_run,
+                               seq_start=self.now() if by_go else None, by_go=by_go)
 
     def stop(self, list_name: str | None = None) -> None:
         """Stop every running cue (of one list, or all) and cancel pending continues."""
         lists = [self._list(list_name)] if list_name else list(self.lists.values())
         for lst in lists:
+            lst.owned.clear()  # the sequences' continues are cancelled
             for run in self._top_runs_of(lst):
                 self._stop_run(run)
         if list_name is None and self.panic_timer is not None:
@@ -167,9 +218,13 @@ class Engine:
             self.panic_timer = None
 
     def stop_cue(self, list_name: str, number: str) -> None:
-        run = self._list(list_name).runs.get(number)
+        lst = self._list(list_name)
+        run = lst.runs.get(number)
         if run is not None:
             self._stop_run(run)
+            # Its pending continue is cancelled: the cues it would have fired are no
+            # longer owned by a running sequence (back may land on them again).
+            lst.owned -= lst.nav.sequence(run.cue) - {run.number}
 
     def pause(self, list_name: str | None = None) -> None:
         for run in self._top_runs(list_name):
@@ -178,6 +233,42 @@ class Engine:
     def resume(self, list_name: str | None = None) -> None:
         for run in self._top_runs(list_name):
             self._resume_run(run)
+
+    def pause_all(self) -> bool:
+        """The operator's pause-all: pause everything running and remember exactly what
+        this paused, so :meth:`resume_all` resumes that and nothing else (a cue the show
+        paused with a pause cue stays paused). False when already paused-all."""
+        if self.paused_by_all is not None:
+            return False
+        paused: list[Run] = []
+        for run in self._top_runs(None):
+            self._pause_run(run, paused)
+        self.paused_by_all = paused
+        self.emit(ev.PauseAll(self.now(), True, tuple(f"{r.list}/{r.number}" for r in paused)))
+        return True
+
+    def resume_all(self) -> bool:
+        """Resume what :meth:`pause_all` paused (still running and still paused) and
+        nothing else. False when nothing was paused-all."""
+        paused, self.paused_by_all = self.paused_by_all, None
+        if paused is None:
+            return False
+        resumed = []
+        for run in paused:
+            if self.lists[run.list].runs.get(run.number) is run and run.paused:
+                self._resume_one(run)
+                resumed.append(run)
+        self.emit(ev.PauseAll(self.now(), False,
+                              tuple(f"{r.list}/{r.number}" for r in resumed)))
+        return True
+
+    def toggle_pause_all(self) -> bool:
+        """Pause all, or resume what pause-all paused; True when now paused."""
+        if self.paused_by_all is None:
+            self.pause_all()
+            return True
+        self.resume_all()
+        return False
 
     def pause_cue(self, list_name: str, number: str) -> None:
         run = self._list(list_name).runs.get(number)
@@ -200,7 +291,7 @@ class Engine:
     def back(self, list_name: str | None = None) -> None:
         """Move the playhead to the previous cue (nothing is fired or stopped)."""
         lst = self._list(list_name)
-        self._set_playhead(lst, lst.nav.previous(lst.playhead))
+        self._set_playhead(lst, lst.nav.previous(lst.playhead, lst.owned))
 
     def set_armed(self, list_name: str, number: str, armed: bool) -> None:
         lst = self._list(list_name)
@@ -210,16 +301,26 @@ class Engine:
 
     def panic(self, duration: float | None = None) -> None:
         """Fade everything out over the panic time, then stop; a second panic within
-        that time stops everything at once."""
+        that time completes the first at once: every fade jumps to where the panic
+        would end, then everything stops.
+
+        Lights follow ``settings.panic_lights``: ``out`` fades every intensity on stage
+        to zero with the rest; ``hold`` keeps the look where it is at the panic."""
         now = self.now()
+        lights = self.show.settings.panic_lights
         if self.panic_timer is not None and not self.panic_timer.done:
-            self.emit(ev.Panic(now, 0.0, hard=True))
+            self.emit(ev.Panic(now, 0.0, hard=True, lights=lights.value))
+            end = self.panic_timer.deadline
             self.panic_timer.cancel()
             self.panic_timer = None
+            if self.lighting is not None:
+                self.lighting.settle_at(end)
             self.stop()
             return
         t = self.show.settings.panic_time if duration is None else duration
-        self.emit(ev.Panic(now, t, hard=False))
+        self.emit(ev.Panic(now, t, hard=False, lights=lights.value))
+        for lst in self.lists.values():
+            lst.owned.clear()
         for run in self.running():
             # Nothing new may start during a panic: waits are cut now, actions fade.
             if run.phase is Phase.PREWAIT:
@@ -227,8 +328,14 @@ class Engine:
                 continue
             if run.postwait is not None:
                 run.postwait.cancel()
-            if run.action is not None and run.phase is Phase.ACTION:
+            if (run.action is not None and run.phase is Phase.ACTION
+                    and not isinstance(run.action, LightAction)):
                 run.action.fade_out(t)
+        if self.lighting is not None:
+            if lights is m.PanicLights.OUT:
+                self.lighting.panic_out(max(t, 0.0))
+            else:
+                self.lighting.hold_all()
         if t <= 0:
             self.stop()
             return
@@ -264,18 +371,27 @@ class Engine:
         lst.playhead = cue
         self.emit(ev.PlayheadMoved(self.now(), lst.name, cue.number if cue else None))
 
-    def _start_run(self, lst: ListState, cue: m.CueBase, parent: Run | None) -> Run:
+    def _start_run(self, lst: ListState, cue: m.CueBase, parent: Run | None,
+                   due: float | None = None, *, seq_start: float | None = None,
+                   by_go: bool = False) -> Run:
         old = lst.runs.get(cue.number)
         if old is not None:
             self._stop_run(old)  # firing a running cue restarts it
         run = Run(lst.name, cue, parent)
         run.triggered_at = self.now()
+        run.due = self.clock.now() if due is None else due
+        run.by_go = by_go
+        if seq_start is not None:
+            run.seq_start = seq_start
+        elif parent is not None:
+            run.seq_start = parent.seq_start
         lst.runs[cue.number] = run
         if parent is not None:
             parent.children.append(run)
         self.emit(ev.CueTriggered(run.triggered_at, lst.name, cue.number, cue.prewait))
         if cue.prewait > 0:
-            run.prewait = Countdown(self.clock, cue.prewait, lambda: self._begin_action(run))
+            run.prewait = Countdown(self.clock, cue.prewait, lambda: self._begin_action(run),
+                                    start=run.due)
         else:
             self._begin_action(run)
         return run
@@ -286,11 +402,15 @@ class Engine:
             return
         run.phase = Phase.ACTION
         run.started_at = self.now()
+        # Ideal action start: the prewait's deadline (or the ideal trigger time), so the
+        # continues of a chain are due at times computed from its first GO.
+        ideal = run.prewait.deadline if run.prewait is not None else run.due
         chains = lst.nav.chains(run.cue)
         if chains and run.cue.continue_ is m.ContinueMode.AUTO_CONTINUE:
             run.postwait = Countdown(
-                self.clock, run.cue.postwait, lambda: self._continue_after(run)
-            )
+                self.clock, run.cue.postwait,
+                lambda: self._continue_after(run, run.postwait.deadline if run.postwait
+                                             else None), start=ideal)
         action: Action | None = None
         if self.is_armed(run.list, run.cue) or isinstance(run.cue, m.GroupCue):
             factory = self.action_factories.get(getattr(run.cue, "type", ""))
@@ -313,7 +433,7 @@ class Engine:
             return
         if run.action.duration > 0:
             run.action_timer = Countdown(
-                self.clock, run.action.duration, lambda: self._end_action(run)
+                self.clock, run.action.duration, lambda: self._end_action(run), start=ideal
             )
         else:
             self._end_action(run)
@@ -325,22 +445,30 @@ class Engine:
         run.phase = Phase.FINISHED
         self.emit(ev.CueCompleted(self.now(), run.list, run.number))
         if lst.nav.chains(run.cue) and run.cue.continue_ is m.ContinueMode.AUTO_FOLLOW:
-            self._continue_after(run)
+            timer = run.action_timer
+            self._continue_after(run, timer.deadline if timer is not None else None)
         self._maybe_retire(run)
         if run.parent is not None:
             self.child_finished(run.parent, run)
 
-    def _continue_after(self, run: Run) -> None:
+    def _continue_after(self, run: Run, due: float | None = None) -> None:
         lst = self.lists[run.list]
         nxt = lst.nav.continue_target(run.cue)
         if nxt is not None:
+            lst.owned.discard(nxt.number)
+            if lst.go_fired.get(nxt.number, -1.0) >= run.seq_start:
+                # The operator put this cue on standby (goto/back) and a GO fired it
+                # after this sequence began: one GO plus one continue never fire a cue
+                # twice, and its own continues already run from that GO.
+                self._maybe_retire(run)
+                return
             # A continue moves the playhead past the cue it fires, as GO does, but only
             # when the playhead was on it: an operator who moved the playhead keeps it.
             if lst.playhead is nxt:
-                self._set_playhead(lst, lst.nav.after_fire(nxt))
+                self._set_playhead(lst, lst.nav.after_fire(nxt, lst.owned))
             parent = lst.nav.parent.get(nxt.number)
             parent_run = lst.runs.get(parent.number) if parent is not None else None
-            self._start_run(lst, nxt, parent_run)
+            self._start_run(lst, nxt, parent_run, due=due, seq_start=run.seq_start)
         self._maybe_retire(run)
 
     def _maybe_retire(self, run: Run) -> None:
@@ -387,26 +515,33 @@ class Engine:
         if run.parent is not None and run in run.parent.children:
             self.child_finished(run.parent, run)
 
-    def _pause_run(self, run: Run) -> None:
-        if run.paused:
-            return
-        run.paused = True
-        for c in run.countdowns():
-            c.pause()
-        if run.action is not None and run.phase is Phase.ACTION:
-            run.action.pause()
-        for child in run.children:
-            self._pause_run(child)
-        self.emit(ev.CuePaused(self.now(), run.list, run.number))
-
-    def _resume_run(self, run: Run) -> None:
+    def _pause_run(self, run: Run, paused: list[Run] | None = None) -> None:
+        """Pause a run and its children; ``paused`` collects the runs this paused."""
         if not run.paused:
+            run.paused = True
+            for c in run.countdowns():
+                c.pause()
+            if run.action is not None and run.phase is Phase.ACTION:
+                run.action.pause()
+            if paused is not None:
+                paused.append(run)
+            self.emit(ev.CuePaused(self.now(), run.list, run.number))
+        elif paused is None:
             return
+        for child in run.children:
+            self._pause_run(child, paused)
+
+    def _resume_one(self, run: Run) -> None:
         run.paused = False
         for c in run.countdowns():
             c.resume()
         if run.action is not None and run.phase is Phase.ACTION:
             run.action.resume()
+        self.emit(ev.CueResumed(self.now(), run.list, run.number))
+
+    def _resume_run(self, run: Run) -> None:
+        if not run.paused:
+            return
+        self._resume_one(run)
         for child in run.children:
             self._resume_run(child)
-        self.emit(ev.CueResumed(self.now(), run.list, run.number))

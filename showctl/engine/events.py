@@ -124,9 +124,58 @@ class Panic(Event):
     kind: ClassVar[str] = "panic"
     duration: float = 0.0
     hard: bool = False
+    lights: str = "out"
+    """What the panic does to the lights: ``out`` (intensities fade to zero) or
+    ``hold`` (the look stays where it was at the panic)."""
 
     def payload(self) -> dict[str, Any]:
-        return {"duration": round(self.duration, 6), "hard": self.hard}
+        return {"duration": round(self.duration, 6), "hard": self.hard, "lights": self.lights}
+
+    def describe(self) -> str:
+        """One sentence for the console and the run log: exactly what happened."""
+        if self.hard:
+            what = "every fade jumped to its end and everything stopped"
+            lights = "lights out" if self.lights == "out" else "lights held"
+            return f"PANIC completed at once: {what} ({lights})"
+        lights = ("lights fade to black" if self.lights == "out"
+                  else "lights hold their look")
+        return (f"PANIC: waits cut, everything fades out over {self.duration:g} s then stops;"
+                f" {lights}")
+
+
+@dataclass(frozen=True, slots=True)
+class PauseAll(Event):
+    """The operator's pause-all (``paused: true``) or its resume (``paused: false``);
+    ``cues`` lists (as ``list/cue``) what it paused or resumed."""
+
+    kind: ClassVar[str] = "pause_all"
+    paused: bool = True
+    cues: tuple[str, ...] = ()
+
+    def payload(self) -> dict[str, Any]:
+        return {"paused": self.paused, "cues": list(self.cues)}
+
+
+@dataclass(frozen=True, slots=True)
+class Blackout(Event):
+    """Blackout on (every grandmastered intensity at zero) or off (the look is back)."""
+
+    kind: ClassVar[str] = "blackout"
+    on: bool = True
+
+    def payload(self) -> dict[str, Any]:
+        return {"on": self.on}
+
+
+@dataclass(frozen=True, slots=True)
+class Grandmaster(Event):
+    """The grandmaster was set: ``level`` 0..1 scales every intensity."""
+
+    kind: ClassVar[str] = "grandmaster"
+    level: float = 1.0
+
+    def payload(self) -> dict[str, Any]:
+        return {"level": round(self.level, 6)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +193,18 @@ class Output(Event):
 @dataclass(frozen=True, slots=True)
 class DriverFaulted(Event):
     kind: ClassVar[str] = "fault"
+    output: str = ""
+    reason: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        return {"output": self.output, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class DriverRecovered(Event):
+    """A faulted output works again, reported once ("10.0.0.5:6454 back after 12.4 s")."""
+
+    kind: ClassVar[str] = "recovered"
     output: str = ""
     reason: str = ""
 

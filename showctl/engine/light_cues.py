@@ -19,7 +19,7 @@ import numpy.typing as npt
 from showctl.engine.lighting import CURVES, F32, FadeSpec, Lighting, RigLayout, Slot
 from showctl.engine.runs import Run
 from showctl.model import show as m
-from showctl.model.levels import parse_address, parse_level
+from showctl.model.levels import dmx_carrier, parse_address, parse_level
 
 I64 = npt.NDArray[np.int64]
 
@@ -103,9 +103,12 @@ class LightProgram:
 
     def _changes_of(self, cue: m.LightCue) -> list[Change]:
         out: list[Change] = []
-        output = cue.output or self.default_output
         for key, level in cue.channels.items():
             universe, address = parse_address(key)
+            # A raw channel leaves on the output that carries its universe (as a
+            # fixture's do), unless the cue names its output.
+            output = (cue.output or dmx_carrier(self.show.outputs, universe)
+                      or self.default_output)
             name = f"{output}:{universe}/{address}"
             self.layout.add(name, Slot(output, universe, address - 1), intensity=True)
             out.append(Change(name, parse_level(level)))

@@ -68,6 +68,7 @@ class Lighting:
         *,
         rate: float = 44.0,
         on_fault: Callable[[str], None] = lambda reason: None,
+        on_recovered: Callable[[str], None] = lambda reason: None,
     ) -> None:
         self.layout = layout
         self.clock = clock
@@ -85,6 +86,8 @@ class Lighting:
         self._send_frame = send_frame
         self.on_fault = on_fault
         """Reports a failed frame (the session turns it into a ``fault`` event)."""
+        self.on_recovered = on_recovered
+        """Reports frames going out again after failures (a ``recovered`` event)."""
         self.failed_frames = 0
         self._fault_reason: str | None = None
         self._wake = asyncio.Event()
@@ -230,6 +233,43 @@ class Lighting:
                 pb.touch()
         self.send_now()
 
+    def panic_out(self, duration: float) -> None:
+        """Panic (``panic_lights: out``): every intensity on stage, in every playback,
+        fades from where it is to zero over ``duration``; other attributes keep doing
+        what they do."""
+        now = self.clock.now()
+        for pb in self.playbacks.values():
+            mask = pb.touched & self.is_int
+            if mask.any():
+                cur = pb.values(now)
+                pb.start[mask] = cur[mask]
+                pb.target[mask] = 0.0
+                pb.t_start[mask] = now
+                pb.dur[mask] = duration
+                pb.curve[mask] = 0
+                pb.frozen_at[mask] = np.nan
+                pb.owner[mask] = -1
+                pb.touch()
+        self.send_now()
+
+    def hold_all(self) -> None:
+        """Panic (``panic_lights: hold``): every fade stops where it is now."""
+        self.settle_at(self.clock.now())
+
+    def settle_at(self, when: float) -> None:
+        """Every fade jumps to where it will be at clock time ``when`` and holds there
+        (a second panic completes the first: no level freezes part-way)."""
+        for pb in self.playbacks.values():
+            if not pb.touched.any():
+                continue
+            cur = pb.values(when).copy()
+            pb.start[:] = cur
+            pb.target[:] = cur
+            pb.frozen_at[:] = np.nan
+            pb.owner[:] = -1
+            pb.touch()
+        self.send_now()
+
     # ------------------------------------------------------------------ frames
 
     def busy(self, now: float) -> bool:
@@ -344,8 +384,8 @@ class Lighting:
             return False
         if self._fault_reason is not None:
             self._fault_reason = None
-            self.on_fault(f"frames resumed at {deadline:.3f} after "
-                          f"{self.failed_frames} failed")
+            self.on_recovered(f"frames resumed at {deadline:.3f} after "
+                              f"{self.failed_frames} failed")
         self.frames += 1
         for output in outputs:
             self._send_frame(output, deadline, frame.get(output, []))

@@ -35,19 +35,41 @@ class Navigation:
     def first(self) -> m.CueBase | None:
         return self.flat[0] if self.flat else None
 
-    def after_fire(self, cue: m.CueBase) -> m.CueBase | None:
-        """The standby cue after ``cue`` has been fired by GO.
+    def sequence(self, cue: m.CueBase) -> set[str]:
+        """The navigable cues one GO on ``cue`` fires: QLab's *cue sequence*.
 
-        A ``first``-mode group fires its first child itself, so the playhead skips it.
-        """
+        ``cue`` itself; the first child of a ``first``-mode group (the group fires it);
+        and, through every auto-continue / auto-follow that applies, the cues those
+        continues fire in turn. A continue stays inside its container, so the sequence
+        is finite and found statically."""
+        out: set[str] = set()
+        todo: list[m.CueBase] = [cue]
+        while todo:
+            c = todo.pop()
+            if c.number in out or c.number not in self.navigable:
+                continue
+            out.add(c.number)
+            if isinstance(c, m.GroupCue) and c.mode is m.GroupMode.FIRST and c.cues:
+                todo.append(c.cues[0])
+            if c.continue_ is not m.ContinueMode.NONE:
+                nxt = self.continue_target(c)
+                if nxt is not None:
+                    todo.append(nxt)
+        return out
+
+    def after_fire(self, cue: m.CueBase, skip: set[str] | None = None) -> m.CueBase | None:
+        """The standby cue after a GO on ``cue``: the first navigable cue after it that
+        its cue sequence (and ``skip``, cues other running sequences will fire) does not
+        fire. A ``first``-mode group fires its first child itself, so the playhead skips
+        it; a continue chain is one step for the operator, as in QLab."""
         pos = self.position.get(cue.number)
         if pos is None:
             return None
-        pos += 1
-        while isinstance(cue, m.GroupCue) and cue.mode is m.GroupMode.FIRST:
-            cue = cue.cues[0]
-            pos += 1
-        return self.flat[pos] if pos < len(self.flat) else None
+        owned = self.sequence(cue) | (skip or set())
+        for nxt in self.flat[pos + 1:]:
+            if nxt.number not in owned:
+                return nxt
+        return None
 
     def step(self, cue: m.CueBase | None, step: int) -> m.CueBase | None:
         """The cue ``step`` places away from ``cue`` (None = past the end), clamped to the
@@ -60,11 +82,29 @@ class Navigation:
             pos = self.position[cue.number]
         return self.flat[max(0, min(len(self.flat) - 1, pos + step))]
 
-    def previous(self, cue: m.CueBase | None) -> m.CueBase | None:
-        if cue is None:
-            return self.flat[-1] if self.flat else None
-        pos = self.position.get(cue.number, 0)
-        return self.flat[pos - 1] if pos > 0 else self.flat[0] if self.flat else None
+    def fired_by_predecessor(self, cue: m.CueBase) -> bool:
+        """Whether the cue before ``cue`` fires it (a continue into it, or a ``first``
+        group firing its first child): ``cue`` is inside a sequence, not its head."""
+        if cue.number not in self.navigable:
+            return False
+        sibs = self.siblings.get(cue.number, [])
+        i = next((k for k, c in enumerate(sibs) if c is cue), 0)
+        if i == 0:
+            parent = self.parent.get(cue.number)
+            return parent is not None and parent.mode is m.GroupMode.FIRST
+        return sibs[i - 1].continue_ is not m.ContinueMode.NONE
+
+    def previous(self, cue: m.CueBase | None,
+                 skip: set[str] | None = None) -> m.CueBase | None:
+        """The standby cue for ``back``: the head of the previous cue sequence (a cue a
+        continue fires is one step with the cue that fires it), never one of ``skip``."""
+        if not self.flat:
+            return None
+        pos = len(self.flat) if cue is None else self.position.get(cue.number, 0)
+        for prev in reversed(self.flat[:pos]):
+            if not self.fired_by_predecessor(prev) and prev.number not in (skip or set()):
+                return prev
+        return self.flat[0]
 
     def continue_target(self, cue: m.CueBase) -> m.CueBase | None:
         """The cue an auto-continue/auto-follow of ``cue`` fires: its next sibling.

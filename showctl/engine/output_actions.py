@@ -192,6 +192,13 @@ class MidiAction(ScheduledAction):
             self.at(self.steps[self.i][0], self._send_due)
 
 
+def _data_byte(spec: m.MidiMessageSpec, value: int) -> int:
+    """A MIDI data byte, never silently cut to 7 bits (``check`` refuses it first)."""
+    if not 0 <= value <= 127:
+        raise ValueError(f"{spec.kind} value {value} is outside 0..127")
+    return value
+
+
 def encode_midi(spec: m.MidiMessageSpec) -> bytes:
     """Encode one MIDI message from the show file (channels 1-16 as people count)."""
     ch = spec.channel - 1
@@ -204,15 +211,15 @@ def encode_midi(spec: m.MidiMessageSpec) -> bytes:
         return bytes([0x80 | ch, spec.note, spec.velocity])
     if k == "poly_aftertouch":
         assert spec.note is not None
-        return bytes([0xA0 | ch, spec.note, spec.value & 0x7F])
+        return bytes([0xA0 | ch, spec.note, _data_byte(spec, spec.value)])
     if k == "control_change":
         assert spec.control is not None
-        return bytes([0xB0 | ch, spec.control, spec.value & 0x7F])
+        return bytes([0xB0 | ch, spec.control, _data_byte(spec, spec.value)])
     if k == "program_change":
         assert spec.program is not None
         return bytes([0xC0 | ch, spec.program])
     if k == "aftertouch":
-        return bytes([0xD0 | ch, spec.value & 0x7F])
+        return bytes([0xD0 | ch, _data_byte(spec, spec.value)])
     if k == "pitch_bend":
         # The show file writes -8192..8191 (0 = centre), as mido does.
         v = spec.value + 8192

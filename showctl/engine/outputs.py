@@ -23,7 +23,7 @@ from showctl.drivers.base import (
     TimecodePayload,
 )
 from showctl.engine.clock import Clock
-from showctl.engine.events import DriverFaulted, EventBus, Output
+from showctl.engine.events import DriverFaulted, DriverRecovered, EventBus, Output
 
 
 class OutputRouter:
@@ -41,6 +41,9 @@ class OutputRouter:
 
     def add(self, driver: Driver) -> None:
         self.drivers[driver.output] = driver
+        for d in [driver, *getattr(driver, "targets", [])]:
+            if d.ctx.on_recovered is None:
+                d.ctx.on_recovered = self.recovered
 
     def now(self) -> float:
         return self.clock.now() - self.t0
@@ -72,6 +75,9 @@ class OutputRouter:
 
     def fault(self, output: str, reason: str) -> None:
         self.bus.emit(DriverFaulted(self.now(), output, reason))
+
+    def recovered(self, output: str, reason: str) -> None:
+        self.bus.emit(DriverRecovered(self.now(), output, reason))
 
     def _publish(self, output: str, payload: Payload) -> None:
         kind, data = self._describe(output, payload)

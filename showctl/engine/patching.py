@@ -18,6 +18,7 @@ from showctl.lighting.patch import Patch, build_patch
 from showctl.lighting.render import compile_patch
 from showctl.lighting.selection import select_fixtures
 from showctl.model import show as m
+from showctl.model.levels import dmx_carrier
 
 if TYPE_CHECKING:
     from showctl.engine.light_cues import Change
@@ -25,12 +26,13 @@ if TYPE_CHECKING:
 
 
 def output_for_universe(show: m.Show, universe: int) -> str:
-    """The DMX output carrying a universe: the one that lists it, else the first."""
-    dmx = [(n, d) for n, d in show.outputs.items() if d.kind is m.OutputKind.DMX]
-    for name, decl in dmx:
-        if decl.universes is not None and universe in decl.universes:
-            return name
-    return dmx[0][0] if dmx else "lx"
+    """The DMX output carrying a universe (:func:`dmx_carrier`); when none does (``check``
+    reports it), the first DMX output."""
+    carrier = dmx_carrier(show.outputs, universe)
+    if carrier is not None:
+        return carrier
+    dmx = [n for n, d in show.outputs.items() if d.kind is m.OutputKind.DMX]
+    return dmx[0] if dmx else "lx"
 
 
 class FixtureProgram:

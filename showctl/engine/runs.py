@@ -81,6 +81,15 @@ class Run:
         self.action: Action | None = None
         self.children: list[Run] = []
         self.triggered_at = 0.0
+        self.due: float | None = None
+        """Clock time this run was ideally triggered at (a continue's deadline), so a
+        chain's timings count from its first GO, not from late wake-ups."""
+        self.by_go = False
+        """Fired by a GO (not by a continue, a trigger or a control cue)."""
+        self.seq_start = float("inf")
+        """Show time of the GO that began this run's cue sequence (inf: no GO began it,
+        e.g. a Start cue or a trigger)."""
+        """Fired by a GO (not by a continue, a trigger or a control cue)."""
         self.started_at: float | None = None
         self.duration: float | None = None
         self.starting = False

@@ -14,13 +14,14 @@ from showctl.lighting.patch import AttributeLookupError, build_patch, validate_p
 from showctl.lighting.profiles import ProfileError
 from showctl.lighting.selection import select_fixtures
 from showctl.lighting.values import ValueConversionError
+from showctl.model.levels import dmx_carrier, parse_address
 
 Path = tuple[str | int, ...]
 
 
 def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tuple[Path, str]]:
     """Every patch and fixture-value problem of a validated show."""
-    out: list[tuple[Path, str]] = []
+    out = _universe_carriers(show, cue_paths)
     if not show.patch:
         for (lname, number), path in cue_paths.items():
             cue = _cue(show, lname, number)
@@ -53,6 +54,51 @@ def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tu
                     patch.resolve_values(f.key, values)
             except (AttributeLookupError, ValueConversionError) as exc:
                 out.append((at, f"cue {number}: {exc}"))
+    return out
+
+
+def _carried(show: Any) -> str:
+    lists = [f"{n} carries {', '.join(map(str, d.universes))}"
+             for n, d in show.outputs.items()
+             if str(d.kind) == "dmx" and d.universes is not None]
+    return "; ".join(lists) or "no dmx output"
+
+
+def _universe_carriers(show: Any, cue_paths: dict[tuple[str, str], Path]
+                       ) -> list[tuple[Path, str]]:
+    """Raw channels and fixtures on a universe no DMX output carries (or not the one the
+    cue names): they would leave on the wrong output, or on none."""
+    out: list[tuple[Path, str]] = []
+    if not any(str(d.kind) == "dmx" for d in show.outputs.values()):
+        return out  # the structural check already says a light cue needs a dmx output
+    for i, entry in enumerate(show.patch):
+        u = getattr(entry, "universe", None)
+        if isinstance(u, int) and dmx_carrier(show.outputs, u) is None:
+            out.append((("patch", i, "universe"), f"fixture {entry.id}: no dmx output "
+                        f"carries universe {u} ({_carried(show)}); list it in an output's "
+                        "'universes:'"))
+    for (lname, number), cpath in cue_paths.items():
+        cue = _cue(show, lname, number)
+        channels = getattr(cue, "channels", None) if cue is not None else None
+        if not channels:
+            continue
+        for key in channels:
+            try:
+                universe, _address = parse_address(key)
+            except ValueError:
+                continue  # reported by the schema
+            named = getattr(cue, "output", None)
+            if named is not None:
+                decl = show.outputs.get(named)
+                unis = getattr(decl, "universes", None)
+                if unis is not None and universe not in unis:
+                    out.append(((*cpath, "channels", key), f"cue {number}: channel {key!r} is "
+                                f"on universe {universe}, but output {named!r} carries "
+                                f"{', '.join(map(str, unis))}"))
+            elif dmx_carrier(show.outputs, universe) is None:
+                out.append(((*cpath, "channels", key), f"cue {number}: no dmx output carries "
+                            f"universe {universe} of channel {key!r} ({_carried(show)}); list "
+                            "it in an output's 'universes:'"))
     return out
 
 

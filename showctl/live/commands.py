@@ -12,7 +12,8 @@ from showctl.api.protocol import Command, CommandError
 from showctl.engine.engine import Engine, EngineError
 
 ENGINE_VERBS = frozenset({"go", "stop", "pause", "resume", "panic", "back", "goto", "step",
-                          "fire", "stop_cue", "blackout", "grandmaster"})
+                          "fire", "stop_cue", "blackout", "grandmaster", "pause_all",
+                          "resume_all", "pause_toggle"})
 """The verbs :func:`apply_operator` carries out."""
 
 
@@ -64,23 +65,23 @@ def apply_operator(engine: Engine, cmd: Command) -> str:
         engine.stop_cue(lname or engine.main, str(cmd.arg("cue")))
         return f"stopped {cmd.arg('cue')}"
     if v == "blackout":
-        lighting = engine.lighting
-        if lighting is None:
-            return "no lighting"
         on = cmd.arg("on")
-        lighting.blackout = (not lighting.blackout) if on is None else bool(on)
-        lighting.send_now()
-        return f"blackout {'on' if lighting.blackout else 'off'}"
+        now_on = engine.set_blackout(None if on is None else bool(on))
+        return f"blackout {'on' if now_on else 'off'}"
     if v == "grandmaster":
-        lighting = engine.lighting
-        if lighting is None:
-            return "no lighting"
         level = _seconds(cmd.arg("level"), "grandmaster level")
         if not 0.0 <= level <= 100.0:
             raise CommandError("the grandmaster is 0..100 %")
-        lighting.grandmaster = level / 100.0
-        lighting.send_now()
+        engine.set_grandmaster(level / 100.0)
         return f"grandmaster {level:g} %"
+    if v == "pause_all":
+        engine.pause_all()
+        return "paused all"
+    if v == "resume_all":
+        engine.resume_all()
+        return "resumed what pause-all paused"
+    if v == "pause_toggle":
+        return "paused all" if engine.toggle_pause_all() else "resumed what pause-all paused"
     raise CommandError(f"{v!r} is not an operator verb")
 
 

@@ -40,9 +40,18 @@ def describe(e: ev.Event, names: dict[tuple[str, str], str]) -> str | None:
     if isinstance(e, ev.GoRejected):
         return f"{t}  GO ignored ({e.reason})"
     if isinstance(e, ev.Panic):
-        return f"{t}  PANIC{' (hard stop)' if e.hard else f' over {e.duration:.1f} s'}"
+        return f"{t}  {e.describe()}"
     if isinstance(e, ev.DriverFaulted):
         return f"{t}  FAULT     {e.output}: {e.reason}"
+    if isinstance(e, ev.DriverRecovered):
+        return f"{t}  RECOVERED {e.output}: {e.reason}"
+    if isinstance(e, ev.Blackout):
+        return f"{t}  BLACKOUT  {'on' if e.on else 'off: the look is back'}"
+    if isinstance(e, ev.Grandmaster):
+        return f"{t}  GM        {e.level * 100:.0f} %"
+    if isinstance(e, ev.PauseAll):
+        what = ", ".join(e.cues) or "nothing"
+        return f"{t}  {'PAUSE ALL' if e.paused else 'RESUME ALL'} {what}"
     if isinstance(e, ev.CueFailed):
         return f"{t}  FAILED    {e.list} {e.cue}: {e.reason}"
     return None
@@ -63,8 +72,10 @@ def payload_text(e: ev.Output) -> str:
 def style_of(e: ev.Event) -> str:
     if isinstance(e, FAULT_KINDS):
         return "bold white on red"
-    if isinstance(e, ev.Panic):
+    if isinstance(e, ev.Panic | ev.Blackout):
         return "bold red"
+    if isinstance(e, ev.DriverRecovered):
+        return "bold green"
     if isinstance(e, ev.GoRejected):
         return "yellow"
     if isinstance(e, ev.Go):

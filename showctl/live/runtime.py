@@ -123,7 +123,6 @@ class LiveRuntime:
         self.log = EventLog(show.cue_names(), self._show_time)
         self.show_started: float | None = None
         """Engine show time of the first accepted GO (the top bar's show clock)."""
-        self._paused_by_toggle: list[tuple[str, str]] = []
         self._index: dict[tuple[int, str], npt.NDArray[np.int64]] = {}
         self.on_show_changed: list[Callable[[], None]] = []
         """Called after an edit was applied (the server sends the new show)."""
@@ -246,17 +245,11 @@ class LiveRuntime:
 
     async def _execute(self, cmd: Command) -> Outcome:
         v = cmd.verb
-        if v in ENGINE_VERBS or v == "pause_toggle":
+        if v in ENGINE_VERBS:
             if self.mode == "edit" and v not in ("panic", "stop", "blackout", "grandmaster"):
                 return Outcome(False, "edit mode: running is locked (mode show to run)")
-            if v == "pause_toggle":
-                return Outcome(True, self._pause_toggle())
-            if v in ("pause", "resume", "stop"):
-                self._paused_by_toggle.clear()
             said = apply_operator(self.engine, cmd)
-            if v in ("blackout", "grandmaster"):
-                self.log.note(said, "bold red" if "on" in said or "%" in said else "italic")
-            self._record(cmd)
+            self._record(cmd, said)
             return Outcome(v != "go" or said == "GO", said)
         if v == "hotkey":
             if self.mode != "show" or self.remote is None:
@@ -276,33 +269,24 @@ class LiveRuntime:
             return self._set_mode(str(cmd.arg("mode", "")))
         return await self._edit(cmd)
 
-    def _record(self, cmd: Command) -> None:
-        """Operator actions go into the run log (GO and panic also come from events)."""
-        if self.recorder is not None and cmd.verb in OPERATOR_WORDS:
-            self.recorder.operator(cmd.text(), cmd.arg("list"))
+    def _record(self, cmd: Command, said: str) -> None:
+        """Operator actions go into the run log as calling-script lines (GO and panic
+        also come from events), so a run log replays as a calling script."""
+        if self.recorder is None:
+            return
+        verb = cmd.verb
+        if verb == "pause_toggle":
+            verb = "pause_all" if said == "paused all" else "resume_all"
+        if verb == "blackout":
+            self.recorder.operator(said)  # "blackout on" / "blackout off"
+        elif verb == "grandmaster":
+            self.recorder.operator(f"grandmaster {float(cmd.args['level']):g}")
+        elif verb in OPERATOR_WORDS:
+            self.recorder.operator(cmd.text() if verb == cmd.verb else verb, cmd.arg("list"))
 
     def _said(self, text: str, style: str = "italic", *, ok: bool = True) -> Outcome:
         self.log.note(text, style)
         return Outcome(ok, text)
-
-    def _pause_toggle(self) -> str:
-        """``p``: pause everything running; again: resume only what this paused (a cue
-        the show itself paused with a pause cue stays paused)."""
-        engine = self.engine
-        playing = [r for r in engine.running() if not r.paused and r.parent is None]
-        if playing:
-            for r in playing:
-                engine.pause_cue(r.list, r.number)
-                self._paused_by_toggle.append((r.list, r.number))
-            if self.recorder is not None:
-                self.recorder.operator("pause")
-            return f"paused {len(playing)} cue{'s' if len(playing) != 1 else ''}"
-        mine, self._paused_by_toggle = self._paused_by_toggle, []
-        for lname, number in mine:
-            engine.resume_cue(lname, number)
-        if self.recorder is not None and mine:
-            self.recorder.operator("resume")
-        return f"resumed {len(mine)} cue{'s' if len(mine) != 1 else ''}"
 
     def _set_mode(self, mode: str) -> Outcome:
         if mode not in ("show", "edit"):

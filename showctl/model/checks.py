@@ -174,3 +174,14 @@ def _timecode_triggers(
                 yield ((*path, "triggers", i, "timecode"),
                        f"cue {_num(cue)} has a timecode trigger, but list '{lname}' has no "
                        "'timecode:' settings (source: mtc or artnet, fps, …)")
+            elif isinstance(trig, dict) and isinstance(trig.get("timecode"), str) and has_chase:
+                assert isinstance(cl, dict)
+                fps = cl["timecode"].get("fps", 30)
+                label = trig["timecode"]
+                frames = label.replace(";", ":").split(":")[-1]
+                if isinstance(fps, int | float) and frames.isdigit() and (
+                        int(frames) >= round(float(fps))):
+                    yield ((*path, "triggers", i, "timecode"),
+                           f"cue {_num(cue)}: timecode {label!r} has frame {int(frames)}, "
+                           f"but list '{lname}' runs at {fps:g} fps (frames 0.."
+                           f"{round(float(fps)) - 1})")

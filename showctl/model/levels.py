@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 def parse_level(value: float | str) -> float:
     """A raw channel level in percent (``50``, ``"50%"``, ``"full"``, ``"out"``) → 0..1."""
@@ -34,3 +37,14 @@ def parse_address(key: str) -> tuple[int, int]:
     if universe < 0:
         raise ValueError(f"universe {universe} is negative")
     return universe, address
+
+
+def dmx_carrier(outputs: Mapping[str, Any], universe: int) -> str | None:
+    """The DMX output that carries ``universe``: the one whose ``universes`` lists it,
+    else the first DMX output that declares no ``universes`` (it carries any); None
+    when no output carries it. ``outputs`` is a show's ``outputs`` mapping."""
+    dmx = [(n, d) for n, d in outputs.items() if str(getattr(d, "kind", "")) == "dmx"]
+    for name, decl in dmx:
+        if decl.universes is not None and universe in decl.universes:
+            return name
+    return next((name for name, decl in dmx if decl.universes is None), None)

@@ -54,20 +54,72 @@ def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Pro
         show = m.Show.model_validate(located.data)
     except ValidationError as exc:
         problems.extend(_problems_from(exc, located, name))
+        # Value problems (media, patch, fixture values) need a valid show: check them on
+        # a copy with the broken parts set aside, so one run reports both kinds.
+        partial = _validate_pruned(located.data, exc)
+        if partial is not None:
+            problems.extend(_value_problems(partial, located, name))
     if show is not None:
-        problems.extend(
-            Problem(name, *located.where(path), message)
-            for path, message in _resolve_media(show, located, Path(name).parent)
-        )
-        # Patch and fixture values need a valid show (profiles, modes, attributes).
-        from showctl.lighting.showcheck import check_lighting
-
-        paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
-        problems.extend(
-            Problem(name, *located.where(path), message)
-            for path, message in check_lighting(show, paths)
-        )
+        problems.extend(_value_problems(show, located, name))
     return (show if not problems else None), sorted(set(problems))
+
+
+def _value_problems(show: m.Show, located: Located, name: str) -> list[Problem]:
+    out = [Problem(name, *located.where(path), message)
+           for path, message in _resolve_media(show, located, Path(name).parent)]
+    # Patch and fixture values need a valid show (profiles, modes, attributes).
+    from showctl.lighting.showcheck import check_lighting
+
+    paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
+    out.extend(Problem(name, *located.where(path), message)
+               for path, message in check_lighting(show, paths))
+    from showctl.model.output_checks import check_outputs
+
+    out.extend(Problem(name, *located.where(path), message)
+               for path, message in check_outputs(show, paths))
+    return out
+
+
+def _validate_pruned(data: dict[str, Any], exc: ValidationError) -> m.Show | None:
+    """The show with every part pydantic refused set aside: a broken cue becomes a memo
+    (so positions and paths stay), any other broken entry is dropped. None when that
+    does not give a valid show within a few rounds."""
+    import copy
+
+    pruned: Any = copy.deepcopy(data)
+    for round_ in range(4):
+        for err in exc.errors():
+            _set_aside(pruned, _resolve(pruned, tuple(err["loc"])), round_)
+        try:
+            return m.Show.model_validate(pruned)
+        except ValidationError as again:
+            exc = again
+        except Exception:
+            return None
+    return None
+
+
+def _set_aside(data: Any, path: PathKey, round_: int) -> None:
+    cue_at = max((k for k in range(1, len(path))
+                  if path[k - 1] == "cues" and isinstance(path[k], int)), default=None)
+    if cue_at is not None:
+        parent = data
+        for seg in path[:cue_at]:
+            parent = parent[seg]
+        parent[path[cue_at]] = {"number": f"__set_aside_{round_}_{'_'.join(map(str, path))}",
+                                "type": "memo"}
+        return
+    if len(path) >= 2:
+        parent = data
+        for seg in path[:-1] if len(path) == 2 else path[:1]:
+            parent = parent[seg]
+        key = path[-1] if len(path) == 2 else path[1]
+        if isinstance(parent, dict):
+            parent.pop(key, None)
+        elif isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+            parent[key] = None
+    elif len(path) == 1 and isinstance(data, dict) and path[0] not in ("show", "cuelists"):
+        data.pop(path[0], None)
 
 
 # ----------------------------------------------------------------- pydantic → problems

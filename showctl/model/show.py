@@ -53,11 +53,21 @@ class ShowInfo(Strict):
     notes: str = ""
 
 
+class PanicLights(enum.StrEnum):
+    OUT = "out"
+    HOLD = "hold"
+
+
 class Settings(Strict):
     go_guard: Seconds = Field(
         default=0.3, description="Double-GO guard: GOs closer together than this are ignored."
     )
     panic_time: Seconds = Field(default=1.0, description="Fade time of a panic.")
+    panic_lights: PanicLights = Field(
+        default=PanicLights.OUT,
+        description="What a panic does to the lights: 'out' fades every intensity on stage "
+        "to zero over the panic time; 'hold' keeps the look where it is at the panic.",
+    )
     default_fade: Seconds = Field(default=3.0, description="Light cue time when none is given.")
     auto_go_gap: Seconds = Field(
         default=1.0,

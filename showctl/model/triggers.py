@@ -32,6 +32,36 @@ class MscTrigger(_Strict):
     cue: str | None = Field(default=None, description="MSC cue number (default: any)")
 
 
+CONSOLE_KEYS = frozenset({
+    "space", "p", "s", "b", "g", "e", "i", "n", "a", "c", "r", "u", "d", "escape", "enter",
+    "tab", "up", "down", "delete", "shift+tab", "ctrl+b", "minus", "plus", "equals_sign",
+    "ctrl+q", "ctrl+s", "ctrl+z", "ctrl+y", "ctrl+up", "ctrl+down",
+})
+"""Keys the console uses itself in show mode: a cue hotkey on one of them would never be
+seen (the console takes the key first), so ``check`` refuses it."""
+
+_KEY_ALIASES = {"esc": "escape", "return": "enter", "del": "delete", " ": "space"}
+
+
+def _hotkey_norm(key: str) -> str:
+    """Lower case, modifiers sorted, key last (as the runtime matches keys)."""
+    if key == " ":
+        return "space"
+    parts = [p.strip().lower() for p in key.replace(" ", "").split("+")]
+    if len(parts) > 1 and parts[-1] == "" and parts[-2] == "":
+        parts = [*parts[:-2], "+"]
+    *mods, last = parts
+    return "+".join([*sorted(m for m in mods if m), _KEY_ALIASES.get(last, last)])
+
+
+def _time_of_day(text: str) -> str:
+    parts = [int(p) for p in text.split(":")]
+    h, mi, sec = [*parts, 0, 0][:3]
+    if not (0 <= h < 24 and 0 <= mi < 60 and 0 <= sec < 60):
+        raise ValueError(f"{text!r} is not a time of day (00:00 to 23:59:59)")
+    return text
+
+
 class Trigger(_Strict):
     """Exactly one of the fields."""
 
@@ -44,6 +74,34 @@ class Trigger(_Strict):
                                   description="local time of day, HH:MM[:SS]")
     timecode: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}:\d{2}[:;]\d{2}$",
                                  description="HH:MM:SS:FF on the list's timecode source")
+
+    @field_validator("wallclock")
+    @classmethod
+    def _real_time_of_day(cls, v: str | None) -> str | None:
+        return None if v is None else _time_of_day(v)
+
+    @field_validator("timecode")
+    @classmethod
+    def _real_timecode(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        h, mi, sec, ff = (int(x) for x in v.replace(";", ":").split(":"))
+        if not (h < 24 and mi < 60 and sec < 60 and ff < 30):
+            raise ValueError(f"{v!r} is not a timecode (HH < 24, MM and SS < 60, FF < 30)")
+        return v
+
+    @field_validator("hotkey")
+    @classmethod
+    def _not_a_console_key(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not v.strip():
+            raise ValueError("a hotkey cannot be empty")
+        if _hotkey_norm(v) in CONSOLE_KEYS:
+            raise ValueError(f"hotkey {v!r} is a console key (the console takes it first); "
+                             "use a function key or a modifier, e.g. 'f5' or 'ctrl+"
+                             f"{_hotkey_norm(v)}'")
+        return v
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:

@@ -332,6 +332,12 @@ class QLabApi(_CueMethods):
             if not args:
                 raise _Error("panicInTime needs a time in seconds")
             apply_operator(engine, Command("panic", {"time": _seconds(args[0])}))
+        elif method == "blackout" and not tail:  # showctl: no arg toggles, 1/0 on/off
+            on = None if not args else bool(_int(args[0]))
+            apply_operator(engine, Command("blackout", {"on": on}))
+        elif method == "grandmaster" and not tail and len(args) == 1:  # showctl: 0..1
+            level = max(0.0, min(_seconds(args[0]), 1.0)) * 100.0
+            apply_operator(engine, Command("grandmaster", {"level": level}))
         elif method == "reset" and not tail:
             self._reset()
         elif method == "playhead" and len(tail) == 1:

@@ -7,8 +7,9 @@ clock frame by frame:
   :class:`TcSample` s — a position in real seconds since 00:00:00:00 and the clock
   time it was true. Once locked, *every* quarter frame is a sample (four a frame), and
   the time of a cycle's piece 0 is the exact start of the frame it carries. A full
-  frame (a locate) is a stopped position; quarter frames that start right after it
-  lock at once to the full frame's label instead of waiting two frames for a cycle.
+  frame (a locate) is a stopped position; quarter frames that start after it (at once,
+  or when playback starts later) lock at once to the full frame's label instead of
+  waiting two frames for a cycle.
 * :class:`ArtnetTimecodeDecoder` does the same for ArtTimeCode (one packet a frame; a
   label repeated for more than a frame means the sender is paused).
 * :class:`Chaser` keeps, per cue list, a model ``position(t) = t - origin`` of the
@@ -123,8 +124,11 @@ class MtcDecoder:
         self._expect = (piece + 1) % 8
         if piece == 0 and self._cycle is None and self._full is not None:
             tc, t_full = self._full
-            if 0 <= at - t_full <= 2 * _frame_seconds(tc.rate):
-                self._cycle = tc  # quarter frames started right after a locate
+            if at >= t_full:
+                # Quarter frames starting after a locate (at once, or when playback
+                # starts seconds later) start from the located frame: lock now. Piece 7
+                # corrects it if the stream says otherwise.
+                self._cycle = tc
         if piece == 0:
             self._full = None
         sample: TcSample | None = None

@@ -30,6 +30,7 @@ from showctl.drivers.midi_codec import (
 )
 from showctl.engine.clock import TimerHandle
 from showctl.engine.engine import Engine, EngineError
+from showctl.engine.events import GoRejected
 from showctl.model.triggers import MidiTrigger, MscTrigger
 from showctl.remote.config import MscControlConfig
 
@@ -93,6 +94,7 @@ class Triggers:
         self.wallclock: list[tuple[float, Target]] = []
         self.fired: list[Fired] = []
         self._timers: dict[int, TimerHandle] = {}
+        self._hotkey_last: dict[str, float] = {}
         for list_name, cue, _parent in engine.show.walk():
             target = (list_name, cue.number)
             for trig in cue.triggers:
@@ -142,9 +144,23 @@ class Triggers:
     # ------------------------------------------------------------------ hotkeys
 
     def handle_hotkey(self, key: str) -> bool:
-        """The console saw ``key`` (e.g. ``"f5"``, ``"ctrl+1"``); True if a cue took it."""
+        """The console saw ``key`` (e.g. ``"f5"``, ``"ctrl+1"``); True if a cue took it.
+
+        A hotkey is a GO for its cues, so it goes through the double-GO guard: a press
+        within ``settings.go_guard`` of the same key's last accepted press is rejected
+        (``go_rejected``) and the key is still taken."""
         norm = normalize_hotkey(key)
-        return self._fire(f"hotkey {norm}", self.hotkeys.get(norm, []))
+        targets = self.hotkeys.get(norm, [])
+        if not targets:
+            return False
+        now = self.engine.now()
+        last = self._hotkey_last.get(norm)
+        if last is not None and now < last + self.engine.show.settings.go_guard - 1e-9:
+            for list_name in dict.fromkeys(lst for lst, _ in targets):
+                self.engine.emit(GoRejected(now, list_name, f"double-GO guard (hotkey {norm})"))
+            return True
+        self._hotkey_last[norm] = now
+        return self._fire(f"hotkey {norm}", targets)
 
     # ------------------------------------------------------------------ MIDI / MSC
 

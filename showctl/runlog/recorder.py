@@ -29,8 +29,9 @@ How operator actions become calls (each action recorded exactly once):
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -44,6 +45,7 @@ from showctl.runlog.schema import (
     FailureRecord,
     FaultRecord,
     GoRecord,
+    How,
     Mode,
     PanicRecord,
     RunLog,
@@ -55,7 +57,8 @@ MATCH_WINDOW = 0.25
 """Seconds within which an ``operator("go")`` call and a ``go`` event are one GO."""
 
 # Actions the bus shows us (so they are derived from events too) and those it cannot.
-_DERIVED = ("go", "panic")
+_DERIVED = ("go", "panic", "pause_all", "resume_all", "blackout on", "blackout off")
+_DERIVED_WORDS = ("grandmaster",)
 # Actions whose list defaults to the main list (stop/pause/resume without one mean all).
 _MAIN_BY_DEFAULT = ("go", "back", "goto")
 
@@ -102,11 +105,15 @@ class RunLogRecorder:
         self._engine: _Timed | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._entries: list[_Entry] = []
-        self._latest: dict[tuple[str, str], CueRecord] = {}
+        self._latest: dict[tuple[str, str], _Cue] = {}
         self._current_section: int | None = None
-        self.cues: list[CueRecord] = []
+        self.cues: list[_Cue] = []
+        """One compact record per cue run (a slotted dataclass, not a pydantic model:
+        an hours-long looping show runs thousands of cues, and a model instance costs
+        ~1.4 KiB each — the run log's share of a live run's memory growth)."""
         self.gos: list[GoRecord] = []
         self.faults: list[FaultRecord] = []
+        self.recoveries: list[FaultRecord] = []
         self.failures: list[FailureRecord] = []
         self.panics: list[PanicRecord] = []
         self.last_t = 0.0
@@ -161,7 +168,7 @@ class RunLogRecorder:
         do = " ".join(do.split())
         t = self.now() if at is None else at
         lst = self._list_for(do.split()[0], list)
-        if do in _DERIVED:
+        if do in _DERIVED or do.split()[0] in _DERIVED_WORDS:
             twin = self._twin(do, lst, t, by_operator=False)
             if twin is not None:
                 twin.by_operator = True
@@ -180,7 +187,7 @@ class RunLogRecorder:
         return best
 
     def _list_for(self, action: str, lst: str | None) -> str | None:
-        if action == "panic":
+        if action in ("panic", "pause_all", "resume_all", "blackout", "grandmaster"):
             return None
         if lst is None and action in _MAIN_BY_DEFAULT:
             return self.show.main_list
@@ -228,10 +235,19 @@ class RunLogRecorder:
             self.gos.append(GoRecord(at=e.t, list=e.list, rejected=e.reason or "ignored"))
             self._derived("go", e.list, e.t)
         elif isinstance(e, ev.Panic):
-            self.panics.append(PanicRecord(at=e.t, duration=e.duration, hard=e.hard))
+            self.panics.append(PanicRecord(at=e.t, duration=e.duration, hard=e.hard,
+                                           lights="hold" if e.lights == "hold" else "out"))
             self._derived("panic", None, e.t)
+        elif isinstance(e, ev.PauseAll):
+            self._derived("pause_all" if e.paused else "resume_all", None, e.t)
+        elif isinstance(e, ev.Blackout):
+            self._derived("blackout on" if e.on else "blackout off", None, e.t)
+        elif isinstance(e, ev.Grandmaster):
+            self._derived(f"grandmaster {round(e.level * 100, 3):g}", None, e.t)
         elif isinstance(e, ev.DriverFaulted):
             self.faults.append(FaultRecord(at=e.t, output=e.output, reason=e.reason))
+        elif isinstance(e, ev.DriverRecovered):
+            self.recoveries.append(FaultRecord(at=e.t, output=e.output, reason=e.reason))
         elif isinstance(e, ev.CueFailed):
             self.failures.append(FailureRecord(at=e.t, list=e.list, cue=e.cue, reason=e.reason))
             rec = self._latest.get((e.list, e.cue))
@@ -245,7 +261,7 @@ class RunLogRecorder:
             self._current_section = section
         else:  # another list: the section the main list is in at the time
             section = self._current_section
-        rec = CueRecord(
+        rec = _Cue(
             list=e.list, cue=e.cue, name=self._names.get(key, ""),
             parent=self._parents.get(key), section=section,
             triggered=e.t, prewait=e.prewait, planned=e.t + e.prewait,
@@ -280,6 +296,7 @@ class RunLogRecorder:
             gos=[g.model_copy(update={"at": _r(g.at)}) for g in self.gos],
             cues=[_rounded(c) for c in self.cues],
             faults=[f.model_copy(update={"at": _r(f.at)}) for f in self.faults],
+            recoveries=[f.model_copy(update={"at": _r(f.at)}) for f in self.recoveries],
             failures=[f.model_copy(update={"at": _r(f.at)}) for f in self.failures],
             panics=[p.model_copy(update={"at": _r(p.at)}) for p in self.panics],
         )
@@ -301,12 +318,33 @@ def _r(t: float) -> float:
     return round(t, 6)
 
 
-def _rounded(c: CueRecord) -> CueRecord:
+@dataclass(slots=True)
+class _Cue:
+    """A cue run while it is being recorded; :class:`CueRecord` in the saved log."""
+
+    list: str
+    cue: str
+    triggered: float
+    planned: float
+    name: str = ""
+    parent: str | None = None
+    section: int | None = None
+    prewait: float = 0.0
+    started: float | None = None
+    ended: float | None = None
+    how: How = "running"
+    pauses: builtins.list[tuple[float, float | None]] = field(default_factory=builtins.list)
+    failed: str | None = None
+
+
+def _rounded(c: _Cue) -> CueRecord:
     def opt(v: float | None) -> float | None:
         return None if v is None else _r(v)
 
-    return c.model_copy(update={
-        "triggered": _r(c.triggered), "prewait": _r(c.prewait), "planned": _r(c.planned),
-        "started": opt(c.started), "ended": opt(c.ended),
-        "pauses": [(_r(a), opt(b)) for a, b in c.pauses],
-    })
+    return CueRecord(
+        list=c.list, cue=c.cue, name=c.name, parent=c.parent, section=c.section,
+        triggered=_r(c.triggered), prewait=_r(c.prewait), planned=_r(c.planned),
+        started=opt(c.started), ended=opt(c.ended), how=c.how,
+        pauses=[(_r(a), opt(b)) for a, b in c.pauses], failed=c.failed,
+    )
+

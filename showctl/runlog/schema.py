@@ -90,6 +90,8 @@ class PanicRecord(_Strict):
     at: float
     duration: float
     hard: bool = False
+    lights: Literal["out", "hold"] = "out"
+    """What the panic did to the lights (``settings.panic_lights``)."""
 
 
 class RunLog(_Strict):
@@ -106,6 +108,8 @@ class RunLog(_Strict):
     gos: list[GoRecord] = Field(default_factory=list)
     cues: list[CueRecord] = Field(default_factory=list)
     faults: list[FaultRecord] = Field(default_factory=list)
+    recoveries: list[FaultRecord] = Field(default_factory=list)
+    """Outputs that worked again after a fault ("10.0.0.5:6454 back after 12.4 s")."""
     failures: list[FailureRecord] = Field(default_factory=list)
     panics: list[PanicRecord] = Field(default_factory=list)
 

@@ -83,7 +83,7 @@ def test_replay_bad_calling_script(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
         f"{calls}:1:15: unknown action 'jump': use one of go, stop, pause, resume, panic, back, "
-        "goto",
+        "goto, pause_all, resume_all, blackout, grandmaster",
         f"{calls}:2:3: missing required key 'do'",
     ]
 

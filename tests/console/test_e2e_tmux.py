@@ -101,7 +101,7 @@ def test_run_demo_in_a_real_terminal(tmp_path: Path) -> None:
                            and "11        inten" in s)  # the front wash in the output view
         assert "Running (0)" not in screen
         _tmux("send-keys", "-t", session, "Escape")  # panic
-        _wait_for(session, lambda s: "PANIC over 2.0 s" in s)
+        _wait_for(session, lambda s: "everything fades out over 2 s" in s)
         _tmux("send-keys", "-t", session, "C-q")  # the show is live: the console asks
         _wait_for(session, lambda s: "leave it running" in s and "end the show" in s)
         _tmux("send-keys", "-t", session, "x")  # end it

@@ -22,12 +22,13 @@ async def test_space_fires_the_standby_cue_and_moves_the_playhead(harness: Harne
         assert row(app, "1").state is CueState.STANDBY
         await pilot.press("space")
         assert harness.kinds("go") == [(0.0, "go", "1")]
-        assert harness.engine.playhead("main").number == "2"  # type: ignore[union-attr]
+        # 1 auto-continues into 2: one cue sequence, so the playhead moves past it (#17).
+        assert harness.engine.playhead("main").number == "3"  # type: ignore[union-attr]
         text = await harness.settle(pilot)
         assert row(app, "1").state is CueState.PREWAIT
-        assert row(app, "2").state is CueState.STANDBY
+        assert row(app, "3").state is CueState.STANDBY
         assert "0.000  GO        main 1" in text
-        assert "2  Lights up" in text  # the standby panel moved on
+        assert "3  Sound cue" in text  # the standby panel moved on
 
 
 async def test_countdowns_show_exact_remaining_times(harness: Harness) -> None:
@@ -63,15 +64,15 @@ async def test_double_go_guard_rejects_and_the_button_counts_down(harness: Harne
         await pilot.press("space")
         assert harness.kinds("go", "go_rejected") == [
             (0.0, "go", "1"), (0.2, "go_rejected", None)]
-        assert harness.engine.playhead("main").number == "2"  # type: ignore[union-attr]
+        assert harness.engine.playhead("main").number == "3"  # type: ignore[union-attr]
         text = await harness.settle(pilot)
         assert str(app.query_one(GoButton).label) == "GO in 0.3 s (guard)"
         assert "GO in 0.3 s (guard)" in text and "GO ignored (double-GO guard)" in text
         clock.advance(0.3)
         text = await harness.settle(pilot)
-        assert str(app.query_one(GoButton).label) == "GO ▸ 2 Lights up"
+        assert str(app.query_one(GoButton).label) == "GO ▸ 3 Sound cue"
         await pilot.press("space")
-        assert harness.kinds("go")[-1] == (0.5, "go", "2")
+        assert harness.kinds("go")[-1] == (0.5, "go", "3")
 
 
 async def test_go_button_click_fires(harness: Harness) -> None:
@@ -98,7 +99,7 @@ async def test_escape_panics_and_second_escape_stops_hard(harness: Harness) -> N
             (3.0, False), (3.5, True)]
         assert harness.engine.is_idle()
         text = await harness.settle(pilot)
-        assert "PANIC over 2.0 s" in text and "PANIC (hard stop)" in text
+        assert "everything fades out over 2 s" in text and "PANIC completed at once" in text
         assert row(app, "1").state is CueState.STOPPED
 
 
@@ -203,3 +204,42 @@ async def test_light_cue_values_reach_the_output_view(harness: Harness) -> None:
         assert abs(values[0] - 0.5) < 0.02 and abs(values[1] - 0.25) < 0.02
         assert "lx u1" in text and "● sending" in text
         assert " 50 " in text
+
+
+def test_check_knows_every_key_the_console_takes() -> None:
+    """A cue hotkey on a console key would never fire: `check` refuses those, so its list
+    must hold every binding of the console."""
+    from showctl.console.app import ShowctlApp
+    from showctl.model.triggers import CONSOLE_KEYS, _hotkey_norm
+
+    bound = {_hotkey_norm(k) for b in ShowctlApp.BINDINGS
+             for k in b.key.split(",")}  # type: ignore[union-attr]
+    assert bound <= CONSOLE_KEYS, sorted(bound - CONSOLE_KEYS)
+
+
+async def test_blackout_and_grandmaster_keys_show_a_banner(harness: Harness) -> None:
+    app = harness.app
+    async with app.run_test(size=SIZE) as pilot:
+        harness.attach()
+        await pilot.press("ctrl+b")
+        text = await harness.settle(pilot)
+        assert harness.engine.blackout and " BLACKOUT " in text
+        await pilot.press("ctrl+b", "minus", "minus", "minus")
+        text = await harness.settle(pilot)
+        assert not harness.engine.blackout and " GM 70% " in text
+        assert harness.engine.grandmaster == 0.7
+        assert [e.kind for e in harness.events] == [
+            "blackout", "blackout", "grandmaster", "grandmaster", "grandmaster"]
+
+
+async def test_pause_key_resumes_only_what_it_paused(harness: Harness) -> None:
+    app = harness.app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "space")  # side list: A, a 10 s wait
+        harness.engine.pause_cue("side", "A")  # the show's own pause (a pause cue would)
+        await pilot.press("shift+tab", "space")  # main: cue 1
+        await pilot.press("p")
+        assert all(r.paused for r in harness.engine.running())
+        await pilot.press("p")
+        paused = {r.number for r in harness.engine.running() if r.paused}
+        assert paused == {"A"}  # still paused: the toggle did not pause it

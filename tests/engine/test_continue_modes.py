@@ -24,7 +24,8 @@ def test_go_fires_standby_and_moves_playhead() -> None:
     done = cue_times(trace, "cue_completed")
     assert done == {"1": 6.0, "2": 6.5, "3": 7.5}
     heads = [(ln["t"], ln["cue"]) for ln in trace if ln["kind"] == "playhead"]
-    assert heads == [(0.0, "2"), (3.0, "3"), (6.5, "4")]
+    # 1 → 2 → 3 is one cue sequence: the GO puts the playhead on 4 at once (QLab).
+    assert heads == [(0.0, "4")]
 
 
 def test_no_continue_waits_for_go() -> None:
@@ -38,7 +39,7 @@ def test_double_go_guard_rejects_fast_second_go() -> None:
     steps = [(8, lambda e: e.go()), (8.4, lambda e: e.go()), (9.0, lambda e: e.go())]
     trace = drive(show, steps, until=30)
     assert events(trace, "go", "go_rejected") == [
-        (8.0, "go", "1"), (8.4, "go_rejected", None), (9.0, "go", "2")]
+        (8.0, "go", "1"), (8.4, "go_rejected", None), (9.0, "go", "4")]
 
 
 def test_disarmed_cue_keeps_its_waits_and_continue() -> None:

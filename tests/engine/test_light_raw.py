@@ -113,3 +113,20 @@ def test_interrupted_fade_continues_from_current_value() -> None:
     assert values[0] == 128
     assert all(b >= a for a, b in itertools.pairwise(values))
     assert values[-1] == 255
+
+
+def test_raw_channels_leave_on_the_output_that_carries_their_universe() -> None:
+    show = make_show("""
+    show: {title: t}
+    outputs:
+      lx: {kind: dmx, rate: 10, universes: [1]}
+      lx2: {kind: dmx, rate: 10, universes: [2]}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: light, channels: {"1": 100, "2/100": 50}, time: 0}
+    """)
+    trace = drive(show, [(0, lambda e: e.go())], until=1)
+    sent = {(ln["output"], ln["universe"]) for ln in trace
+            if ln["kind"] == "dmx" and ln["channels"]}
+    assert sent == {("lx", 1), ("lx2", 2)}

@@ -63,7 +63,9 @@ def test_back_and_goto_move_the_playhead_without_firing() -> None:
              (3, lambda e: e.go())]
     trace = drive(show, steps, until=4)
     heads = [(ln["t"], ln["cue"]) for ln in trace if ln["kind"] == "playhead"]
-    assert heads == [(0.0, "3"), (1.0, "2"), (2.0, "1"), (3.0, "2")]
+    # 2 is inside cue 1's sequence (1 auto-continues into it): back steps to 1, the
+    # sequence's head, and a GO on 1 moves the playhead past the whole sequence.
+    assert heads == [(0.0, "3"), (1.0, "1"), (2.0, "1"), (3.0, "3")]
     assert cue_times(trace, "cue_triggered") == {"1": 3.0}
 
 

@@ -46,7 +46,8 @@ async def test_two_consoles_see_each_others_go_and_edits(runtime: LiveRuntime) -
         await two.sync()
         await p2.pause()
         rows = {r.number: r for r in two.query_one(CueStack).rows}
-        assert rows["1"].state is CueState.PREWAIT and rows["2"].state is CueState.STANDBY
+        # 1 auto-continues into 2: GO moves past the whole sequence to 3.
+        assert rows["1"].state is CueState.PREWAIT and rows["3"].state is CueState.STANDBY
         assert "GO        main 1" in screen_text(two)
         await p1.press("s")  # stop all, then edit on the first console
         await p1.press("e")
@@ -79,9 +80,9 @@ async def test_websocket_clients_and_passcodes(runtime: LiveRuntime) -> None:
         assert runtime.engine.last_go == {}
         operator = await connect(server.address, passcode="1234")
         assert (await operator.command("go", list="main")).message == "GO"
-        assert runtime.engine.playhead("main").number == "2"  # type: ignore[union-attr]
+        assert runtime.engine.playhead("main").number == "3"  # type: ignore[union-attr]
         state = await viewer.refresh()
-        assert state is not None and state.lists["main"].playhead == "2"
+        assert state is not None and state.lists["main"].playhead == "3"
         # A bad message is refused with a reason; the connection and the show go on.
         assert operator.link is not None
         await operator.link.send("{not json")  # type: ignore[func-returns-value]

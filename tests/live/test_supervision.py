@@ -32,7 +32,7 @@ FADE = {
 
 def _faults(events: list[ev.Event]) -> list[tuple[float, str, str]]:
     return [(round(e.t, 6), e.output, e.reason) for e in events
-            if isinstance(e, ev.DriverFaulted)]
+            if isinstance(e, ev.DriverFaulted | ev.DriverRecovered)]
 
 
 def test_a_frame_that_raises_is_a_fault_and_frames_go_on() -> None:

@@ -178,3 +178,132 @@ def test_timecode_trigger_needs_the_list_to_chase_timecode() -> None:
     """)
     assert found == ["s.yaml:5:55: cue 1 has a timecode trigger, but list 'main' has no "
                      "'timecode:' settings (source: mtc or artnet, fps, …)"]
+
+
+def test_trigger_values_run_would_reject_are_refused_by_check() -> None:
+    found = problems("""
+    show: {title: x}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: memo, triggers: [{wallclock: "25:00"}]}
+          - {number: 2, type: memo, triggers: [{wallclock: "19:61"}]}
+          - {number: 3, type: memo, triggers: [{hotkey: space}, {hotkey: P}, {hotkey: Esc}]}
+          - {number: 4, type: memo, triggers: [{hotkey: f5}, {hotkey: ctrl+p}]}
+    """)
+    assert found == [
+        "s.yaml:5:56: 'wallclock': '25:00' is not a time of day (00:00 to 23:59:59)",
+        "s.yaml:6:56: 'wallclock': '19:61' is not a time of day (00:00 to 23:59:59)",
+        "s.yaml:7:53: 'hotkey': hotkey 'space' is a console key (the console takes it first); "
+        "use a function key or a modifier, e.g. 'f5' or 'ctrl+space'",
+        "s.yaml:7:70: 'hotkey': hotkey 'P' is a console key (the console takes it first); "
+        "use a function key or a modifier, e.g. 'f5' or 'ctrl+p'",
+        "s.yaml:7:83: 'hotkey': hotkey 'Esc' is a console key (the console takes it first); "
+        "use a function key or a modifier, e.g. 'f5' or 'ctrl+escape'",
+    ]
+
+
+def test_value_problems_come_with_structural_ones_in_one_run() -> None:
+    found = problems("""
+    show: {title: t}
+    outputs: {lx: {kind: dmx}}
+    patch:
+      - {id: 1, name: A, profile: rgbw-par, mode: 8ch, universe: 1, address: 1}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: memo, prewiat: 2}
+          - {number: 2, type: light, fixtures: {"1": {intensity: 50, colr: red}}}
+          - {number: 3, type: light, fixtures: {"9": {intensity: 5}}}
+          - {number: 4, type: wait, duration: abc}
+    """)
+    assert found[0] == "s.yaml:8:33: unknown key 'prewiat' (did you mean 'prewait'?)"
+    assert found[1].startswith("s.yaml:9:50: cue 2: fixture 1 'A': colr:")
+    assert found[2:] == [
+        "s.yaml:10:50: cue 3: no fixture or group '9' in the patch",
+        "s.yaml:11:43: 'duration': cannot read 'abc' as a time: write seconds (2.5), '1:30', "
+        "'250ms' or '1m30s'",
+    ]
+
+
+def test_raw_channels_and_fixtures_on_a_universe_no_output_carries() -> None:
+    found = problems("""
+    show: {title: t}
+    outputs:
+      lx: {kind: dmx, universes: [1]}
+    patch:
+      - {id: 1, name: A, profile: generic-dimmer, universe: 3, address: 1}
+    cuelists:
+      main:
+        cues:
+          - {number: 1, type: light, channels: {"1": 100, "2/100": 50}}
+          - {number: 2, type: light, output: lx, channels: {"2/7": 50}}
+    """)
+    assert found == [
+        "s.yaml:5:57: fixture 1: no dmx output carries universe 3 (lx carries 1); list it in "
+        "an output's 'universes:'",
+        "s.yaml:9:64: cue 1: no dmx output carries universe 2 of channel '2/100' (lx carries "
+        "1); list it in an output's 'universes:'",
+        "s.yaml:10:64: cue 2: channel '2/7' is on universe 2, but output 'lx' carries 1",
+    ]
+
+
+def test_out_of_range_midi_msc_and_osc_values_are_refused() -> None:
+    found = problems("""
+    show: {title: t}
+    outputs: {desk: {kind: midi}, snd: {kind: osc}}
+    cuelists:
+      main:
+        cues:
+          - number: 1
+            type: midi
+            output: desk
+            messages:
+              - {kind: control_change, control: 7, value: 200}
+              - {kind: control_change, control: 7, value: -1}
+              - {kind: aftertouch, value: 200}
+              - {kind: poly_aftertouch, note: 60, value: 128}
+              - {kind: pitch_bend, value: 8192}
+              - {kind: pitch_bend, value: -8192}
+          - {number: 2, type: msc, output: desk, command: go, cue: "5A"}
+          - {number: 3, type: msc, output: desk, command: go, cue_list: "1"}
+          - {number: 4, type: msc, output: desk, command: timed_go, cue: "1"}
+          - {number: 5, type: msc, output: desk, command: fire}
+          - {number: 6, type: msc, output: desk, command: timed_go, cue: "1", time: "01:00:61:00"}
+          - {number: 7, type: msc, output: desk, command: go,
+             cue: "11111111111111111111111111111111111111111111111111111111111111111\\
+                   11111111111111111111111111111111111111111111111111111111111111111"}
+          - {number: 8, type: osc, output: snd, address: /cue/1 start}
+          - {number: 9, type: osc, output: snd, messages: [{address: "/a#b"}, {address: /ok}]}
+    """)
+    assert found == [
+        "s.yaml:10:55: cue 1: control_change value 200 is outside 0..127",
+        "s.yaml:11:55: cue 1: control_change value -1 is outside 0..127",
+        "s.yaml:12:39: cue 1: aftertouch value 200 is outside 0..127",
+        "s.yaml:13:54: cue 1: poly_aftertouch value 128 is outside 0..127",
+        "s.yaml:14:39: cue 1: pitch bend 8192 is outside -8192..8191",
+        "s.yaml:16:64: cue 2: MSC cue must be ASCII digits and '.', got '5A'",
+        "s.yaml:17:69: cue 3: MSC cue list needs a cue number",
+        "s.yaml:18:55: cue 4: MSC TIMED_GO needs a time",
+        "s.yaml:19:55: cue 5: MSC FIRE needs a macro number",
+        "s.yaml:20:81: cue 6: MSC time '01:00:61:00': seconds 61 is outside 0..59",
+        "s.yaml:21:55: cue 7: MSC message longer than 128 bytes",
+        "s.yaml:24:54: cue 8: OSC address '/cue/1 start' contains ' '; OSC 1.0 addresses are "
+        "printable ASCII without spaces or '#'",
+        "s.yaml:25:66: cue 9: OSC address '/a#b' contains '#'; OSC 1.0 addresses are "
+        "printable ASCII without spaces or '#'",
+    ]
+
+
+def test_timecode_trigger_frames_past_the_list_rate() -> None:
+    found = problems("""
+    show: {title: t}
+    cuelists:
+      main:
+        timecode: {source: mtc, fps: 25}
+        cues:
+          - {number: 1, type: memo, triggers: [{timecode: "01:00:00:24"}]}
+          - {number: 2, type: memo, triggers: [{timecode: "01:00:00:27"}]}
+    """)
+    assert found == ["s.yaml:7:55: cue 2: timecode '01:00:00:27' has frame 27, but list "
+                     "'main' runs at 25 fps (frames 0..24)"]

@@ -172,6 +172,10 @@ def test_every_command(prefix: str) -> None:
         assert ok("/panicInTime", 0.25)
         await clock.sleep_until(clock.now() + 0.3)
         assert not e.running()
+        assert ok("/blackout") and e.blackout and ok("/blackout") and not e.blackout
+        assert ok("/blackout", 1) and e.blackout and ok("/blackout", 0) and not e.blackout
+        assert ok("/grandmaster", 0.25) and e.grandmaster == 0.25
+        assert ok("/grandmaster", 1) and e.grandmaster == 1.0
         e.set_armed("main", "2", False)
         assert ok("/go")
         assert ok("/reset")

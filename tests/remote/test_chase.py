@@ -159,6 +159,34 @@ def test_locate_while_stopped_then_roll() -> None:
     run_virtual(main)
 
 
+def test_locate_then_quarter_frames_much_later_lock_at_once() -> None:
+    """A full-frame locate, then (seconds later) quarter frames only, as a DAW that
+    parks and later plays sends them: the cue on the located frame fires within one
+    frame, not after a whole 8-piece cycle."""
+
+    async def main() -> None:
+        rig = Rig(tc_show())
+        await rig.session.open()
+        clock = rig.session.clock
+        rig.gen.locate("01:00:02:00")
+        await clock.sleep_until(clock.now() + 5)
+        assert rig.chaser.state is ChaseState.LOCATED and rig.fired == []
+        send = rig._send
+        rig._send = lambda data: None if data[0] == 0xF0 else send(data)  # type: ignore
+        rig.gen.send = rig._send
+        t_roll = clock.now()
+        rig.gen.start(when=t_roll)
+        await clock.sleep_until(t_roll + 3.5)
+        times = rig.times()
+        assert times["T3"] == pytest.approx(t_roll, abs=1e-6)
+        assert times["T4"] == pytest.approx(t_roll + 3.0, abs=1e-6)
+        assert "T2" not in times
+        rig.gen.stop()
+        await rig.session.close()
+
+    run_virtual(main)
+
+
 @pytest.mark.parametrize("freewheel", [2.0, 0.0])
 def test_dropout_is_ridden_out_for_freewheel_seconds(freewheel: float) -> None:
     async def main() -> None:

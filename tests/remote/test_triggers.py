@@ -162,3 +162,26 @@ def test_msc_triggers_and_msc_control() -> None:
         assert not t.handle_midi(MscMessage(MscCommand.ALL_OFF, device=1))
 
     run_virtual(main)
+
+
+def test_hotkeys_go_through_the_double_go_guard() -> None:
+    show = make_show(SHOW.replace("settings: {go_guard: 0}", "settings: {go_guard: 0.5}"))
+    rejected: list[tuple[float, str]] = []
+
+    async def main() -> None:
+        s = Session(show)
+        s.bus.subscribe(lambda e: rejected.append((round(e.t, 6), e.reason))
+                        if e.kind == "go_rejected" else None)
+        t = Triggers(s.engine)
+        t0 = s.clock.now()
+        assert t.handle_hotkey("f5")
+        await s.clock.sleep_until(t0 + 0.2)
+        assert t.handle_hotkey("F5")  # taken (not passed on), but rejected
+        assert t.handle_hotkey("ctrl+shift+1")  # another key: its own guard
+        await s.clock.sleep_until(t0 + 0.6)
+        assert t.handle_hotkey("f5")
+        assert [(round(f.t, 6), f.source) for f in t.fired] == [
+            (0.0, "hotkey f5"), (0.2, "hotkey ctrl+shift+1"), (0.6, "hotkey f5")]
+
+    run_virtual(main)
+    assert rejected == [(0.2, "double-GO guard (hotkey f5)")]
