@@ -219,27 +219,24 @@ class Lighting:
 
     def fade_intensity_out(self, owner: int, duration: float) -> None:
         """Panic / fade-out cue: fade the intensities a cue owns to zero."""
-        now = self.clock.now()
-        for pb in self.playbacks.values():
-            mask = (pb.owner == owner) & self.is_int
-            if mask.any():
-                cur = pb.values(now)
-                pb.start[mask] = cur[mask]
-                pb.target[mask] = 0.0
-                pb.t_start[mask] = now
-                pb.dur[mask] = duration
-                pb.curve[mask] = 0
-                pb.frozen_at[mask] = np.nan
-                pb.touch()
+        self._fade_to_zero(lambda pb: (pb.owner == owner) & self.is_int, duration,
+                           release=False)
         self.send_now()
 
     def panic_out(self, duration: float) -> None:
         """Panic (``panic_lights: out``): every intensity on stage, in every playback,
         fades from where it is to zero over ``duration``; other attributes keep doing
         what they do."""
+        self._fade_to_zero(lambda pb: pb.touched & self.is_int, duration, release=True)
+
+    def _fade_to_zero(self, select: Callable[[Playback], npt.NDArray[np.bool_]],
+                      duration: float, *, release: bool) -> None:
+        """Fade the attributes ``select`` picks in each playback from where they are to
+        zero; ``release``: they no longer belong to any cue (stopping a cue won't hold
+        them)."""
         now = self.clock.now()
         for pb in self.playbacks.values():
-            mask = pb.touched & self.is_int
+            mask = select(pb)
             if mask.any():
                 cur = pb.values(now)
                 pb.start[mask] = cur[mask]
@@ -248,7 +245,8 @@ class Lighting:
                 pb.dur[mask] = duration
                 pb.curve[mask] = 0
                 pb.frozen_at[mask] = np.nan
-                pb.owner[mask] = -1
+                if release:
+                    pb.owner[mask] = -1
                 pb.touch()
         self.send_now()
 

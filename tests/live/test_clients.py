@@ -11,7 +11,7 @@ import pytest
 from showctl.api.client import ApiClient, ApiError, connect
 from showctl.api.protocol import Level
 from showctl.api.views import CueState
-from showctl.console.app import console_app
+from showctl.console.app import ShowctlApp, console_app
 from showctl.console.cuestack import CueStack
 from showctl.engine.manual_clock import ManualClock
 from showctl.live.runtime import LiveRuntime
@@ -31,15 +31,23 @@ async def _client(server: ApiServer) -> ApiClient:
     return client
 
 
-async def test_two_consoles_see_each_others_go_and_edits(runtime: LiveRuntime) -> None:
+async def _serve(runtime: LiveRuntime) -> ApiServer:
     await runtime.start()
-    server = ApiServer(runtime)
+    return ApiServer(runtime)
+
+
+def _console(server: ApiServer) -> ShowctlApp:
+    """A console built by the CLI's factory, connected in memory to ``server``."""
 
     async def connect_one() -> ApiClient:
         return await _client(server)
 
-    one = console_app(connect_one, wallclock=lambda: FIXED_TIME)
-    two = console_app(connect_one, wallclock=lambda: FIXED_TIME)
+    return console_app(connect_one, wallclock=lambda: FIXED_TIME)
+
+
+async def test_two_consoles_see_each_others_go_and_edits(runtime: LiveRuntime) -> None:
+    server = await _serve(runtime)
+    one, two = _console(server), _console(server)
     async with one.run_test(size=SIZE) as p1, two.run_test(size=SIZE) as p2:
         assert runtime.clients == 2
         await p1.press("space")  # GO on the first console
@@ -117,13 +125,8 @@ async def test_state_is_pushed_ten_times_a_second_on_the_runtime_clock(
 
 
 async def test_quit_on_an_idle_dark_show_ends_it(runtime: LiveRuntime) -> None:
-    await runtime.start()
-    server = ApiServer(runtime)
-
-    async def connect_one() -> ApiClient:
-        return await _client(server)
-
-    app = console_app(connect_one, wallclock=lambda: FIXED_TIME)
+    server = await _serve(runtime)
+    app = _console(server)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -133,13 +136,8 @@ async def test_quit_on_an_idle_dark_show_ends_it(runtime: LiveRuntime) -> None:
 
 
 async def test_quit_on_a_live_show_asks_and_can_leave_it_running(runtime: LiveRuntime) -> None:
-    await runtime.start()
-    server = ApiServer(runtime)
-
-    async def connect_one() -> ApiClient:
-        return await _client(server)
-
-    app = console_app(connect_one, wallclock=lambda: FIXED_TIME)
+    server = await _serve(runtime)
+    app = _console(server)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await pilot.press("ctrl+q")
@@ -155,13 +153,8 @@ async def test_quit_on_a_live_show_asks_and_can_leave_it_running(runtime: LiveRu
 
 
 async def test_the_engine_going_away_is_shown(runtime: LiveRuntime) -> None:
-    await runtime.start()
-    server = ApiServer(runtime)
-
-    async def connect_one() -> ApiClient:
-        return await _client(server)
-
-    app = console_app(connect_one, wallclock=lambda: FIXED_TIME)
+    server = await _serve(runtime)
+    app = _console(server)
     async with app.run_test(size=SIZE) as pilot:
         await server.close("show ended")
         await pilot.pause()
