@@ -440,4 +440,6 @@ def run_console(address: str, *, passcode: str | None = None) -> tuple[int, bool
     except ApiError as exc:
         print(f"showctl: {exc}")
         return 1, False
-    return int(result or 0), app.ended_show
+    # A console that failed (a bug, no engine to reach) exits non-zero, always.
+    code = app.return_code if app.return_code else int(result or 0)
+    return code, app.ended_show

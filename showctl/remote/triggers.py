@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from showctl.api.protocol import Command
 from showctl.drivers.midi_codec import (
     ControlChange,
     MidiEvent,
@@ -31,6 +32,7 @@ from showctl.drivers.midi_codec import (
 from showctl.engine.clock import TimerHandle
 from showctl.engine.engine import Engine, EngineError
 from showctl.engine.events import GoRejected
+from showctl.live.commands import apply_operator
 from showctl.model.triggers import MidiTrigger, MscTrigger
 from showctl.remote.config import MscControlConfig
 
@@ -211,21 +213,22 @@ class Triggers:
         list_name = ctl.list or engine.main
         if msg.cue_list is not None and msg.cue_list in engine.lists:
             list_name = msg.cue_list
+        # MSC control is the operator's verbs from a desk: the runtime's commands.
+        where = {"list": list_name}
+        cue = {"cue": msg.cue, "list": list_name}
         try:
             if msg.command is MscCommand.GO:
                 if msg.cue is not None:
-                    engine.goto(msg.cue, list_name)
-                engine.go(list_name)
+                    apply_operator(engine, Command("goto", cue))
+                apply_operator(engine, Command("go", where))
             elif msg.command is MscCommand.STOP:
-                if msg.cue is not None:
-                    engine.stop_cue(list_name, msg.cue)
-                else:
-                    engine.stop(list_name)
+                apply_operator(engine, Command("stop_cue", cue) if msg.cue is not None
+                               else Command("stop", where))
             elif msg.command is MscCommand.RESUME:
                 if msg.cue is not None:
-                    engine.resume_cue(list_name, msg.cue)
+                    engine.resume_cue(list_name, msg.cue)  # no verb: one cue's resume
                 else:
-                    engine.resume(list_name)
+                    apply_operator(engine, Command("resume", where))
             else:
                 return False
         except EngineError as exc:
