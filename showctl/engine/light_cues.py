@@ -10,6 +10,7 @@ whole look, taking every attribute back for this list (LTP).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,11 @@ from showctl.model import show as m
 from showctl.model.levels import dmx_carrier, parse_address, parse_level
 
 I64 = npt.NDArray[np.int64]
+
+BIG_GO = 65536
+"""A light cue whose list touches more attributes than this is set up in slices."""
+GO_CHUNK = 16384
+"""Attributes set up per slice: a few milliseconds, so no frame waits for a big GO."""
 
 if TYPE_CHECKING:
     from showctl.engine.engine import Engine
@@ -125,35 +131,82 @@ class LightProgram:
         Computed on demand (tracking through every earlier light cue of the list, with
         cue-only changes lasting one cue) and remembered for the few most recent cues.
         """
-        touched = self.touched[list_name]
+        for _ in self.look_steps(list_name, number):
+            pass
+        return self.touched[list_name], self._looks[(list_name, number)]
+
+    def look_steps(self, list_name: str, number: str) -> Iterator[None]:
+        """Compute (and remember) a cue's look one earlier cue per step, so a big
+        list's look can be made between frames (:meth:`Lighting.run_job`)."""
         key = (list_name, number)
-        if key not in self._looks:
-            tracked = self._home[touched].copy()
-            where = self._pos[list_name]
-            for cue in self.order[list_name]:
-                idx, vals = self.changes[(list_name, cue.number)]
-                pos = where[idx]
-                before = tracked[pos].copy() if cue.cue_only else None
-                tracked[pos] = vals
-                if cue.number == number:
-                    break
-                if before is not None:
-                    tracked[pos] = before
-            if len(self._looks) >= 32:
-                self._looks.pop(next(iter(self._looks)))
-            self._looks[key] = tracked
-        return touched, self._looks[key]
+        if key in self._looks:
+            return
+        touched = self.touched[list_name]
+        tracked = self._home[touched].copy()
+        where = self._pos[list_name]
+        for cue in self.order[list_name]:
+            idx, vals = self.changes[(list_name, cue.number)]
+            pos = where[idx]
+            before = tracked[pos].copy() if cue.cue_only else None
+            tracked[pos] = vals
+            if cue.number == number:
+                break
+            if before is not None:
+                tracked[pos] = before
+            if len(idx) > GO_CHUNK:
+                yield
+        if len(self._looks) >= 32:
+            self._looks.pop(next(iter(self._looks)))
+        self._looks[key] = tracked
 
     def fade_for(self, lighting: Lighting, list_name: str, cue: m.LightCue) -> tuple[
             FadeSpec, float]:
         """The fade a cue makes from the playback's state now, and the cue's duration."""
         touched, look = self.look(list_name, cue.number)
-        own_idx, _ = self.changes[(list_name, cue.number)]
+        own = self._own_mask(list_name, cue, len(touched))
         target_now = lighting.target_of(list_name)[touched]
         current = lighting.playback(list_name).values(lighting.clock.now())[touched]
+        return self._spec(cue, touched, look, own, target_now, current)
+
+    def _own_mask(self, list_name: str, cue: m.LightCue, n: int) -> npt.NDArray[np.bool_]:
+        own_idx, _ = self.changes[(list_name, cue.number)]
+        own = np.zeros(n, dtype=bool)
+        own[self._pos[list_name][own_idx]] = True
+        return own
+
+    def chunked(self, list_name: str, cue: m.LightCue) -> float | None:
+        """For a cue too big to set up between two frames (it touches more than
+        :data:`BIG_GO` attributes) whose times are uniform, its duration (known without
+        computing the fade); None: set it up at once (:meth:`fade_for`)."""
+        if cue.times or cue.up is not None or cue.down is not None:
+            return None
+        if len(self.touched[list_name]) <= BIG_GO or not len(
+                self.changes[(list_name, cue.number)][0]):
+            return None
+        base = cue.time if cue.time is not None else self.show.settings.default_fade
+        # Uniform times: every selected attribute fades in `base` (snaps jump at once),
+        # and the cue's own attributes are always selected — as fade_for computes it.
+        return cue.delay + base
+
+    def fade_slices(self, lighting: Lighting, list_name: str, cue: m.LightCue,
+                    at: float) -> Iterator[FadeSpec]:
+        """:meth:`fade_for` in slices of :data:`GO_CHUNK` attributes, each computed from
+        the playback as it was at ``at`` (the GO), so slicing changes no value or time."""
+        touched, look = self.look(list_name, cue.number)
+        own = self._own_mask(list_name, cue, len(touched))
+        pb = lighting.playback(list_name)
+        for lo in range(0, len(touched), GO_CHUNK):
+            sl = slice(lo, lo + GO_CHUNK)
+            idx = touched[sl]
+            spec, _ = self._spec(cue, idx, look[sl], own[sl], pb.target[idx],
+                                 pb.values_at(at, idx))
+            yield spec
+
+    def _spec(self, cue: m.LightCue, touched: I64, look: F32, own: npt.NDArray[np.bool_],
+              target_now: F32, current: F32) -> tuple[FadeSpec, float]:
         # Move what changes (Eos "move"), what the cue itself sets, or everything (block).
         moves = np.abs(target_now - look) > 1e-6
-        moves[self._pos[list_name][own_idx]] = True
+        moves |= own
         sel = np.ones(len(touched), dtype=bool) if cue.block else moves
         idx, vals, cur = touched[sel], look[sel], current[sel]
 
@@ -209,7 +262,13 @@ class LightAction:
         # The fade is timed from the moment the action started, not from when the (large)
         # computation below finishes: a big cue must not end late.
         self.at = lighting.clock.now()
-        self.spec, duration = engine.light_program.fade_for(lighting, run.list, self.cue)
+        program = engine.light_program
+        self.spec: FadeSpec | None = None
+        chunked = program.chunked(run.list, self.cue)
+        if chunked is None:
+            self.spec, duration = program.fade_for(lighting, run.list, self.cue)
+        else:
+            duration = chunked
         self.duration: float | None = duration
 
     def _lighting(self) -> Lighting:
@@ -220,7 +279,26 @@ class LightAction:
         return lighting
 
     def start(self) -> None:
-        self._lighting().fade(self.run.list, self.spec, self.owner, at=self.at)
+        lighting = self._lighting()
+        if self.spec is not None:
+            lighting.fade(self.run.list, self.spec, self.owner, at=self.at)
+            return
+        # A huge cue: set up slice by slice between frames (each slice timed from the
+        # GO); the GO's frame goes out when the last slice is in.
+        lighting.run_job(self._slices(lighting))
+
+    def _slices(self, lighting: Lighting) -> Iterator[None]:
+        program = self.engine.light_program
+        yield from program.look_steps(self.run.list, self.cue.number)
+        for spec in program.fade_slices(lighting, self.run.list, self.cue, self.at):
+            lighting.fade(self.run.list, spec, self.owner, at=self.at, send=False,
+                          sliced=True)
+            yield
+        # Make the next standby light cue's look now, between frames, so its GO starts
+        # with its first slice.
+        standby = self.engine.lists[self.run.list].playhead
+        if isinstance(standby, m.LightCue) and standby is not self.cue:
+            yield from program.look_steps(self.run.list, standby.number)
 
     def pause(self) -> None:
         self._lighting().pause(self.owner)

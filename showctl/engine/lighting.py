@@ -17,7 +17,7 @@ cause), and the loop goes on with the next deadline.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +29,8 @@ from showctl.engine.clock import Clock
 from showctl.engine.dmx_render import Renderer
 from showctl.engine.playback import Playback
 from showctl.engine.rig import CURVES, F32, F64, RigLayout, Slot
+
+_DONE = object()
 
 __all__ = ["CURVES", "F32", "F64", "FadeSpec", "Lighting", "Overlay", "Playback",
            "Renderer", "RigLayout", "Slot"]
@@ -96,6 +98,8 @@ class Lighting:
         """Frames dropped because the loop fell a whole frame behind (never sent late)."""
         self.t0: float | None = None
         self.last_values = self.home.copy()
+        self._job: Iterator[None] | None = None
+        """A big GO being set up slice by slice (see :meth:`run_job`)."""
         self.overlay: Overlay | None = None
         """A highest-priority layer over the merged playbacks, before the grandmaster:
         the console's programmer (:mod:`showctl.engine.programmer`). None = none."""
@@ -164,15 +168,19 @@ class Lighting:
 
     # ------------------------------------------------------------------ fades
 
-    def fade(self, playback: str, spec: FadeSpec, owner: int, *, at: float | None = None) -> None:
+    def fade(self, playback: str, spec: FadeSpec, owner: int, *, at: float | None = None,
+             send: bool = True, sliced: bool = False) -> None:
         """Start fades from each attribute's current value (interrupted fades never jump).
 
-        ``at`` is when the fade counts from (default now): the moment its cue started."""
+        ``at`` is when the fade counts from (default now): the moment its cue started.
+        ``sliced``: one slice of a big GO (:meth:`run_job`): only its attributes are
+        computed, and the GO's frame is sent (``send``) after the last slice."""
+        if not sliced:
+            self.finish_jobs()
         now = self.clock.now() if at is None else at
         pb = self.playback(playback)
         idx = spec.indices
-        current = pb.values(now)
-        pb.start[idx] = current[idx]
+        pb.start[idx] = pb.values_at(now, idx) if sliced else pb.values(now)[idx]
         pb.target[idx] = spec.targets
         pb.t_start[idx] = now + spec.delays
         pb.dur[idx] = spec.durations
@@ -183,12 +191,45 @@ class Lighting:
         pb.set_time[idx] = now
         self._ltp_owner[idx] = list(self.playbacks).index(playback)
         pb.touch(idx)
-        self.send_now(first=idx)
+        if send:
+            self.send_now(first=idx)
+        else:
+            self._wake.set()
+
+    # ------------------------------------------------------------------ big GOs
+
+    def run_job(self, steps: Iterator[None]) -> None:
+        """Run ``steps`` one per event-loop turn (a big GO's slices), so the frame loop
+        keeps its deadlines in between; then send a whole frame at once. Anything that
+        changes the lighting first finishes a pending job (:meth:`finish_jobs`), so
+        slices never interleave with another change."""
+        self.finish_jobs()
+        self._job = steps
+
+        def step() -> None:
+            if self._job is not steps:
+                return  # finished by someone else
+            if next(steps, _DONE) is _DONE:
+                self._job = None
+                self.send_now()
+                return
+            self.clock.call_at(self.clock.now(), step)
+
+        step()
+
+    def finish_jobs(self) -> None:
+        """Apply what is left of a pending big GO now."""
+        job, self._job = self._job, None
+        if job is not None:
+            for _ in job:
+                pass
+            self.send_now()
 
     def target_of(self, playback: str) -> F32:
         return self.playback(playback).target
 
     def pause(self, owner: int) -> None:
+        self.finish_jobs()
         now = self.clock.now()
         for pb in self.playbacks.values():
             mask = (pb.owner == owner) & np.isnan(pb.frozen_at)
@@ -196,6 +237,7 @@ class Lighting:
             pb.touch()
 
     def resume(self, owner: int) -> None:
+        self.finish_jobs()
         now = self.clock.now()
         for pb in self.playbacks.values():
             mask = (pb.owner == owner) & ~np.isnan(pb.frozen_at)
@@ -206,6 +248,7 @@ class Lighting:
 
     def stop(self, owner: int) -> None:
         """Stop a cue's fades where they are (a stopped light cue holds, as on a desk)."""
+        self.finish_jobs()
         now = self.clock.now()
         for pb in self.playbacks.values():
             mask = pb.owner == owner
@@ -234,6 +277,7 @@ class Lighting:
         """Fade the attributes ``select`` picks in each playback from where they are to
         zero; ``release``: they no longer belong to any cue (stopping a cue won't hold
         them)."""
+        self.finish_jobs()
         now = self.clock.now()
         for pb in self.playbacks.values():
             mask = select(pb)
@@ -257,6 +301,7 @@ class Lighting:
     def settle_at(self, when: float) -> None:
         """Every fade jumps to where it will be at clock time ``when`` and holds there
         (a second panic completes the first: no level freezes part-way)."""
+        self.finish_jobs()
         for pb in self.playbacks.values():
             if not pb.touched.any():
                 continue

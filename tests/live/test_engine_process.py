@@ -149,12 +149,14 @@ def test_a_busy_fixed_api_port_is_said_and_the_show_still_runs(short: Path) -> N
         proc = _start("run", str(short), "--headless", "--no-runlog", "--osc-port", "0",
                       "--api", f"127.0.0.1:{port}")
         try:
-            time.sleep(2.5)
+            assert proc.stdout is not None
+            lines = [proc.stdout.readline() for _ in range(2)]  # waits for start-up
+            assert "the native API is off" in lines[0]
+            assert "Short show" in lines[1]
+            time.sleep(0.5)
             assert proc.poll() is None  # the show runs, without its native API
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(10) == 0
-            out = proc.stdout.read() if proc.stdout else ""
-            assert "the native API is off" in out
         finally:
             if proc.poll() is None:
                 proc.kill()
