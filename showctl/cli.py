@@ -139,9 +139,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     remote = remote_config_from_args(args)
     runlog = None if args.no_runlog else (args.runlog or "")
     if args.headless and args.supervise:
+        import showctl.headless  # noqa: F401 - imported once, before the engine is forked
         from showctl.live.supervisor import supervise
 
-        return supervise(sys.argv[1:])
+        def engine(resume: bool) -> int:
+            args.supervise = False
+            if resume:
+                args.resume, args.fresh = True, False
+            return cmd_run(args)
+
+        return supervise(sys.argv[1:], fork_main=engine)
     if args.headless:
         from showctl.headless import ApiAddress, run_headless
 

@@ -12,6 +12,7 @@ signal sent to the supervisor itself (forwarded to the engine) ends it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,6 +25,7 @@ MAX_CRASHES = 5
 WINDOW = 30.0
 EXIT_GAVE_UP = 3
 USER_ERROR = 1
+EXIT_BUG = 70
 
 
 @dataclass(slots=True)
@@ -36,23 +38,60 @@ class Supervisor:
     window: float = WINDOW
     say: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr,
                                                                    flush=True))
+    fork_main: Callable[[bool], int] | None = None
+    """Run the engine in a forked child (``fork_main(resume)`` returns its exit status)
+    instead of a new interpreter: the child starts with every module imported already,
+    which is most of a restart's time (docs/performance.md)."""
     crashes: list[float] = field(default_factory=list)
-    child: subprocess.Popen[bytes] | None = None
+    child: int | None = None
     stopping: bool = False
 
     def _forward(self, signum: int, _frame: object) -> None:
         self.stopping = True
-        if self.child is not None and self.child.poll() is None:
-            self.child.send_signal(signum)
+        if self.child is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.child, signum)
+
+    def _start(self, resume: bool) -> int:
+        if self.fork_main is None:
+            return subprocess.Popen(self.resume_argv if resume else self.argv).pid
+        pid = os.fork()
+        if pid == 0:  # the engine
+            code = EXIT_BUG
+            try:
+                for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                    signal.signal(sig, signal.SIG_DFL)
+                code = self.fork_main(resume)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else USER_ERROR
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                print("showctl: internal error (a bug)", file=sys.stderr, flush=True)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        return pid
+
+    def _wait(self, pid: int) -> int:
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                return os.waitstatus_to_exitcode(status)
+            except InterruptedError:
+                continue
 
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self._forward)
         signal.signal(signal.SIGINT, self._forward)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-        argv = self.argv
+        resume = False
         while True:
-            self.child = subprocess.Popen(argv)
-            code = self.child.wait()
+            self.child = self._start(resume)
+            code = self._wait(self.child)
+            self.child = None
             if self.stopping or code in (0, USER_ERROR):
                 return code
             now = time.monotonic()  # clock-ok: a process supervisor, not show time
@@ -64,7 +103,7 @@ class Supervisor:
                          "running. Fix the cause, then `showctl run` resumes it.")
                 return EXIT_GAVE_UP
             self.say(f"showctl: the engine crashed ({why}); restarting it with resume")
-            argv = self.resume_argv
+            resume = True
 
 
 def describe_exit(code: int) -> str:
@@ -89,10 +128,11 @@ def engine_argv(args: Sequence[str], *, resume: bool) -> list[str]:
 
 
 def supervise(args: Sequence[str], *, max_crashes: int | None = None,
-              window: float | None = None) -> int:
+              window: float | None = None,
+              fork_main: Callable[[bool], int] | None = None) -> int:
     env_max = os.environ.get("SHOWCTL_MAX_CRASHES")
     env_win = os.environ.get("SHOWCTL_CRASH_WINDOW")
     sup = Supervisor(engine_argv(args, resume=False), engine_argv(args, resume=True),
                      max_crashes=max_crashes or int(env_max or MAX_CRASHES),
-                     window=window or float(env_win or WINDOW))
+                     window=window or float(env_win or WINDOW), fork_main=fork_main)
     return sup.run()
