@@ -56,7 +56,8 @@ def kills(n: int, count: int) -> list[float]:
     from showctl.api.client import connect
     from showctl.live.registry import find
 
-    show_path = str(Path(tempfile.gettempdir()) / f"bench-resume-{n}.yaml")
+    show_path = str(Path(tempfile.mkdtemp()) / f"bench-resume-{n}.yaml")
+    Path(show_path).write_text("# built by bench_resume.py\n")
     rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rx.bind(("127.0.0.1", ART_PORT))
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
@@ -70,7 +71,9 @@ def kills(n: int, count: int) -> list[float]:
                 break
             except Exception:
                 await asyncio.sleep(0.1)
-        await c.command("go")
+        await c.command("go")  # cue 1: the start levels
+        await asyncio.sleep(0.5)
+        await c.command("go")  # cue 2: every channel fades
         await c.close()
 
     asyncio.run(go())
@@ -78,7 +81,9 @@ def kills(n: int, count: int) -> list[float]:
     try:
         for _ in range(count):
             time.sleep(1.0)
-            entry = find(show_path)[0]
+            entries = find(show_path)
+            assert entries, "the engine is not registered"
+            entry = entries[0]
             rx.setblocking(False)
             os.kill(entry.pid, 9)
             killed = time.perf_counter()

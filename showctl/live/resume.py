@@ -156,6 +156,7 @@ class JournalTap:
                 self.started_wall = wall_now() - (clock.now() - self.t0)
                 self.journal.header(self.started_wall, self.show_path, _pid())
         session.router.gate = self._gate
+        session.lighting.rendering = not self.fast_forward
         if not self.fast_forward:
             self._arm_beat()
 
@@ -227,6 +228,7 @@ class JournalTap:
         down = max(0.0, t - crash)
         continue_sequences(session, self.resume.sequences)
         lighting = session.lighting
+        lighting.rendering = True
         lighting.compute_frame(now)  # brings the renderer's buffers to now
         frame: dict[str, list[DmxPayload]] = {}
         for output, universe, data in lighting.renderer.all_universes():
