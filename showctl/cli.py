@@ -138,6 +138,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     remote = remote_config_from_args(args)
     runlog = None if args.no_runlog else (args.runlog or "")
+    if args.headless and args.supervise:
+        import showctl.headless  # noqa: F401 - imported once, before the engine is forked
+        from showctl.live.supervisor import supervise
+
+        def engine(resume: bool) -> int:
+            args.supervise = False
+            if resume:
+                args.resume, args.fresh = True, False
+            return cmd_run(args)
+
+        return supervise(sys.argv[1:], fork_main=engine)
     if args.headless:
         from showctl.headless import ApiAddress, run_headless
 
@@ -148,7 +159,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             return EXIT_USER
         return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose,
                             show_path=args.show, runlog=runlog, remote=remote, api=api,
-                            log_file=args.engine_log or "")
+                            log_file=args.engine_log or "", journal=_journal_mode(args))
     if args.no_api:
         print("showctl: the console needs the native API: drop --no-api, or use --headless",
               file=sys.stderr)
@@ -169,6 +180,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _console(entry, args.passcode[0].partition(":")[0] if args.passcode else None)
 
 
+def _journal_mode(args: argparse.Namespace) -> str:
+    if args.no_journal:
+        return "off"
+    return "fresh" if args.fresh else "resume" if args.resume else "auto"
+
+
 def _engine_args(args: argparse.Namespace) -> list[str]:
     """The ``run`` options the engine process needs (the console's own are left out)."""
     out: list[str] = []
@@ -178,7 +195,7 @@ def _engine_args(args: argparse.Namespace) -> list[str]:
             out += [f"--{flag.replace('_', '-')}", str(value)]
     for code in args.passcode:
         out += ["--passcode", code]
-    for flag in ("no_runlog", "no_osc"):
+    for flag in ("no_runlog", "no_osc", "resume", "fresh", "no_journal"):
         if getattr(args, flag, False):
             out.append(f"--{flag.replace('_', '-')}")
     return out
@@ -376,6 +393,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-api", action="store_true",
                      help="headless: no native API (no attach, not listed by ps)")
     run.add_argument("--engine-log", help=argparse.SUPPRESS)
+    crash = run.add_mutually_exclusive_group()
+    crash.add_argument("--resume", action="store_true",
+                       help="resume the show's last run from its journal (default when it "
+                            "did not end cleanly)")
+    crash.add_argument("--fresh", action="store_true",
+                       help="start from the top even if the last run crashed")
+    run.add_argument("--no-journal", action="store_true",
+                     help="write no crash journal (no resume after a crash)")
+    run.add_argument("--supervise", action="store_true",
+                     help="headless: restart a crashed engine at once, with resume")
     _runlog_flags(run)
     from showctl.remote.options import add_remote_arguments
 

@@ -37,6 +37,8 @@ from showctl.model import show as m
 from showctl.replay import _auto_go
 
 if TYPE_CHECKING:
+    from showctl.live.journal import JournalData
+    from showctl.live.resume import JournalTap
     from showctl.remote.config import RemoteConfig
 
 
@@ -82,14 +84,26 @@ class _Out:
 def run_headless(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True,
     show_path: str = "show.yaml", runlog: str | None = "", remote: RemoteConfig | None = None,
-    api: ApiAddress | None = ApiAddress(), log_file: str = "",
+    api: ApiAddress | None = ApiAddress(), log_file: str = "", journal: str = "auto",
 ) -> int:
     """Run live without a console. ``runlog``: a path, ``""`` for the default place, or
     None for no run log. ``remote``: the OSC API and triggers (None = defaults).
-    ``api``: where the native API listens (None = no API, no registration)."""
-    return asyncio.run(_run(show, rig, auto=auto, quiet_outputs=quiet_outputs,
-                            show_path=show_path, runlog=runlog, remote=remote, api=api,
-                            log_file=log_file))
+    ``api``: where the native API listens (None = no API, no registration).
+    ``journal``: ``auto`` (resume when the show's last run crashed), ``resume``,
+    ``fresh`` or ``off`` (no journal: no crash resume)."""
+    from showctl.live.journal import needs_resume
+    from showctl.live.resume import run_resumable
+
+    resume = needs_resume(show_path) if journal in ("auto", "resume") else None
+    if journal == "resume" and resume is None:
+        print("showctl: nothing to resume (the last run ended cleanly): starting fresh",
+              file=sys.stderr, flush=True)
+    main = _run(show, rig, auto=auto, quiet_outputs=quiet_outputs, show_path=show_path,
+                runlog=runlog, remote=remote, api=api, log_file=log_file,
+                journal=journal != "off", resume=resume)
+    if resume is not None:
+        return int(run_resumable(main))
+    return asyncio.run(main)
 
 
 def api_passcodes(remote: RemoteConfig | None) -> dict[str, Level]:
@@ -128,14 +142,17 @@ async def _start_api(runtime: LiveRuntime, api: ApiAddress, remote: RemoteConfig
 async def _run(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool,
     show_path: str, runlog: str | None, remote: RemoteConfig | None, api: ApiAddress | None,
-    log_file: str,
+    log_file: str, journal: bool = False, resume: JournalData | None = None,
 ) -> int:
     out = _Out(sys.stdout)
     runtime = LiveRuntime(show, rig=rig, path=show_path, remote=remote, runlog=runlog,
                           runlog_mode="headless", trace_dmx=not quiet_outputs)
     names = show.cue_names()
+    tap = _journal(runtime, show_path, resume) if journal else None
 
     def show_event(e: ev.Event) -> None:
+        if tap is not None and tap.fast_forward:
+            return  # replaying the journal: all this was printed before the crash
         line = describe(e, names)
         if line is None and not quiet_outputs and isinstance(e, ev.Output):
             line = f"{e.t:9.3f}  out       {e.to_json()}"
@@ -150,6 +167,8 @@ async def _run(
         # A closed terminal or a dropped ssh session must not take the show down.
         loop.add_signal_handler(signal.SIGHUP, lambda: None)
     await runtime.start()
+    if tap is not None and resume is not None:
+        out(f"showctl: {await _resume(runtime, tap, remote)}")
     if runtime.remote_error:
         print(f"showctl: {runtime.remote_error}", file=sys.stderr, flush=True)
     server = await _start_api(runtime, api, remote, out) if api is not None else None
@@ -187,6 +206,38 @@ async def _run(
             out(f"showctl: run log {saved}")
     out("showctl: show over")
     return 0
+
+
+def _journal(runtime: LiveRuntime, show_path: str,
+             resume: JournalData | None) -> JournalTap:
+    from showctl.live.journal import Journal, journal_path
+    from showctl.live.resume import JournalTap
+
+    tap = JournalTap(Journal(journal_path(show_path), fresh=resume is None), resume=resume,
+                     show_path=str(Path(show_path).resolve()))
+    runtime.journal = tap
+    if resume is not None:
+        runtime.remote_config = None  # no remote input while the journal is replayed
+    return tap
+
+
+async def _resume(runtime: LiveRuntime, tap: JournalTap, remote: RemoteConfig | None) -> str:
+    """Fast-forward the journal on the virtual clock to the crash, then to now; go live."""
+    from showctl.live.resume import ResumeLoop
+
+    loop = asyncio.get_running_loop()
+    assert isinstance(loop, ResumeLoop)
+    loop.target = tap.target
+    if runtime.recorder is not None:
+        runtime.recorder.started = datetime.fromtimestamp(tap.started_wall).astimezone()
+    await tap.replay()
+    loop.hold = False
+    await loop.live.wait()
+    line = tap.go_live()
+    runtime.remote_config = remote
+    if remote is not None:
+        await runtime.start_remote()
+    return line
 
 
 def _read_commands(runtime: LiveRuntime, out: _Out) -> None:

@@ -360,6 +360,23 @@ class DmxUdpDriver(Driver):
             health.reason = ""
             health.sent += accepted
 
+    def sequences(self) -> dict[int, int]:
+        """The last sequence number sent on each universe (a crash journal keeps them)."""
+        return {n: u.seq for n, u in self._universes.items()}
+
+    def continue_sequences(self, seqs: dict[int, int], ahead: int = 21) -> None:
+        """Go on from sequences a previous engine sent (crash resume): ``ahead`` steps
+        past the last known one, so a receiver that saw up to ``ahead - 1`` packets
+        more than were journaled still takes the next packet as new (E1.31 discards
+        packets up to 20 behind the last one)."""
+        for logical, seq in seqs.items():
+            u = self._universes.get(logical) or self._add(logical)
+            if u is None:
+                continue
+            for _ in range(ahead):
+                seq = self.next_seq[seq]
+            u.seq = seq
+
     def release(self, universe: int) -> None:
         """Stop sending a universe (no more keep-alives). sACN also terminates the stream."""
         u = self._universes.pop(universe, None)

@@ -100,6 +100,9 @@ class Lighting:
         self.last_values = self.home.copy()
         self._job: Iterator[None] | None = None
         """A big GO being set up slice by slice (see :meth:`run_job`)."""
+        self.rendering = True
+        """False: the frame loop keeps its deadlines but computes and sends nothing (a
+        crash resume fast-forwarding, whose outputs are muted anyway)."""
         self.overlay: Overlay | None = None
         """A highest-priority layer over the merged playbacks, before the grandmaster:
         the console's programmer (:mod:`showctl.engine.programmer`). None = none."""
@@ -411,7 +414,8 @@ class Lighting:
                 deadline = self.t0 + k / self.rate
             await self.clock.sleep_until(deadline)
             rendered_at = deadline
-            self.tick(deadline, outputs)
+            if self.rendering:
+                self.tick(deadline, outputs)
 
     def tick(self, deadline: float, outputs: list[str]) -> bool:
         """Compute and send the frame due at ``deadline``; False if it failed.

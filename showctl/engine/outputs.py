@@ -8,6 +8,7 @@ golden files readable and small.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,11 @@ class OutputRouter:
         """Publish DMX frames as events too. Live front ends that show no DMX log turn
         this off: describing every changed slot of every frame costs more than sending."""
         self._last_dmx: dict[tuple[str, int], np.ndarray] = {}
+        self.gate: Callable[[str, Payload | None], bool] | None = None
+        """Asked before a payload (None: a DMX frame) goes to its driver; False holds it
+        back (the events are still published). The journal uses it: it writes each
+        message down before it is sent, and mutes the outputs while a resume
+        fast-forwards (:mod:`showctl.live.resume`)."""
 
     def add(self, driver: Driver) -> None:
         self.drivers[driver.output] = driver
@@ -53,10 +59,11 @@ class OutputRouter:
         if driver is None:
             self.bus.emit(DriverFaulted(self.now(), output, "no driver for this output"))
             return
-        try:
-            driver.send(payload)
-        except Exception as exc:  # a driver must not raise; if one does, the show goes on
-            driver.fault(f"driver raised {exc!r}")
+        if self.gate is None or self.gate(output, payload):
+            try:
+                driver.send(payload)
+            except Exception as exc:  # a driver must not raise; if one does, the show goes on
+                driver.fault(f"driver raised {exc!r}")
         if self.trace_outputs:
             self._publish(output, payload)
 
@@ -65,10 +72,11 @@ class OutputRouter:
         driver = self.drivers.get(output)
         if driver is None:
             return
-        try:
-            driver.frame(now, changed)
-        except Exception as exc:
-            driver.fault(f"driver raised {exc!r}")
+        if self.gate is None or self.gate(output, None):
+            try:
+                driver.frame(now, changed)
+            except Exception as exc:
+                driver.fault(f"driver raised {exc!r}")
         if self.trace_outputs and self.trace_dmx:
             for p in changed:
                 self._publish(output, p)

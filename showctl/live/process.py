@@ -31,14 +31,15 @@ def start_engine(show_path: str, engine_args: list[str], *, timeout: float = 30.
 
     ``engine_args`` are the ``run`` options to pass on (rig, OSC, run log…)."""
     log = runtime_dir() / f"{show_key(show_path)}.log"
-    cmd = [sys.executable, "-m", "showctl", "run", show_path, "--headless", *engine_args,
-           "--engine-log", str(log)]
+    cmd = [sys.executable, "-m", "showctl", "run", show_path, "--headless", "--supervise",
+           *engine_args, "--engine-log", str(log)]
     with open(log, "ab") as out, open(os.devnull, "rb") as devnull:
         proc = subprocess.Popen(cmd, stdin=devnull, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True, close_fds=True)
     deadline = time.monotonic() + timeout  # clock-ok: a CLI wait, not show time
     while time.monotonic() < deadline:  # clock-ok
-        entries = [e for e in find(show_path) if e.pid == proc.pid]
+        # The supervisor (proc) runs the engine as its child: the child registers.
+        entries = find(show_path)
         if entries:
             return entries[0]
         if proc.poll() is not None:

@@ -70,6 +70,7 @@ from showctl.model.editing import (
 from showctl.session import Session
 
 if TYPE_CHECKING:
+    from showctl.live.resume import JournalTap
     from showctl.remote import RemoteServer
     from showctl.remote.config import RemoteConfig
     from showctl.runlog import RunLogRecorder
@@ -133,6 +134,8 @@ class LiveRuntime:
         self.clients = 0
         self._started = False
         self._show_text: tuple[int, str] | None = None
+        self.journal: JournalTap | None = None
+        """The crash journal (:mod:`showctl.live.resume`); None = none (replays, tests)."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -158,6 +161,8 @@ class LiveRuntime:
             self.remote = None
         if self.session is not None:
             await self.session.close()
+        if self.journal is not None:
+            self.journal.end()
         saved = None
         if self.recorder is not None:
             with contextlib.suppress(OSError):
@@ -192,6 +197,8 @@ class LiveRuntime:
         bus.subscribe(self.history)
         bus.subscribe(self.log)
         bus.subscribe(self._on_engine_event)
+        if self.journal is not None:
+            self.journal.attach(self)
         fixtures = self.session.engine.light_program.fixtures
         self.programmer.attach(self.session.lighting,
                                fixtures.patch if fixtures is not None else None)
@@ -213,6 +220,11 @@ class LiveRuntime:
                         lst.playhead = None
                     else:
                         self.engine.goto(number, name)
+
+    async def start_remote(self) -> None:
+        """Start the OSC API and triggers now (a resume starts them once it is live)."""
+        if self.remote is None and self.remote_config is not None:
+            await self._start_remote()
 
     async def _start_remote(self) -> None:
         from showctl.remote import start_remote
@@ -238,10 +250,14 @@ class LiveRuntime:
     async def execute(self, cmd: Command) -> Outcome:
         """Carry out one command. Refusals are an ``Outcome`` with ``ok=False`` and the
         reason; nothing raises for a bad request."""
+        t = self.journal.show_time() if self.journal is not None else 0.0
         try:
             return await self._execute(cmd)
         except (EngineError, CommandError, EditError, ProgrammerError) as exc:
             return Outcome(False, str(exc))
+        finally:
+            if self.journal is not None:
+                self.journal.command(t, cmd)
 
     async def _execute(self, cmd: Command) -> Outcome:
         v = cmd.verb
