@@ -74,7 +74,7 @@ def test_tcp_session_shows_the_show(showctl: Start, module: Make, observer: See)
         host.wait_var("n_num", eye.playhead())
         assert host.vars["n_id"] == eye.ask("/playheadID")
         time.sleep(0.55)  # the go guard
-        if eye.playhead() == "2":
+        if before == "1":  # cue 1 fired (GO moves past its sequence with 2, to 3)
             break
     # Cue 1 (a 5 s light fade) runs: the module polls /cue/active/valuesForKeys and its
     # running-cue variables advance between pushes.
