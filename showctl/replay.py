@@ -27,7 +27,7 @@ from showctl.engine.virtual import run_virtual
 from showctl.model import show as m
 from showctl.model.problems import Problem, ShowFileError
 from showctl.model.timevalue import Seconds
-from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 from showctl.session import Session
 from showctl.trace import TraceWriter
 
@@ -62,9 +62,13 @@ def load_calls(path: str | Path) -> list[Call]:
     """Read a calling script (a YAML list, or a run log's ``calls:``), every problem at once."""
     name = str(path)
     try:
-        located = load_located(Path(path).read_text(encoding="utf-8"))
+        located = load_located(read_text(path))
     except FileNotFoundError:
         raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
+    except IsADirectoryError:
+        raise ShowFileError([Problem(name, 1, 1, "is a folder, not a calling script")]) from None
+    except OSError as exc:
+        raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlSyntaxError as exc:
         raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
     data: Any = located.data

@@ -28,7 +28,7 @@ from showctl.drivers.base import (
     driver_class,
 )
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import Located, YamlSyntaxError, load_located
+from showctl.model.yamlsource import Located, YamlSyntaxError, load_located, read_text
 
 
 def find_rig(name_or_path: str) -> Path:
@@ -48,7 +48,9 @@ def load_rig(path: str | Path) -> dict[str, DriverConfig]:
     p = find_rig(str(path))
     name = str(path)
     try:
-        located = load_located(p.read_text(encoding="utf-8"))
+        located = load_located(read_text(p))
+    except OSError as exc:
+        raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlSyntaxError as exc:
         raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
     data = located.data

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from showctl.model import show as m
 from showctl.model.checks import all_raw_cues, check_raw
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import Located, PathKey, YamlSyntaxError, load_located
+from showctl.model.yamlsource import Located, PathKey, YamlSyntaxError, load_located, read_text
 
 
 def load_show(path: str | Path) -> m.Show:
@@ -28,12 +28,13 @@ def load_show(path: str | Path) -> m.Show:
 
 def read_show(path: str | Path) -> tuple[m.Show | None, list[Problem]]:
     """Read a show file, returning the show (if it validated) and all problems found."""
-    p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return None, [Problem(str(path), 1, 1, "no such file")]
-    except (OSError, UnicodeDecodeError) as exc:
+    except YamlSyntaxError as exc:
+        return None, [Problem(str(path), exc.line, exc.col, exc.message)]
+    except OSError as exc:
         return None, [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
     return parse_show(text, str(path))
 

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 from showctl.remote.config import Level, OscApiConfig, PasscodeConfig, RemoteConfig
 
 __all__ = ["add_remote_arguments", "load_remote_config", "parse_passcode",
@@ -51,9 +51,11 @@ def load_remote_config(path: str | Path) -> RemoteConfig:
     """Read a remote configuration file; every problem is reported with file:line:col."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except OSError as exc:
         raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    except YamlSyntaxError as exc:
+        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from showctl import __version__
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 from showctl.runlog.schema import FORMAT, RunLog
 
 
@@ -40,13 +40,15 @@ def load_runlog(path: str | Path) -> RunLog:
     """Read a run log; every problem is raised at once as ``ShowFileError`` with lines."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
     except IsADirectoryError:
         raise ShowFileError([Problem(name, 1, 1, "is a folder, not a run log")]) from None
-    except UnicodeDecodeError:
-        raise ShowFileError([Problem(name, 1, 1, "not a text file")]) from None
+    except YamlSyntaxError as exc:
+        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
+    except OSError as exc:
+        raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:
