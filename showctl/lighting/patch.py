@@ -266,12 +266,17 @@ class Patch:
     fixtures: list[PatchedFixture]
     by_key: dict[str, PatchedFixture] = field(default_factory=dict)
     groups: dict[str, list[PatchedFixture]] = field(default_factory=dict)
+    # (numeric id, position in ``fixtures``), sorted: id ranges ("1-4") by bisection
+    numbered: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for f in self.fixtures:
+        for i, f in enumerate(self.fixtures):
             self.by_key[f.key] = f
             for g in f.entry.groups:
                 self.groups.setdefault(g, []).append(f)
+            if f.key.isdigit():
+                self.numbered.append((int(f.key), i))
+        self.numbered.sort()
 
     def fixture(self, fid: FixtureId) -> PatchedFixture:
         """The fixture with id ``fid`` (``1`` and ``"1"`` are the same fixture)."""

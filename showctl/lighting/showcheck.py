@@ -21,9 +21,10 @@ Path = tuple[str | int, ...]
 def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tuple[Path, str]]:
     """Every patch and fixture-value problem of a validated show."""
     out: list[tuple[Path, str]] = []
+    cues = {(ln, cue.number): cue for ln, cue, _ in show.walk()}  # one walk, not one per cue
     if not show.patch:
         for (lname, number), path in cue_paths.items():
-            cue = _cue(show, lname, number)
+            cue = cues.get((lname, number))
             if cue is not None and getattr(cue, "fixtures", None):
                 out.append(((*path, "fixtures"),
                             f"light cue {number} sets fixtures but the show has no 'patch:'"))
@@ -39,7 +40,7 @@ def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tu
         return out
     patch = build_patch(show.patch)
     for (lname, number), cpath in cue_paths.items():
-        cue = _cue(show, lname, number)
+        cue = cues.get((lname, number))
         fixtures = getattr(cue, "fixtures", None) if cue is not None else None
         if not fixtures:
             continue
@@ -49,15 +50,12 @@ def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tu
                 out.append((at, f"fixtures {key!r}: expected attribute: value pairs"))
                 continue
             try:
+                layouts: set[int] = set()
                 for f in select_fixtures(patch, key):
-                    patch.resolve_values(f.key, values)
+                    # fixtures of one profile and mode convert alike: check the first one
+                    if id(f.layout) not in layouts:
+                        layouts.add(id(f.layout))
+                        patch.resolve_values(f.key, values)
             except (AttributeLookupError, ValueConversionError) as exc:
                 out.append((at, f"cue {number}: {exc}"))
     return out
-
-
-def _cue(show: Any, lname: str, number: str) -> Any:
-    for ln, cue, _ in show.walk():
-        if ln == lname and cue.number == number:
-            return cue
-    return None
