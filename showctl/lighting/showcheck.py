@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from showctl.lighting.patch import AttributeLookupError, build_patch, validate_patch
+from showctl.lighting.patch import AttributeLookupError, check_patch
 from showctl.lighting.profiles import ProfileError
 from showctl.lighting.selection import select_fixtures
 from showctl.lighting.values import ValueConversionError
@@ -30,15 +30,14 @@ def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tu
                             f"light cue {number} sets fixtures but the show has no 'patch:'"))
         return out
     try:
-        problems = validate_patch(show.patch)
+        patch, problems = check_patch(show.patch)
     except ProfileError as exc:
         return [(("patch",), p) for p in exc.problems]
     for p in problems:
         where: Path = ("patch", p.index) + ((p.field,) if p.field else ())
         out.append((where, p.message))
-    if problems:
+    if patch is None:
         return out
-    patch = build_patch(show.patch)
     for (lname, number), cpath in cue_paths.items():
         cue = cues.get((lname, number))
         fixtures = getattr(cue, "fixtures", None) if cue is not None else None

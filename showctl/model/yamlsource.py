@@ -241,6 +241,8 @@ _PURE_REREAD_CHARS = 1_000_000
 
 def _resolve(value: str) -> str:
     """The tag PyYAML's SafeLoader gives a plain scalar."""
+    if value.isascii() and value.isdigit() and value[0] != "0":
+        return _INT
     for tag, regexp in _RESOLVERS.get(value[:1] or "", []) + _RESOLVERS.get(None, []):
         if regexp.match(value):
             return str(tag)
@@ -319,6 +321,9 @@ class _Builder:
             cacheable = False
         if raw and tag in (_INT, _FLOAT):
             out: Any = value
+        elif (tag == _INT and value.isascii() and value.isdigit()
+              and (value[0] != "0" or len(value) == 1)):
+            out = int(value)  # the common case, without PyYAML's constructor
         else:
             try:
                 out = _construct(tag, value)
