@@ -236,6 +236,8 @@ _CONSTRUCTORS = {
     _Y + "timestamp": _CONSTRUCT.construct_yaml_timestamp,
 }
 _NOKEY = object()
+# first characters for which some implicit type (int, bool, null…) may apply
+_RESOLVED_FIRST = frozenset(k for k in _RESOLVERS if k)
 _PURE_REREAD_CHARS = 1_000_000
 
 
@@ -373,10 +375,14 @@ class _Builder:
                 count += 1
                 if ev.tag is None and ev.anchor is None and ev.implicit[0]:
                     raw = top is not None and top[2] and top[3] in raw_keys
-                    try:
-                        value = cache[(ev.value, raw)]
-                    except KeyError:
-                        value = scalar(ev, raw)
+                    text = ev.value
+                    if text[:1] not in _RESOLVED_FIRST and text:
+                        value = text  # no implicit type starts so: plain text
+                    else:
+                        try:
+                            value = cache[(text, raw)]
+                        except KeyError:
+                            value = scalar(ev, raw)
                 else:
                     raw = top is not None and top[2] and top[3] in raw_keys
                     value = scalar(ev, raw)
