@@ -27,6 +27,7 @@ from showctl.engine.virtual import run_virtual
 from showctl.model import show as m
 from showctl.model.problems import Problem, ShowFileError
 from showctl.model.timevalue import Seconds
+from showctl.model.translate import CALLS, validation_problems
 from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 from showctl.session import Session
 from showctl.trace import TraceWriter
@@ -84,14 +85,8 @@ def load_calls(path: str | Path) -> list[Call]:
         try:
             calls.append(Call.model_validate(item))
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = (*base, i, *[x for x in err["loc"] if isinstance(x, str | int)])
-                msg = err["msg"].removeprefix("Value error, ")
-                if err["type"] == "missing":
-                    msg = f"missing required key '{err['loc'][-1]}'"
-                elif err["type"] == "extra_forbidden":
-                    msg = f"unknown key '{err['loc'][-1]}'"
-                problems.append(Problem(name, *located.where(loc), msg))
+            problems += validation_problems(exc, located, name, CALLS, data=item,
+                                            base=(*base, i))
     if problems:
         raise ShowFileError(problems)
     return sorted(calls, key=lambda c: c.at)

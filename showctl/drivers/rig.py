@@ -28,6 +28,7 @@ from showctl.drivers.base import (
     driver_class,
 )
 from showctl.model.problems import Problem, ShowFileError
+from showctl.model.translate import CONFIG, validation_problems
 from showctl.model.yamlsource import Located, YamlSyntaxError, load_located, read_text
 
 
@@ -89,12 +90,8 @@ def _one_config(name: str, out: str, section: Any, path_key: tuple[str | int, ..
     try:
         return cls.config_model.model_validate(section)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = (*path_key, *[x for x in err["loc"] if isinstance(x, str | int)])
-            on_key = err["type"] == "extra_forbidden"
-            msg = (f"unknown key '{err['loc'][-1]}'" if on_key
-                   else err["msg"].removeprefix("Value error, "))
-            problems.append(Problem(name, *located.where(loc, key=on_key), msg))
+        problems += validation_problems(exc, located, name, CONFIG, data=section,
+                                        base=path_key)
     return None
 
 

@@ -9,13 +9,13 @@ bounded, positions for every value). This module words the reader's positions as
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
 
+from showctl.model.translate import Wording, validation_problems
 from showctl.model.yamlsource import Located, YamlSyntaxError, load_located
 
 Path = tuple[str | int, ...]
@@ -78,53 +78,33 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
     return located.data, SourceMap(filename, located)
 
 
-def _known_fields(model_fields: Iterable[str], bad: str) -> str:
-    close = difflib.get_close_matches(bad, list(model_fields), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def pydantic_problems(
     exc: ValidationError,
     smap: SourceMap,
     *,
     fields_at: Mapping[Path, Iterable[str]] | None = None,
 ) -> list[str]:
-    """Positioned sentences for every error in ``exc``.
+    """Positioned sentences for every error in ``exc`` (the one translator, worded for
+    profiles).
 
     ``fields_at`` optionally maps a (normalized) path prefix to the field names allowed
     there, so an unknown key can suggest the closest real one.
     """
-    out: list[str] = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        etype = err["type"]
-        data_path = smap.known_prefix(loc)
-        if etype == "extra_forbidden":
-            bad = str(loc[-1])
-            hint = ""
-            if fields_at is not None:
-                parent = _generic_path(data_path[:-1])
-                allowed = fields_at.get(parent)
-                if allowed is not None:
-                    hint = _known_fields(allowed, bad)
-            out.append(f"{smap.where(loc, key=True)}: unknown key {bad!r}{hint}")
-            continue
-        if etype == "missing" and isinstance(loc[-1], int):
-            # a tuple such as a range given too few items
-            where = _describe(smap.known_prefix(loc[:-1]))
-            out.append(f"{smap.where(loc[:-1])}: {where}: needs at least {loc[-1] + 1} items")
-            continue
-        if etype == "missing":
-            field_name = str(loc[-1])
-            out.append(f"{smap.where(loc[:-1])}: missing required key {field_name!r}")
-            continue
-        where = _describe(data_path)
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        prefix = f"{where}: " if where else ""
-        out.append(f"{smap.where(loc)}: {prefix}{msg}")
-    return out
+    if smap.located is None:
+        return [f"{smap.filename}:1:1: {e['msg']}" for e in exc.errors()]
+
+    def names_at(path: Path) -> Iterable[str]:
+        return (fields_at or {}).get(_generic_path(path), ())
+
+    wording = replace(PROFILE_WORDING, names_at=names_at if fields_at is not None else None)
+    return [str(p) for p in validation_problems(exc, smap.located, smap.filename, wording)]
+
+
+#: how a fixture profile words its problems (pinned by tests/golden/errors/profile--*.txt)
+PROFILE_WORDING = Wording(
+    missing_items="{where}: needs at least {n} items",
+    prefix="path",
+)
 
 
 def _generic_path(path: Path) -> Path:
@@ -138,13 +118,3 @@ def _generic_path(path: Path) -> Path:
         else:
             out.append(seg)
     return tuple(out)
-
-
-def _describe(path: Sequence[str | int]) -> str:
-    parts: list[str] = []
-    for seg in path:
-        if isinstance(seg, int):
-            parts.append(f"[{seg}]")
-        else:
-            parts.append(("." if parts else "") + seg)
-    return "".join(parts)

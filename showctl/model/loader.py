@@ -6,15 +6,14 @@ cross-reference problems are all collected, each as ``path:line:col: message``.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from showctl.model import show as m
 from showctl.model.checks import all_raw_cues, check_raw
 from showctl.model.problems import Problem, ShowFileError
+from showctl.model.translate import Wording, validation_problems
 from showctl.model.yamlsource import Located, PathKey, YamlSyntaxError, load_located, read_text
 
 
@@ -87,74 +86,28 @@ def _all_field_names() -> list[str]:
 _FIELD_NAMES: list[str] | None = None
 
 
-def _resolve(data: Any, loc: tuple[str | int, ...]) -> PathKey:
-    """Map a pydantic error location onto the data, dropping union-tag segments."""
-    path: list[str | int] = []
-    cur = data
-    for seg in loc:
-        in_dict = isinstance(cur, dict) and isinstance(seg, str) and seg in cur
-        in_list = isinstance(cur, list) and isinstance(seg, int) and 0 <= seg < len(cur)
-        if in_dict or in_list:
-            cur = cur[seg]
-            path.append(seg)
-        # else: a discriminator tag or a model name inserted by pydantic: skip it
-    return tuple(path)
+def _field_names(_: PathKey) -> list[str]:
+    global _FIELD_NAMES
+    if _FIELD_NAMES is None:
+        _FIELD_NAMES = _all_field_names()
+    return _FIELD_NAMES
+
+
+#: how a show file words its problems (pinned by tests/golden/errors/show--*.txt)
+SHOW_WORDING = Wording(
+    names_at=_field_names,
+    prefix="key",
+    plain=True,
+    strip=("Value error, ", "Assertion failed, "),
+    tag_key="type",
+    tag_unknown="unknown cue type '{tag}'{hint}; known: {known}",
+    tag_missing="a cue needs a 'type': one of {known}",
+    tag_values=tuple(m.CUE_TYPES),
+)
 
 
 def _problems_from(exc: ValidationError, located: Located, name: str) -> list[Problem]:
-    global _FIELD_NAMES
-    out: list[Problem] = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        path = _resolve(located.data, loc)
-        etype = err["type"]
-        msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        if etype == "extra_forbidden":
-            key = str(loc[-1])
-            if _FIELD_NAMES is None:
-                _FIELD_NAMES = _all_field_names()
-            guess = difflib.get_close_matches(key, _FIELD_NAMES, n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            out.append(Problem(name, *located.where(path, key=True), f"unknown key '{key}'{hint}"))
-            continue
-        if etype == "missing":
-            field = str(loc[-1])
-            out.append(Problem(name, *located.where(path), f"missing required key '{field}'"))
-            continue
-        if etype in ("union_tag_invalid", "union_tag_not_found"):
-            ctx = err.get("ctx", {})
-            tag = ctx.get("tag")
-            where = located.where((*path, "type")) if tag else located.where(path)
-            if tag:
-                guess = difflib.get_close_matches(str(tag), m.CUE_TYPES, n=1)
-                hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-                msg = f"unknown cue type '{tag}'{hint}; known: {', '.join(m.CUE_TYPES)}"
-            else:
-                msg = f"a cue needs a 'type': one of {', '.join(m.CUE_TYPES)}"
-            out.append(Problem(name, *where, msg))
-            continue
-        key_name = next((s for s in reversed(path) if isinstance(s, str)), None)
-        prefix = f"'{key_name}': " if key_name else ""
-        out.append(Problem(name, *located.where(path), prefix + _plain(msg, err)))
-    return out
-
-
-def _plain(msg: str, err: Any) -> str:
-    """Soften pydantic's wording where it is confusing for show authors."""
-    inp = err.get("input")
-    if err["type"] in ("float_parsing", "float_type", "int_parsing", "int_type"):
-        return f"expected a number, got {inp!r}"
-    if err["type"] in ("bool_parsing", "bool_type"):
-        return f"expected true or false, got {inp!r}"
-    if err["type"] == "enum":
-        return f"{inp!r} is not one of {err.get('ctx', {}).get('expected', '')}"
-    if err["type"] in ("string_type",):
-        return f"expected text, got {inp!r}"
-    if err["type"] in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value), got {type(inp).__name__}"
-    if err["type"] == "list_type":
-        return f"expected a list, got {type(inp).__name__}"
-    return msg
+    return validation_problems(exc, located, name, SHOW_WORDING)
 
 
 def _resolve_media(

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from showctl.model.problems import Problem, ShowFileError
+from showctl.model.translate import CONFIG, validation_problems
 from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 from showctl.remote.config import Level, OscApiConfig, PasscodeConfig, RemoteConfig
 
@@ -63,14 +64,8 @@ def load_remote_config(path: str | Path) -> RemoteConfig:
     try:
         return RemoteConfig.model_validate(located.data or {})
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(x for x in err["loc"] if isinstance(x, str | int))
-            on_key = err["type"] == "extra_forbidden"
-            msg = (f"unknown key '{err['loc'][-1]}'" if on_key
-                   else err["msg"].removeprefix("Value error, "))
-            problems.append(Problem(name, *located.where(loc, key=on_key), msg))
-        raise ShowFileError(problems) from None
+        raise ShowFileError(validation_problems(exc, located, name, CONFIG,
+                                                data=located.data or {})) from None
 
 
 def remote_config_from_args(args: argparse.Namespace) -> RemoteConfig:

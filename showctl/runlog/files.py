@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from showctl import __version__
 from showctl.model.problems import Problem, ShowFileError
+from showctl.model.translate import RUNLOG, validation_problems
 from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 from showctl.runlog.schema import FORMAT, RunLog
 
@@ -70,18 +71,7 @@ def load_runlog(path: str | Path) -> RunLog:
     try:
         return RunLog.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(x for x in err["loc"] if isinstance(x, str | int))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = f"missing required key '{err['loc'][-1]}'"
-            elif err["type"] == "extra_forbidden":
-                msg = f"unknown key '{err['loc'][-1]}'"
-            where = ".".join(str(x) for x in loc)
-            problems.append(Problem(name, *located.where(loc), f"{where}: {msg}" if where
-                                    else msg))
-        raise ShowFileError(problems) from None
+        raise ShowFileError(validation_problems(exc, located, name, RUNLOG)) from None
 
 
 def state_dir() -> Path:
