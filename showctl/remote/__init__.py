@@ -2,22 +2,21 @@
 timecode chase, wall-clock and hotkey triggers. Start it all with
 :func:`start_remote`; see docs/remote.md.
 
-The service half (engine, sockets) is imported on first use, so the command line can
-read remote options without loading the engine (``showctl --help`` stays quick)."""
+Names are imported on first use, so the command line can build its remote options
+without loading pydantic models or the engine (``showctl --help`` stays quick)."""
 
 from typing import TYPE_CHECKING, Any
 
-from showctl.remote.config import (
-    ArtnetTimecodeConfig,
-    Level,
-    MidiInputConfig,
-    MscControlConfig,
-    OscApiConfig,
-    PasscodeConfig,
-    RemoteConfig,
-)
-
 if TYPE_CHECKING:
+    from showctl.remote.config import (
+        ArtnetTimecodeConfig,
+        Level,
+        MidiInputConfig,
+        MscControlConfig,
+        OscApiConfig,
+        PasscodeConfig,
+        RemoteConfig,
+    )
     from showctl.remote.service import RemoteServer, TimecodeStatus, start_remote
 
 __all__ = [
@@ -33,13 +32,16 @@ __all__ = [
     "start_remote",
 ]
 
-
-_LAZY = {"RemoteServer", "TimecodeStatus", "start_remote"}
+_SERVICE = {"RemoteServer", "TimecodeStatus", "start_remote"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name in _SERVICE:
         from showctl.remote import service
 
         return getattr(service, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from showctl.remote import config
+
+    return getattr(config, name)

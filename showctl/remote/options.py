@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.translate import CONFIG, validation_problems
-from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
-from showctl.remote.config import Level, OscApiConfig, PasscodeConfig, RemoteConfig
+
+if TYPE_CHECKING:
+    from showctl.remote.config import PasscodeConfig, RemoteConfig
+
+# The config models, pydantic and the reader are imported by the functions that use
+# them: ``showctl --help`` only needs add_remote_arguments.
 
 __all__ = ["add_remote_arguments", "load_remote_config", "parse_passcode",
            "remote_config_from_args"]
@@ -41,6 +42,8 @@ def add_remote_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_passcode(text: str) -> PasscodeConfig:
     """``1234`` (all levels) or ``1234:view,control``."""
+    from showctl.remote.config import Level, PasscodeConfig
+
     code, sep, levels = text.partition(":")
     if not sep:
         return PasscodeConfig(code=code)
@@ -50,6 +53,12 @@ def parse_passcode(text: str) -> PasscodeConfig:
 
 def load_remote_config(path: str | Path) -> RemoteConfig:
     """Read a remote configuration file; every problem is reported with file:line:col."""
+    from pydantic import ValidationError
+
+    from showctl.model.translate import CONFIG, validation_problems
+    from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
+    from showctl.remote.config import RemoteConfig
+
     name = str(path)
     try:
         text = read_text(path)
@@ -70,6 +79,10 @@ def load_remote_config(path: str | Path) -> RemoteConfig:
 
 def remote_config_from_args(args: argparse.Namespace) -> RemoteConfig:
     """The file given with ``--remote`` (if any), then the flags on top of it."""
+    from pydantic import ValidationError
+
+    from showctl.remote.config import OscApiConfig, RemoteConfig
+
     config = load_remote_config(args.remote) if getattr(args, "remote", None) else RemoteConfig()
     osc: dict[str, Any] = config.osc.model_dump()
     if getattr(args, "osc_port", None) is not None:
