@@ -23,7 +23,6 @@ as the float 1.1, but cue "1.10" is not cue "1.1".
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
 from dataclasses import dataclass, field
@@ -155,7 +154,7 @@ class Located:
         values: dict[PathKey, tuple[int, int]] = {}
         keys: dict[PathKey, tuple[int, int]] = {}
         if self.text is not None:
-            _Builder(self.text, LIMITS, self.raw_keys, values, keys).run()
+            _positions(self.text, values, keys)
         self._values, self._keys = values, keys
 
     @property
@@ -207,7 +206,7 @@ def load_located(text: str, *, raw_keys: frozenset[str] = RAW_TEXT_KEYS,
     if len(text) > lim.max_bytes:
         raise YamlSyntaxError(1, 1, _too_big(len(text.encode("utf-8", "replace")),
                                              lim.max_bytes))
-    data = _Builder(text, lim, raw_keys, None, None).run()
+    data = _Builder(text, lim, raw_keys).run()
     return Located(data=data, text=text, raw_keys=raw_keys)
 
 
@@ -217,6 +216,54 @@ def load_file(path: str | Path, *, raw_keys: frozenset[str] = RAW_TEXT_KEYS) -> 
 
 
 # ------------------------------------------------------------------ the builder
+
+
+def _positions(text: str, values: dict[PathKey, tuple[int, int]],
+               keys: dict[PathKey, tuple[int, int]]) -> None:
+    """Where each value and key of ``text`` is: a second pass over a text that has
+    already been read without error, so it only follows paths and builds nothing."""
+    parser = _Parser(text)
+    get = parser.get_event
+    stack: list[list[Any]] = []  # [path, is mapping, pending key (mapping) or index]
+    top: list[Any] | None = None
+    try:
+        while True:
+            ev = get()
+            if ev is None:
+                break
+            cls = ev.__class__
+            is_start = cls is MappingStartEvent or cls is SequenceStartEvent
+            if cls is ScalarEvent or cls is AliasEvent or is_start:
+                mark = ev.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                if top is None:
+                    path: PathKey = ()
+                elif top[1]:
+                    if top[2] is _NOKEY:
+                        if cls is ScalarEvent:
+                            top[2] = ev.value
+                            keys.setdefault((*top[0], ev.value), pos)  # a duplicate: the first
+                        continue
+                    path = (*top[0], top[2])
+                    top[2] = _NOKEY
+                else:
+                    path = (*top[0], top[2])
+                    top[2] += 1
+                values[path] = pos
+                if is_start:
+                    is_map = cls is MappingStartEvent
+                    top = [path, is_map, _NOKEY if is_map else 0]
+                    stack.append(top)
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                stack.pop()
+                top = stack[-1] if stack else None
+            elif cls is StreamEndEvent:
+                break
+    except yaml.YAMLError:
+        pass  # positions up to the error are still right
+    finally:
+        parser.dispose()
+
 
 _Parser: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -274,14 +321,10 @@ def _tag_problem(tag: str) -> str:
 class _Builder:
     """Plain data from parse events, iteratively (nesting costs no Python stack)."""
 
-    def __init__(self, text: str, limits: Limits, raw_keys: frozenset[str],
-                 values: dict[PathKey, tuple[int, int]] | None,
-                 keys: dict[PathKey, tuple[int, int]] | None) -> None:
+    def __init__(self, text: str, limits: Limits, raw_keys: frozenset[str]) -> None:
         self.text = text
         self.limits = limits
         self.raw_keys = raw_keys
-        self.values = values
-        self.keys = keys
         self.cache: dict[tuple[str, bool], Any] = {}
 
     def run(self) -> Any:
@@ -339,8 +382,6 @@ class _Builder:
 
     def _build(self, parser: Any) -> Any:
         lim = self.limits
-        values, keys = self.values, self.keys
-        where = values is not None
         raw_keys = self.raw_keys
         cache = self.cache
         scalar = self._scalar
@@ -368,9 +409,6 @@ class _Builder:
                     if key in top[0]:
                         self._duplicate(ev, top[1], key)
                     top[3] = key
-                    if keys is not None:
-                        keys[(*top[1], key)] = (ev.start_mark.line + 1,
-                                                ev.start_mark.column + 1)
                     continue
                 count += 1
                 if ev.tag is None and ev.anchor is None and ev.implicit[0]:
@@ -388,9 +426,6 @@ class _Builder:
                     value = scalar(ev, raw)
                     if ev.anchor is not None:
                         anchors[ev.anchor] = (value, 1)
-                if where:
-                    assert values is not None
-                    values[self._path(top)] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 is_map = cls is MappingStartEvent
                 if top is not None and top[2] and top[3] is _NOKEY:
@@ -403,9 +438,6 @@ class _Builder:
                                           f"nested too deep: more than {lim.max_depth} "
                                           "levels of mappings and lists")
                 path = self._path(top)
-                if where:
-                    assert values is not None
-                    values[path] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
                 if ev.anchor is not None:
                     open_anchors.add(ev.anchor)
                 top = [{} if is_map else [], path, is_map, _NOKEY, ev.anchor, count]
@@ -442,9 +474,6 @@ class _Builder:
                 count += size
                 if isinstance(value, dict | list):
                     value = copy.deepcopy(value)
-                if where:
-                    assert values is not None
-                    values[self._path(top)] = mark
             elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -480,16 +509,12 @@ class _Builder:
             raise YamlSyntaxError(*_pos(ev.start_mark), "YAML merge keys (<<) are not supported")
 
     def _duplicate(self, ev: Any, path: PathKey, key: str) -> None:
-        if self.keys is not None and (*path, key) in self.keys:
-            first = f" (first at line {self.keys[(*path, key)][0]})"
-        else:
-            first = self._first_key_line(path, key)
+        first = self._first_key_line(path, key)
         raise YamlSyntaxError(*_pos(ev.start_mark), f"duplicate key {key!r}{first}")
 
     def _first_key_line(self, path: PathKey, key: str) -> str:
         """Where a duplicated key was first written (a second pass, on this error only)."""
         keys: dict[PathKey, tuple[int, int]] = {}
-        with contextlib.suppress(YamlSyntaxError):
-            _Builder(self.text, self.limits, self.raw_keys, {}, keys).run()
+        _positions(self.text, {}, keys)
         where = keys.get((*path, key))
         return f" (first at line {where[0]})" if where else ""
