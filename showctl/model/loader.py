@@ -14,7 +14,14 @@ from showctl.model import show as m
 from showctl.model.checks import all_raw_cues, check_raw
 from showctl.model.problems import Problem, ShowFileError
 from showctl.model.translate import Wording, validation_problems
-from showctl.model.yamlsource import Located, PathKey, YamlSyntaxError, load_located, read_text
+from showctl.model.yamlsource import (
+    Located,
+    PathKey,
+    YamlSyntaxError,
+    gc_paused,
+    load_located,
+    read_text,
+)
 
 
 def load_show(path: str | Path) -> m.Show:
@@ -39,6 +46,12 @@ def read_show(path: str | Path) -> tuple[m.Show | None, list[Problem]]:
 
 
 def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Problem]]:
+    """Validate show text; the show (if it has no problems) and every problem."""
+    with gc_paused():  # a big show builds a million objects and no cycles
+        return _parse_show(text, name)
+
+
+def _parse_show(text: str, name: str) -> tuple[m.Show | None, list[Problem]]:
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:
