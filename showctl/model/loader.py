@@ -68,14 +68,14 @@ def _parse_show(text: str, name: str) -> tuple[m.Show | None, list[Problem]]:
     except ValidationError as exc:
         problems.extend(_problems_from(exc, located, name))
     if show is not None:
+        paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
         problems.extend(
             Problem(name, *located.where(path), message)
-            for path, message in _resolve_media(show, located, Path(name).parent)
+            for path, message in _resolve_media(show, paths, Path(name).parent)
         )
         # Patch and fixture values need a valid show (profiles, modes, attributes).
         from showctl.lighting.showcheck import check_lighting
 
-        paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
         problems.extend(
             Problem(name, *located.where(path), message)
             for path, message in check_lighting(show, paths)
@@ -124,11 +124,10 @@ def _problems_from(exc: ValidationError, located: Located, name: str) -> list[Pr
 
 
 def _resolve_media(
-    show: m.Show, located: Located, base: Path
+    show: m.Show, paths: dict[tuple[str, str], PathKey], base: Path
 ) -> list[tuple[PathKey, str]]:
     """Find and read the MIDI files of ``midi_file`` cues (relative to the show file)."""
     out: list[tuple[PathKey, str]] = []
-    paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
     for lname, cue, _ in show.walk():
         if not isinstance(cue, m.MidiFileCue):
             continue
