@@ -126,6 +126,19 @@ def test_fixture_import_refuses_the_corpus(name: str, capsys: pytest.CaptureFixt
     assert_refused(1, capsys.readouterr().err, path, IMPORT_CASES[name])
 
 
+@pytest.mark.parametrize(("name", "where", "what"), [
+    ("deep-trace.jsonl", "2:1", "nested too deep"),
+    ("not-utf8-trace.jsonl", "2:22", "not UTF-8 text"),
+])
+def test_a_hostile_golden_trace_is_refused(
+    name: str, where: str, what: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = HOSTILE / name
+    assert main(["replay", str(DEMO), "--expect", str(path), "--no-runlog"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:{where}: {what}" in err and "Traceback" not in err, err
+
+
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     with big.open("w") as f:
