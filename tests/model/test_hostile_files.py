@@ -127,7 +127,7 @@ def test_fixture_import_refuses_the_corpus(name: str, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize(("name", "where", "what"), [
-    ("deep-trace.jsonl", "2:1", "nested too deep"),
+    ("deep-trace.jsonl", "2:1", "not a trace line: nested too deep"),
     ("not-utf8-trace.jsonl", "2:22", "not UTF-8 text"),
 ])
 def test_a_hostile_golden_trace_is_refused(
