@@ -140,6 +140,19 @@ def main() -> None:
                    f"{load:.2f} s | {mem} | {issue_s} s | {ratio:.1f}x faster |")
             print(row, flush=True)
             rows.append(row)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    helps, bares = [], []
+    for _ in range(5):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "showctl", "--help"], env=env,
+                       capture_output=True, check=True)
+        helps.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+        bares.append(time.perf_counter() - t)
+    helptext = (f"`showctl --help`: {min(helps):.2f} s best of 5 (issue 18: 0.6 s); "
+                f"a bare `python3 -c pass` here: {min(bares):.2f} s.")
+    print(helptext)
     cmd = "python3 bench/bench_load.py" + "".join(f" {a}" for a in sys.argv[1:])
     table = (
         f"\n## Loading big shows ({time.strftime('%Y-%m-%d')}, "
@@ -150,7 +163,7 @@ def main() -> None:
         "'load + check' is `read_show` alone, its modules already imported.\n\n"
         "| show | file | `showctl check` | of which load + check | peak memory | issue 18 "
         "| ratio |\n"
-        "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n" + helptext + "\n"
     )
     print(table)
     if not args.no_write:
