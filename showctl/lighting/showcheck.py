@@ -13,7 +13,7 @@ from typing import Any
 from showctl.lighting.patch import AttributeLookupError, check_patch
 from showctl.lighting.profiles import ProfileError
 from showctl.lighting.selection import select_fixtures
-from showctl.lighting.values import ValueConversionError
+from showctl.lighting.values import ValueConversionError, to_normalized
 
 Path = tuple[str | int, ...]
 
@@ -38,9 +38,13 @@ def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tu
         out.append((where, p.message))
     if patch is None:
         return out
+    converted: set[tuple[int, str, str]] = set()  # (layout, attribute, value) known good
+    # per selection key, one fixture of each profile and mode: they convert alike
+    representatives: dict[str, list[Any]] = {}
     for (lname, number), cpath in cue_paths.items():
         cue = cues.get((lname, number))
-        fixtures = getattr(cue, "fixtures", None) if cue is not None else None
+        # a model's fields are in its __dict__ (getattr of a missing one is slow in pydantic)
+        fixtures = vars(cue).get("fixtures") if cue is not None else None
         if not fixtures:
             continue
         for key, values in fixtures.items():
@@ -49,12 +53,22 @@ def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tu
                 out.append((at, f"fixtures {key!r}: expected attribute: value pairs"))
                 continue
             try:
-                layouts: set[int] = set()
-                for f in select_fixtures(patch, key):
-                    # fixtures of one profile and mode convert alike: check the first one
-                    if id(f.layout) not in layouts:
-                        layouts.add(id(f.layout))
-                        patch.resolve_values(f.key, values)
+                reps = representatives.get(key)
+                if reps is None:
+                    layouts: set[int] = set()
+                    reps = []
+                    for f in select_fixtures(patch, key):
+                        if id(f.layout) not in layouts:
+                            layouts.add(id(f.layout))
+                            reps.append(f)
+                    representatives[key] = reps
+                for f in reps:
+                    for attr, value in values.items():
+                        # the same value on the same layout converts alike in every cue
+                        seen = (id(f.layout), attr, repr(value))
+                        if seen not in converted:
+                            to_normalized(f.layout, attr, value, fixture=f.label)
+                            converted.add(seen)
             except (AttributeLookupError, ValueConversionError) as exc:
                 out.append((at, f"cue {number}: {exc}"))
     return out
