@@ -303,6 +303,7 @@ _NOKEY = object()
 # first characters for which some implicit type (int, bool, null…) may apply
 _RESOLVED_FIRST = frozenset(k for k in _RESOLVERS if k)
 _PURE_REREAD_CHARS = 1_000_000
+_SYNTAX = "YAML syntax error: "
 
 
 def _resolve(value: str) -> str:
@@ -347,8 +348,9 @@ class _Builder:
     def run(self) -> Any:
         try:
             return self._run(_Parser)
-        except YamlSyntaxError:
-            if _Parser is yaml.SafeLoader or len(self.text) > _PURE_REREAD_CHARS:
+        except YamlSyntaxError as exc:
+            if (_Parser is yaml.SafeLoader or len(self.text) > _PURE_REREAD_CHARS
+                    or not exc.message.startswith(_SYNTAX)):
                 raise
         # libyaml words its syntax errors differently: PyYAML's own parser gives the
         # wording people (and tests) know, and the same positions. Small files only.
@@ -363,9 +365,9 @@ class _Builder:
             msg = exc.problem or str(exc)
             if exc.context:
                 msg = f"{msg} ({exc.context})"
-            raise YamlSyntaxError(*_pos(mark), f"YAML syntax error: {msg}") from None
+            raise YamlSyntaxError(*_pos(mark), f"{_SYNTAX}{msg}") from None
         except yaml.YAMLError as exc:
-            raise YamlSyntaxError(1, 1, f"YAML syntax error: {exc}") from None
+            raise YamlSyntaxError(1, 1, f"{_SYNTAX}{exc}") from None
         finally:
             parser.dispose()
 
