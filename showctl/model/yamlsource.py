@@ -65,6 +65,13 @@ class Limits:
     max_depth: int = 100  # mappings and lists inside each other
     max_aliases: int = 1_000  # alias references (``*name``) in one file
     max_alias_values: int = 100_000  # values copied by all aliases together
+    # values (mappings, lists, scalars) in one file; 0: one per 16 bytes of max_bytes (a
+    # real show has one per 10 or so; a file of `1,1,1,…` one per 2)
+    max_values: int = 0
+
+    @property
+    def values_limit(self) -> int:
+        return self.max_values or max(1, self.max_bytes // 16)
 
 
 def _limits_from_env() -> Limits:
@@ -86,7 +93,7 @@ def set_max_file_size(megabytes: float) -> None:
         raise ValueError("the file size limit must be a positive number of MB")
     LIMITS = Limits(max_bytes=int(megabytes * MB), max_depth=LIMITS.max_depth,
                     max_aliases=LIMITS.max_aliases,
-                    max_alias_values=LIMITS.max_alias_values)
+                    max_alias_values=LIMITS.max_alias_values, max_values=LIMITS.max_values)
 
 
 class YamlSyntaxError(Exception):
@@ -401,6 +408,7 @@ class _Builder:
 
     def _build(self, parser: Any) -> Any:
         lim = self.limits
+        max_values = lim.values_limit
         raw_keys = self.raw_keys
         cache = self.cache
         scalar = self._scalar
@@ -430,6 +438,8 @@ class _Builder:
                     top[3] = key
                     continue
                 count += 1
+                if count > max_values:
+                    self._too_many(ev)
                 if ev.tag is None and ev.anchor is None and ev.implicit[0]:
                     raw = top is not None and top[2] and top[3] in raw_keys
                     text = ev.value
@@ -462,6 +472,8 @@ class _Builder:
                 top = [{} if is_map else [], path, is_map, _NOKEY, ev.anchor, count]
                 stack.append(top)
                 count += 1
+                if count > max_values:
+                    self._too_many(ev)
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
@@ -491,6 +503,8 @@ class _Builder:
                                           f"would expand the file past "
                                           f"{lim.max_alias_values:,} values")
                 count += size
+                if count > max_values:
+                    self._too_many(ev)
                 if isinstance(value, dict | list):
                     value = copy.deepcopy(value)
             elif cls is DocumentStartEvent:
@@ -513,6 +527,11 @@ class _Builder:
             else:
                 top[0].append(value)
         return root
+
+    def _too_many(self, ev: Any) -> None:
+        raise YamlSyntaxError(*_pos(ev.start_mark), f"too many values: more than "
+                              f"{self.limits.values_limit:,} in one file (raise the limit "
+                              "with --max-file-size MB)")
 
     @staticmethod
     def _path(top: list[Any] | None) -> PathKey:

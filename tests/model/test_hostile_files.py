@@ -165,6 +165,9 @@ def test_reader_limits_and_positions() -> None:
     assert (exc.value.line, exc.value.col) == (1, 6)  # the fourth level
     with pytest.raises(YamlSyntaxError, match="too many aliases"):
         load_located("a: &a 1\nb: [*a, *a, *a]", limits=tiny)
+    with pytest.raises(YamlSyntaxError, match="too many values: more than 62") as exc:
+        load_located("[" + "1," * 100 + "1]", limits=tiny)  # 1000 bytes / 16
+    assert (exc.value.line, exc.value.col) == (1, 124)  # the 63rd value
     located = load_located("a: &a [1, 2]\nb: *a\n")
     assert located.data == {"a": [1, 2], "b": [1, 2]}
     assert located.data["a"] is not located.data["b"]  # an alias is a copy
