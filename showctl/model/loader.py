@@ -6,11 +6,10 @@ cross-reference problems are all collected, each as ``path:line:col: message``.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ValidationError
-
-from showctl.model import show as m
 from showctl.model.checks import all_raw_cues, check_raw
 from showctl.model.problems import Problem, ShowFileError
 from showctl.model.translate import Wording, validation_problems
@@ -22,6 +21,14 @@ from showctl.model.yamlsource import (
     load_located,
     read_text,
 )
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from showctl.model import show as m
+
+# The show's pydantic models (and pydantic) are imported once the YAML has been read: a
+# file the reader refuses (too big, hostile, not UTF-8) is refused without them.
 
 
 def load_show(path: str | Path) -> m.Show:
@@ -62,6 +69,10 @@ def _parse_show(text: str, name: str) -> tuple[m.Show | None, list[Problem]]:
     problems = [
         Problem(name, *located.where(path), message) for path, message in check_raw(located.data)
     ]
+    from pydantic import ValidationError
+
+    from showctl.model import show as m
+
     show: m.Show | None = None
     try:
         show = m.Show.model_validate(located.data)
@@ -88,6 +99,10 @@ def _parse_show(text: str, name: str) -> tuple[m.Show | None, list[Problem]]:
 
 def _all_field_names() -> list[str]:
     """Every key the show schema knows, for 'did you mean' hints on typos."""
+    from pydantic import BaseModel
+
+    from showctl.model import show as m
+
     names: set[str] = set()
     for value in vars(m).values():
         if isinstance(value, type) and issubclass(value, BaseModel):
@@ -106,27 +121,33 @@ def _field_names(_: PathKey) -> list[str]:
     return _FIELD_NAMES
 
 
-#: how a show file words its problems (pinned by tests/golden/errors/show--*.txt)
-SHOW_WORDING = Wording(
-    names_at=_field_names,
-    prefix="key",
-    plain=True,
-    strip=("Value error, ", "Assertion failed, "),
-    tag_key="type",
-    tag_unknown="unknown cue type '{tag}'{hint}; known: {known}",
-    tag_missing="a cue needs a 'type': one of {known}",
-    tag_values=tuple(m.CUE_TYPES),
-)
+@functools.cache
+def show_wording() -> Wording:
+    """How a show file words its problems (pinned by tests/golden/errors/show--*.txt)."""
+    from showctl.model import show as m
+
+    return Wording(
+        names_at=_field_names,
+        prefix="key",
+        plain=True,
+        strip=("Value error, ", "Assertion failed, "),
+        tag_key="type",
+        tag_unknown="unknown cue type '{tag}'{hint}; known: {known}",
+        tag_missing="a cue needs a 'type': one of {known}",
+        tag_values=tuple(m.CUE_TYPES),
+    )
 
 
 def _problems_from(exc: ValidationError, located: Located, name: str) -> list[Problem]:
-    return validation_problems(exc, located, name, SHOW_WORDING)
+    return validation_problems(exc, located, name, show_wording())
 
 
 def _resolve_media(
     show: m.Show, paths: dict[tuple[str, str], PathKey], base: Path
 ) -> list[tuple[PathKey, str]]:
     """Find and read the MIDI files of ``midi_file`` cues (relative to the show file)."""
+    from showctl.model import show as m
+
     out: list[tuple[PathKey, str]] = []
     for lname, cue, _ in show.walk():
         if not isinstance(cue, m.MidiFileCue):

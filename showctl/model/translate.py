@@ -12,12 +12,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from showctl.model.problems import Problem
 from showctl.model.yamlsource import Located, PathKey
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 # pydantic's wording → words for people writing show files (``{input}`` is the value).
 PLAIN_MESSAGES: dict[str, str] = {
