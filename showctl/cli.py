@@ -366,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="showctl", description="Show control: cue lists driving lights, sound and video."
     )
     p.add_argument("--version", action="version", version=f"showctl {__version__}")
+    p.add_argument("--max-file-size", type=float, metavar="MB",
+                   help="refuse show, rig and other files larger than this (default 16 MB, "
+                        "or $SHOWCTL_MAX_FILE_MB)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("check", help="validate show files; report every problem with file:line")
@@ -474,6 +477,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    if args.max_file_size is not None:
+        if args.max_file_size <= 0:
+            parser.error("--max-file-size: give a positive number of MB")
+        from showctl.model.yamlsource import set_max_file_size
+
+        set_max_file_size(args.max_file_size)
     try:
         return func(args)
     except ShowFileError as exc:

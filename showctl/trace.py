@@ -32,16 +32,24 @@ def dumps(line: dict[str, Any]) -> str:
 
 
 def read_trace(path: str | Path) -> list[dict[str, Any]]:
+    """A golden trace (JSON Lines); a bad line raises ``ValueError`` with ``file:line:col``."""
     out = []
-    with open(path, encoding="utf-8") as f:
-        for n, raw in enumerate(f, 1):
-            raw = raw.strip()
+    with open(path, "rb") as f:
+        for n, data in enumerate(f, 1):
+            try:
+                raw = data.decode("utf-8").strip()
+            except UnicodeDecodeError as exc:
+                col = len(data[:exc.start].decode("utf-8", errors="replace")) + 1
+                raise ValueError(f"{path}:{n}:{col}: not UTF-8 text") from None
             if not raw:
                 continue
             try:
                 out.append(json.loads(raw))
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not a JSON trace line: {exc.msg}") from None
+                raise ValueError(f"{path}:{n}:{exc.colno}: not a JSON trace line: "
+                                 f"{exc.msg}") from None
+            except RecursionError:
+                raise ValueError(f"{path}:{n}:1: not a trace line: nested too deep") from None
     return out
 
 

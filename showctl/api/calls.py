@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from showctl.api.protocol import check_operator_line
 from showctl.model.problems import Problem, ShowFileError
 from showctl.model.timevalue import Seconds
-from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.model.translate import CALLS, validation_problems
+from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 
 
 class Call(BaseModel):
@@ -45,9 +46,13 @@ def load_calls(path: str | Path) -> list[Call]:
     """Read a calling script (a YAML list, or a run log's ``calls:``), every problem at once."""
     name = str(path)
     try:
-        located = load_located(Path(path).read_text(encoding="utf-8"))
+        located = load_located(read_text(path))
     except FileNotFoundError:
         raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
+    except IsADirectoryError:
+        raise ShowFileError([Problem(name, 1, 1, "is a folder, not a calling script")]) from None
+    except OSError as exc:
+        raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlSyntaxError as exc:
         raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
     data: Any = located.data
@@ -63,14 +68,8 @@ def load_calls(path: str | Path) -> list[Call]:
         try:
             calls.append(Call.model_validate(item))
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = (*base, i, *[x for x in err["loc"] if isinstance(x, str | int)])
-                msg = err["msg"].removeprefix("Value error, ")
-                if err["type"] == "missing":
-                    msg = f"missing required key '{err['loc'][-1]}'"
-                elif err["type"] == "extra_forbidden":
-                    msg = f"unknown key '{err['loc'][-1]}'"
-                problems.append(Problem(name, *located.where(loc), msg))
+            problems += validation_problems(exc, located, name, CALLS, data=item,
+                                            base=(*base, i))
     if problems:
         raise ShowFileError(problems)
     return sorted(calls, key=lambda c: c.at)

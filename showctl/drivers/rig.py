@@ -28,7 +28,8 @@ from showctl.drivers.base import (
     driver_class,
 )
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import Located, YamlSyntaxError, load_located
+from showctl.model.translate import CONFIG, validation_problems
+from showctl.model.yamlsource import Located, YamlSyntaxError, load_located, read_text
 
 
 def find_rig(name_or_path: str) -> Path:
@@ -48,7 +49,9 @@ def load_rig(path: str | Path) -> dict[str, DriverConfig]:
     p = find_rig(str(path))
     name = str(path)
     try:
-        located = load_located(p.read_text(encoding="utf-8"))
+        located = load_located(read_text(p))
+    except OSError as exc:
+        raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlSyntaxError as exc:
         raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
     data = located.data
@@ -87,12 +90,8 @@ def _one_config(name: str, out: str, section: Any, path_key: tuple[str | int, ..
     try:
         return cls.config_model.model_validate(section)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = (*path_key, *[x for x in err["loc"] if isinstance(x, str | int)])
-            on_key = err["type"] == "extra_forbidden"
-            msg = (f"unknown key '{err['loc'][-1]}'" if on_key
-                   else err["msg"].removeprefix("Value error, "))
-            problems.append(Problem(name, *located.where(loc, key=on_key), msg))
+        problems += validation_problems(exc, located, name, CONFIG, data=section,
+                                        base=path_key)
     return None
 
 

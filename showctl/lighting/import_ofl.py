@@ -121,6 +121,31 @@ _CONTINUOUS = frozenset(
 )
 
 
+MAX_DEPTH = 100
+
+
+def _too_deep_at(text: str) -> tuple[int, int]:
+    """Line and column of the first ``[`` or ``{`` nested deeper than :data:`MAX_DEPTH`."""
+    depth, line, col, in_str, escaped = 0, 1, 0, False, False
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+        elif in_str:
+            escaped = not escaped and ch == "\\"
+            if ch == '"' and not escaped:
+                in_str = False
+        elif ch == '"':
+            in_str, escaped = True, False
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, col
+        elif ch in "]}":
+            depth -= 1
+    return 1, 1
+
+
 def _err(path: str, msg: str) -> FixtureImportError:
     return FixtureImportError(f"{path}: {msg}")
 
@@ -250,6 +275,10 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _err(f"{path}:{exc.lineno}:{exc.colno}", f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        line, col = _too_deep_at(text)
+        raise _err(f"{path}:{line}:{col}", "nested too deep to be a fixture definition "
+                   f"(more than {MAX_DEPTH} levels)") from None
     if not isinstance(data, dict):
         raise _err(path, "not an Open Fixture Library fixture (expected a JSON object)")
     warnings: list[str] = []

@@ -290,9 +290,12 @@ def _coarse_for(fine: _Chan, order: list[_Chan | None], at: int, paired: set[str
 
 def import_qxf_text(text: str, path: str = "<qxf>") -> ImportResult:
     """Import the text of a ``.qxf`` file (``path`` is used in messages only)."""
-    if _UNSAFE.search(text):
+    unsafe = _UNSAFE.search(text)
+    if unsafe:
+        line = text.count("\n", 0, unsafe.start()) + 1
+        col = unsafe.start() - (text.rfind("\n", 0, unsafe.start()) + 1) + 1
         raise FixtureImportError(
-            f"{path}: refusing XML with a DTD subset or entity declarations "
+            f"{path}:{line}:{col}: refusing XML with a DTD subset or entity declarations "
             "(QLC+ never writes them)"
         )
     try:

@@ -22,6 +22,7 @@ import yaml
 
 from showctl.lighting.profiles import KNOWN_ATTRIBUTES, ProfileError, parse_profile
 from showctl.lighting.values import slot_key
+from showctl.model.yamlsource import YamlSyntaxError, read_text
 
 
 class FixtureImportError(Exception):
@@ -217,13 +218,11 @@ def import_fixture_result(path: str | os.PathLike[str]) -> ImportResult:
     """Import a QLC+ ``.qxf`` or Open Fixture Library ``.json`` file."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        text = read_text(p).removeprefix("\ufeff")
     except OSError as exc:
         raise FixtureImportError(f"{p}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FixtureImportError(f"{p}: not UTF-8 text") from None
+    except YamlSyntaxError as exc:  # too big, or not UTF-8: with its position
+        raise FixtureImportError(f"{p}:{exc.line}:{exc.col}: {exc.message}") from None
     suffix = p.suffix.casefold()
     head = text.lstrip()[:1]
     if suffix == ".qxf" or (suffix not in (".json",) and head == "<"):

@@ -112,18 +112,15 @@ class PatchedFixture:
     entry: PatchEntry
     profile: Profile
     layout: ModeLayout
+    # from the entry, kept at hand: a 65,536-fixture patch reads them many times
+    key: str = field(init=False)
+    universe: int = field(init=False)
+    address: int = field(init=False)
 
-    @property
-    def key(self) -> str:
-        return self.entry.key
-
-    @property
-    def universe(self) -> int:
-        return self.entry.universe
-
-    @property
-    def address(self) -> int:
-        return self.entry.address
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.entry.key)
+        object.__setattr__(self, "universe", self.entry.universe)
+        object.__setattr__(self, "address", self.entry.address)
 
     @property
     def label(self) -> str:
@@ -133,7 +130,7 @@ class PatchedFixture:
 
     @property
     def last_address(self) -> int:
-        return self.entry.address + self.layout.footprint - 1
+        return self.address + self.layout.footprint - 1
 
 
 def attribute_for(fixture: PatchedFixture, attr: str) -> ChannelLayout:
@@ -153,6 +150,7 @@ def _resolve(
     problems: list[PatchProblem] = []
     fixtures: list[PatchedFixture] = []
     cache: dict[str, Profile | list[str]] = {}
+    layouts: dict[tuple[str, str], ModeLayout] = {}
     for i, e in enumerate(entries):
         got = cache.get(e.profile)
         if got is None:
@@ -179,7 +177,10 @@ def _resolve(
                 )
             )
             continue
-        fixtures.append(PatchedFixture(i, e, got, got.layout(mode)))
+        layout = layouts.get((e.profile, mode))
+        if layout is None:
+            layout = layouts[(e.profile, mode)] = got.layout(mode)
+        fixtures.append(PatchedFixture(i, e, got, layout))
     return fixtures, problems
 
 
@@ -226,15 +227,18 @@ def _id_problems(entries: Sequence[PatchEntry]) -> list[PatchProblem]:
     problems: list[PatchProblem] = []
     first: dict[str, int] = {}
     for i, e in enumerate(entries):
-        if e.key in first:
+        key = e.key
+        if key in first:
             problems.append(
                 PatchProblem(
-                    i, "id", f"duplicate fixture id {e.id!r} (also patch entry {first[e.key] + 1})"
+                    i, "id", f"duplicate fixture id {e.id!r} (also patch entry {first[key] + 1})"
                 )
             )
         else:
-            first[e.key] = i
+            first[key] = i
     for i, e in enumerate(entries):
+        if not e.groups:
+            continue
         for g in e.groups:
             if fixture_key(g) in first:
                 problems.append(
@@ -252,11 +256,20 @@ def validate_patch(
 ) -> list[PatchProblem]:
     """Every problem of the patch, in entry order: unknown profiles or modes, duplicate
     ids, fixtures past channel 512, overlapping addresses."""
+    return check_patch(entries, loader=loader)[1]
+
+
+def check_patch(
+    entries: Iterable[PatchEntry], *, loader: ProfileLoader = load_profile
+) -> tuple[Patch | None, list[PatchProblem]]:
+    """:func:`validate_patch` and :func:`build_patch` in one pass: the patch (``None``
+    when there are problems) and every problem."""
+    entries = list(entries)
     fixtures, problems = _resolve(entries, loader)
     problems += _id_problems(entries)
     problems += _address_problems(fixtures)
     problems.sort(key=lambda p: p.index)
-    return problems
+    return (None if problems else Patch(fixtures)), problems
 
 
 @dataclass(slots=True)
@@ -266,12 +279,17 @@ class Patch:
     fixtures: list[PatchedFixture]
     by_key: dict[str, PatchedFixture] = field(default_factory=dict)
     groups: dict[str, list[PatchedFixture]] = field(default_factory=dict)
+    # (numeric id, position in ``fixtures``), sorted: id ranges ("1-4") by bisection
+    numbered: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for f in self.fixtures:
+        for i, f in enumerate(self.fixtures):
             self.by_key[f.key] = f
             for g in f.entry.groups:
                 self.groups.setdefault(g, []).append(f)
+            if f.key.isdigit():
+                self.numbered.append((int(f.key), i))
+        self.numbered.sort()
 
     def fixture(self, fid: FixtureId) -> PatchedFixture:
         """The fixture with id ``fid`` (``1`` and ``"1"`` are the same fixture)."""
@@ -317,12 +335,10 @@ class Patch:
 
 def build_patch(entries: Iterable[PatchEntry], *, loader: ProfileLoader = load_profile) -> Patch:
     """A :class:`Patch`, or :class:`PatchError` listing every problem at once."""
-    entries = list(entries)
-    problems = validate_patch(entries, loader=loader)
-    if problems:
+    patch, problems = check_patch(entries, loader=loader)
+    if patch is None:
         raise PatchError(problems)
-    fixtures, _ = _resolve(entries, loader)
-    return Patch(fixtures)
+    return patch
 
 
 _ENTRIES = TypeAdapter(list[PatchEntry])

@@ -40,6 +40,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from showctl.lighting.yamlsource import SourceMap, YamlSourceError, load_yaml, pydantic_problems
+from showctl.model.yamlsource import YamlSyntaxError, read_text
 
 # ------------------------------------------------------------------------- vocabulary
 
@@ -449,9 +450,11 @@ def load_profile(
 def _load_file(path: str, mtime_ns: int, name: str) -> Profile:
     del mtime_ns  # part of the cache key only: an edited file is read again
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text(path)
+    except OSError as exc:
         raise ProfileError([f"{path}: cannot read fixture profile: {exc}"]) from None
+    except YamlSyntaxError as exc:
+        raise ProfileError([f"{path}:{exc.line}:{exc.col}: {exc.message}"]) from None
     return parse_profile(text, path, name)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from showctl.lighting.patch import AttributeLookupError, Patch, PatchedFixture
 
 
@@ -11,7 +13,9 @@ def select_fixtures(patch: Patch, key: str) -> list[PatchedFixture]:
         lo_text, _, hi_text = key.partition("-")
         if lo_text.strip().isdigit() and hi_text.strip().isdigit():
             lo, hi = int(lo_text), int(hi_text)
-            found = [f for f in patch.fixtures if f.key.isdigit() and lo <= int(f.key) <= hi]
+            first = bisect.bisect_left(patch.numbered, (lo, -1))
+            last = bisect.bisect_right(patch.numbered, (hi, len(patch.fixtures)))
+            found = [patch.fixtures[i] for i in sorted(i for _, i in patch.numbered[first:last])]
             if not found:
                 raise AttributeLookupError(f"no patched fixture in range {key!r}")
             return found

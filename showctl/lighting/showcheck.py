@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from showctl.lighting.patch import AttributeLookupError, build_patch, validate_patch
+from showctl.lighting.patch import AttributeLookupError, check_patch
 from showctl.lighting.profiles import ProfileError
 from showctl.lighting.selection import select_fixtures
-from showctl.lighting.values import ValueConversionError
+from showctl.lighting.values import ValueConversionError, to_normalized
 from showctl.model.levels import dmx_carrier, parse_address
 
 Path = tuple[str | int, ...]
@@ -21,27 +21,31 @@ Path = tuple[str | int, ...]
 
 def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tuple[Path, str]]:
     """Every patch and fixture-value problem of a validated show."""
-    out = _universe_carriers(show, cue_paths)
+    cues = {(ln, cue.number): cue for ln, cue, _ in show.walk()}  # one walk, not one per cue
+    out = _universe_carriers(show, cue_paths, cues)
     if not show.patch:
         for (lname, number), path in cue_paths.items():
-            cue = _cue(show, lname, number)
+            cue = cues.get((lname, number))
             if cue is not None and getattr(cue, "fixtures", None):
                 out.append(((*path, "fixtures"),
                             f"light cue {number} sets fixtures but the show has no 'patch:'"))
         return out
     try:
-        problems = validate_patch(show.patch)
+        patch, problems = check_patch(show.patch)
     except ProfileError as exc:
         return [(("patch",), p) for p in exc.problems]
     for p in problems:
         where: Path = ("patch", p.index) + ((p.field,) if p.field else ())
         out.append((where, p.message))
-    if problems:
+    if patch is None:
         return out
-    patch = build_patch(show.patch)
+    converted: set[tuple[int, str, str]] = set()  # (layout, attribute, value) known good
+    # per selection key, one fixture of each profile and mode: they convert alike
+    representatives: dict[str, list[Any]] = {}
     for (lname, number), cpath in cue_paths.items():
-        cue = _cue(show, lname, number)
-        fixtures = getattr(cue, "fixtures", None) if cue is not None else None
+        cue = cues.get((lname, number))
+        # a model's fields are in its __dict__ (getattr of a missing one is slow in pydantic)
+        fixtures = vars(cue).get("fixtures") if cue is not None else None
         if not fixtures:
             continue
         for key, values in fixtures.items():
@@ -50,8 +54,22 @@ def check_lighting(show: Any, cue_paths: dict[tuple[str, str], Path]) -> list[tu
                 out.append((at, f"fixtures {key!r}: expected attribute: value pairs"))
                 continue
             try:
-                for f in select_fixtures(patch, key):
-                    patch.resolve_values(f.key, values)
+                reps = representatives.get(key)
+                if reps is None:
+                    layouts: set[int] = set()
+                    reps = []
+                    for f in select_fixtures(patch, key):
+                        if id(f.layout) not in layouts:
+                            layouts.add(id(f.layout))
+                            reps.append(f)
+                    representatives[key] = reps
+                for f in reps:
+                    for attr, value in values.items():
+                        # the same value on the same layout converts alike in every cue
+                        seen = (id(f.layout), attr, repr(value))
+                        if seen not in converted:
+                            to_normalized(f.layout, attr, value, fixture=f.label)
+                            converted.add(seen)
             except (AttributeLookupError, ValueConversionError) as exc:
                 out.append((at, f"cue {number}: {exc}"))
     return out
@@ -64,8 +82,8 @@ def _carried(show: Any) -> str:
     return "; ".join(lists) or "no dmx output"
 
 
-def _universe_carriers(show: Any, cue_paths: dict[tuple[str, str], Path]
-                       ) -> list[tuple[Path, str]]:
+def _universe_carriers(show: Any, cue_paths: dict[tuple[str, str], Path],
+                       cues: dict[tuple[str, str], Any]) -> list[tuple[Path, str]]:
     """Raw channels and fixtures on a universe no DMX output carries (or not the one the
     cue names): they would leave on the wrong output, or on none."""
     out: list[tuple[Path, str]] = []
@@ -78,7 +96,7 @@ def _universe_carriers(show: Any, cue_paths: dict[tuple[str, str], Path]
                         f"carries universe {u} ({_carried(show)}); list it in an output's "
                         "'universes:'"))
     for (lname, number), cpath in cue_paths.items():
-        cue = _cue(show, lname, number)
+        cue = cues.get((lname, number))
         channels = getattr(cue, "channels", None) if cue is not None else None
         if not channels:
             continue
@@ -100,10 +118,3 @@ def _universe_carriers(show: Any, cue_paths: dict[tuple[str, str], Path]
                             f"universe {universe} of channel {key!r} ({_carried(show)}); list "
                             "it in an output's 'universes:'"))
     return out
-
-
-def _cue(show: Any, lname: str, number: str) -> Any:
-    for ln, cue, _ in show.walk():
-        if ln == lname and cue.number == number:
-            return cue
-    return None

@@ -1,24 +1,22 @@
-"""YAML with positions: load a document and remember where every value came from.
+"""Fixture profiles' view of the one YAML reader, and pydantic errors as sentences.
 
-Users write profiles by hand, so every error must point at ``file:line:col``. PyYAML's
-composed node tree knows each node's position; this module builds the Python data from
-that tree and, alongside it, a map from *data path* (``("modes", "standard", 3)``) to
-the 1-based line and column of the value (and of the key, for mapping entries).
-
-:func:`pydantic_problems` turns a pydantic ``ValidationError`` into positioned, human
-sentences, so a model with ``extra="forbid"`` reports a typo as "unknown key 'rnage'"
-at the typo's own line.
+Profiles are read by :mod:`showctl.model.yamlsource` like every other file (safe,
+bounded, positions for every value). This module words the reader's positions as
+``file:line:col`` for profile messages, and :func:`pydantic_problems` turns a pydantic
+``ValidationError`` into positioned, human sentences, so a model with
+``extra="forbid"`` reports a typo as "unknown key 'rnage'" at the typo's own line.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
+
+from showctl.model.translate import Wording, validation_problems
+from showctl.model.yamlsource import Located, YamlSyntaxError, load_located
 
 Path = tuple[str | int, ...]
 
@@ -36,8 +34,7 @@ class SourceMap:
     """Where each value (and each mapping key) of a loaded document came from."""
 
     filename: str
-    values: dict[Path, Mark] = field(default_factory=dict)
-    keys: dict[Path, Mark] = field(default_factory=dict)
+    located: Located | None = None
 
     def locate(self, path: Sequence[str | int], *, key: bool = False) -> Mark:
         """The mark of the deepest known prefix of ``path``.
@@ -45,18 +42,18 @@ class SourceMap:
         Segments that are not data keys (pydantic adds union tags such as ``'str'``) are
         skipped, so a validation location still lands on the closest real node.
         """
+        if self.located is None:
+            return Mark(1, 1)
         found = self.known_prefix(path)
-        if key and found in self.keys:
-            return self.keys[found]
-        return self.values.get(found, Mark(1, 1))
+        if key and found in self.located.keys:
+            return Mark(*self.located.keys[found])
+        return Mark(*self.located.values.get(found, (1, 1)))
 
     def known_prefix(self, path: Sequence[Any]) -> Path:
         """``path`` without the segments that name no node of the document."""
-        known: list[str | int] = []
-        for seg in path:
-            if (*known, seg) in self.values:
-                known.append(seg)
-        return tuple(known)
+        if self.located is None:
+            return ()
+        return self.located.known_prefix(tuple(path))
 
     def where(self, path: Sequence[str | int], *, key: bool = False) -> str:
         """``file:line:col`` for ``path``."""
@@ -72,77 +69,13 @@ class YamlSourceError(Exception):
         self.problems = problems
 
 
-# libyaml's loader is ~10x faster and keeps node marks too; PyYAML may lack it.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
-    """Parse one YAML document; return the data and where each part of it came from.
-
-    Duplicate mapping keys are an error here: PyYAML would silently keep the last one,
-    which hides a copy-paste mistake in a profile.
-    """
-    smap = SourceMap(filename)
+    """Parse one YAML document; return the data and where each part of it came from."""
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None, smap
-            problems: list[str] = []
-            _walk(node, (), smap, problems, filename)
-            if problems:
-                raise YamlSourceError(problems)
-            data = loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-        what = exc.problem or exc.context or "invalid YAML"
-        raise YamlSourceError([f"{where}: {what}"]) from None
-    except yaml.YAMLError as exc:
-        raise YamlSourceError([f"{filename}: {exc}"]) from None
-    return data, smap
-
-
-def _walk(node: yaml.Node, path: Path, smap: SourceMap, problems: list[str], filename: str) -> None:
-    smap.values[path] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[object, Mark] = {}
-        for knode, vnode in node.value:
-            key: object = knode.value if isinstance(knode, yaml.ScalarNode) else None
-            if isinstance(knode, yaml.ScalarNode) and knode.tag.endswith(":int"):
-                # YAML ints as keys (ids like `1:`) are looked up as ints by pydantic
-                try:
-                    key = int(knode.value)
-                except ValueError:
-                    key = knode.value
-            if key in seen:
-                km = _mark(knode)
-                first = seen[key]
-                problems.append(
-                    f"{filename}:{km.line}:{km.col}: duplicate key {key!r} "
-                    f"(first at line {first.line})"
-                )
-                continue
-            seen[key] = _mark(knode)
-            if isinstance(key, str | int):
-                child = (*path, key)
-                smap.keys[child] = _mark(knode)
-                _walk(vnode, child, smap, problems, filename)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, (*path, i), smap, problems, filename)
-
-
-def _known_fields(model_fields: Iterable[str], bad: str) -> str:
-    close = difflib.get_close_matches(bad, list(model_fields), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+        located = load_located(text, raw_keys=frozenset())
+    except YamlSyntaxError as exc:
+        raise YamlSourceError([f"{filename}:{exc.line}:{exc.col}: {exc.message}"]) from None
+    return located.data, SourceMap(filename, located)
 
 
 def pydantic_problems(
@@ -151,42 +84,27 @@ def pydantic_problems(
     *,
     fields_at: Mapping[Path, Iterable[str]] | None = None,
 ) -> list[str]:
-    """Positioned sentences for every error in ``exc``.
+    """Positioned sentences for every error in ``exc`` (the one translator, worded for
+    profiles).
 
     ``fields_at`` optionally maps a (normalized) path prefix to the field names allowed
     there, so an unknown key can suggest the closest real one.
     """
-    out: list[str] = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        etype = err["type"]
-        data_path = smap.known_prefix(loc)
-        if etype == "extra_forbidden":
-            bad = str(loc[-1])
-            hint = ""
-            if fields_at is not None:
-                parent = _generic_path(data_path[:-1])
-                allowed = fields_at.get(parent)
-                if allowed is not None:
-                    hint = _known_fields(allowed, bad)
-            out.append(f"{smap.where(loc, key=True)}: unknown key {bad!r}{hint}")
-            continue
-        if etype == "missing" and isinstance(loc[-1], int):
-            # a tuple such as a range given too few items
-            where = _describe(smap.known_prefix(loc[:-1]))
-            out.append(f"{smap.where(loc[:-1])}: {where}: needs at least {loc[-1] + 1} items")
-            continue
-        if etype == "missing":
-            field_name = str(loc[-1])
-            out.append(f"{smap.where(loc[:-1])}: missing required key {field_name!r}")
-            continue
-        where = _describe(data_path)
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        prefix = f"{where}: " if where else ""
-        out.append(f"{smap.where(loc)}: {prefix}{msg}")
-    return out
+    if smap.located is None:
+        return [f"{smap.filename}:1:1: {e['msg']}" for e in exc.errors()]
+
+    def names_at(path: Path) -> Iterable[str]:
+        return (fields_at or {}).get(_generic_path(path), ())
+
+    wording = replace(PROFILE_WORDING, names_at=names_at if fields_at is not None else None)
+    return [str(p) for p in validation_problems(exc, smap.located, smap.filename, wording)]
+
+
+#: how a fixture profile words its problems (pinned by tests/golden/errors/profile--*.txt)
+PROFILE_WORDING = Wording(
+    missing_items="{where}: needs at least {n} items",
+    prefix="path",
+)
 
 
 def _generic_path(path: Path) -> Path:
@@ -200,13 +118,3 @@ def _generic_path(path: Path) -> Path:
         else:
             out.append(seg)
     return tuple(out)
-
-
-def _describe(path: Sequence[str | int]) -> str:
-    parts: list[str] = []
-    for seg in path:
-        if isinstance(seg, int):
-            parts.append(f"[{seg}]")
-        else:
-            parts.append(("." if parts else "") + seg)
-    return "".join(parts)

@@ -6,16 +6,29 @@ cross-reference problems are all collected, each as ``path:line:col: message``.
 
 from __future__ import annotations
 
-import difflib
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from showctl.model import show as m
 from showctl.model.checks import all_raw_cues, check_raw
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import Located, PathKey, YamlSyntaxError, load_located
+from showctl.model.translate import Wording, data_path, validation_problems
+from showctl.model.yamlsource import (
+    Located,
+    PathKey,
+    YamlSyntaxError,
+    gc_paused,
+    load_located,
+    read_text,
+)
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from showctl.model import show as m
+
+# The show's pydantic models (and pydantic) are imported once the YAML has been read: a
+# file the reader refuses (too big, hostile, not UTF-8) is refused without them.
 
 
 def load_show(path: str | Path) -> m.Show:
@@ -28,17 +41,24 @@ def load_show(path: str | Path) -> m.Show:
 
 def read_show(path: str | Path) -> tuple[m.Show | None, list[Problem]]:
     """Read a show file, returning the show (if it validated) and all problems found."""
-    p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return None, [Problem(str(path), 1, 1, "no such file")]
-    except (OSError, UnicodeDecodeError) as exc:
+    except YamlSyntaxError as exc:
+        return None, [Problem(str(path), exc.line, exc.col, exc.message)]
+    except OSError as exc:
         return None, [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
     return parse_show(text, str(path))
 
 
 def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Problem]]:
+    """Validate show text; the show (if it has no problems) and every problem."""
+    with gc_paused():  # a big show builds a million objects and no cycles
+        return _parse_show(text, name)
+
+
+def _parse_show(text: str, name: str) -> tuple[m.Show | None, list[Problem]]:
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:
@@ -49,6 +69,10 @@ def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Pro
     problems = [
         Problem(name, *located.where(path), message) for path, message in check_raw(located.data)
     ]
+    from pydantic import ValidationError
+
+    from showctl.model import show as m
+
     show: m.Show | None = None
     try:
         show = m.Show.model_validate(located.data)
@@ -65,12 +89,13 @@ def parse_show(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Pro
 
 
 def _value_problems(show: m.Show, located: Located, name: str) -> list[Problem]:
+    # One walk of the raw cues, for media and lighting alike.
+    paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
     out = [Problem(name, *located.where(path), message)
-           for path, message in _resolve_media(show, located, Path(name).parent)]
+           for path, message in _resolve_media(show, paths, Path(name).parent)]
     # Patch and fixture values need a valid show (profiles, modes, attributes).
     from showctl.lighting.showcheck import check_lighting
 
-    paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
     out.extend(Problem(name, *located.where(path), message)
                for path, message in check_lighting(show, paths))
     from showctl.model.output_checks import check_outputs
@@ -86,10 +111,14 @@ def _validate_pruned(data: dict[str, Any], exc: ValidationError) -> m.Show | Non
     does not give a valid show within a few rounds."""
     import copy
 
+    from pydantic import ValidationError
+
+    from showctl.model import show as m
+
     pruned: Any = copy.deepcopy(data)
     for round_ in range(4):
         for err in exc.errors():
-            _set_aside(pruned, _resolve(pruned, tuple(err["loc"])), round_)
+            _set_aside(pruned, data_path(pruned, tuple(err["loc"])), round_)
         try:
             return m.Show.model_validate(pruned)
         except ValidationError as again:
@@ -127,6 +156,10 @@ def _set_aside(data: Any, path: PathKey, round_: int) -> None:
 
 def _all_field_names() -> list[str]:
     """Every key the show schema knows, for 'did you mean' hints on typos."""
+    from pydantic import BaseModel
+
+    from showctl.model import show as m
+
     names: set[str] = set()
     for value in vars(m).values():
         if isinstance(value, type) and issubclass(value, BaseModel):
@@ -138,82 +171,41 @@ def _all_field_names() -> list[str]:
 _FIELD_NAMES: list[str] | None = None
 
 
-def _resolve(data: Any, loc: tuple[str | int, ...]) -> PathKey:
-    """Map a pydantic error location onto the data, dropping union-tag segments."""
-    path: list[str | int] = []
-    cur = data
-    for seg in loc:
-        in_dict = isinstance(cur, dict) and isinstance(seg, str) and seg in cur
-        in_list = isinstance(cur, list) and isinstance(seg, int) and 0 <= seg < len(cur)
-        if in_dict or in_list:
-            cur = cur[seg]
-            path.append(seg)
-        # else: a discriminator tag or a model name inserted by pydantic: skip it
-    return tuple(path)
+def _field_names(_: PathKey) -> list[str]:
+    global _FIELD_NAMES
+    if _FIELD_NAMES is None:
+        _FIELD_NAMES = _all_field_names()
+    return _FIELD_NAMES
+
+
+@functools.cache
+def show_wording() -> Wording:
+    """How a show file words its problems (pinned by tests/golden/errors/show--*.txt)."""
+    from showctl.model import show as m
+
+    return Wording(
+        names_at=_field_names,
+        prefix="key",
+        plain=True,
+        strip=("Value error, ", "Assertion failed, "),
+        tag_key="type",
+        tag_unknown="unknown cue type '{tag}'{hint}; known: {known}",
+        tag_missing="a cue needs a 'type': one of {known}",
+        tag_values=tuple(m.CUE_TYPES),
+    )
 
 
 def _problems_from(exc: ValidationError, located: Located, name: str) -> list[Problem]:
-    global _FIELD_NAMES
-    out: list[Problem] = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        path = _resolve(located.data, loc)
-        etype = err["type"]
-        msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        if etype == "extra_forbidden":
-            key = str(loc[-1])
-            if _FIELD_NAMES is None:
-                _FIELD_NAMES = _all_field_names()
-            guess = difflib.get_close_matches(key, _FIELD_NAMES, n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            out.append(Problem(name, *located.where(path, key=True), f"unknown key '{key}'{hint}"))
-            continue
-        if etype == "missing":
-            field = str(loc[-1])
-            out.append(Problem(name, *located.where(path), f"missing required key '{field}'"))
-            continue
-        if etype in ("union_tag_invalid", "union_tag_not_found"):
-            ctx = err.get("ctx", {})
-            tag = ctx.get("tag")
-            where = located.where((*path, "type")) if tag else located.where(path)
-            if tag:
-                guess = difflib.get_close_matches(str(tag), m.CUE_TYPES, n=1)
-                hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-                msg = f"unknown cue type '{tag}'{hint}; known: {', '.join(m.CUE_TYPES)}"
-            else:
-                msg = f"a cue needs a 'type': one of {', '.join(m.CUE_TYPES)}"
-            out.append(Problem(name, *where, msg))
-            continue
-        key_name = next((s for s in reversed(path) if isinstance(s, str)), None)
-        prefix = f"'{key_name}': " if key_name else ""
-        out.append(Problem(name, *located.where(path), prefix + _plain(msg, err)))
-    return out
-
-
-def _plain(msg: str, err: Any) -> str:
-    """Soften pydantic's wording where it is confusing for show authors."""
-    inp = err.get("input")
-    if err["type"] in ("float_parsing", "float_type", "int_parsing", "int_type"):
-        return f"expected a number, got {inp!r}"
-    if err["type"] in ("bool_parsing", "bool_type"):
-        return f"expected true or false, got {inp!r}"
-    if err["type"] == "enum":
-        return f"{inp!r} is not one of {err.get('ctx', {}).get('expected', '')}"
-    if err["type"] in ("string_type",):
-        return f"expected text, got {inp!r}"
-    if err["type"] in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value), got {type(inp).__name__}"
-    if err["type"] == "list_type":
-        return f"expected a list, got {type(inp).__name__}"
-    return msg
+    return validation_problems(exc, located, name, show_wording())
 
 
 def _resolve_media(
-    show: m.Show, located: Located, base: Path
+    show: m.Show, paths: dict[tuple[str, str], PathKey], base: Path
 ) -> list[tuple[PathKey, str]]:
     """Find and read the MIDI files of ``midi_file`` cues (relative to the show file)."""
+    from showctl.model import show as m
+
     out: list[tuple[PathKey, str]] = []
-    paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
     for lname, cue, _ in show.walk():
         if not isinstance(cue, m.MidiFileCue):
             continue

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import YamlSyntaxError, load_located
-from showctl.remote.config import Level, OscApiConfig, PasscodeConfig, RemoteConfig
+
+if TYPE_CHECKING:
+    from showctl.remote.config import PasscodeConfig, RemoteConfig
+
+# The config models, pydantic and the reader are imported by the functions that use
+# them: ``showctl --help`` only needs add_remote_arguments.
 
 __all__ = ["add_remote_arguments", "load_remote_config", "parse_passcode",
            "remote_config_from_args"]
@@ -40,6 +42,8 @@ def add_remote_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_passcode(text: str) -> PasscodeConfig:
     """``1234`` (all levels) or ``1234:view,control``."""
+    from showctl.remote.config import Level, PasscodeConfig
+
     code, sep, levels = text.partition(":")
     if not sep:
         return PasscodeConfig(code=code)
@@ -49,11 +53,19 @@ def parse_passcode(text: str) -> PasscodeConfig:
 
 def load_remote_config(path: str | Path) -> RemoteConfig:
     """Read a remote configuration file; every problem is reported with file:line:col."""
+    from pydantic import ValidationError
+
+    from showctl.model.translate import CONFIG, validation_problems
+    from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
+    from showctl.remote.config import RemoteConfig
+
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except OSError as exc:
         raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    except YamlSyntaxError as exc:
+        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:
@@ -61,18 +73,16 @@ def load_remote_config(path: str | Path) -> RemoteConfig:
     try:
         return RemoteConfig.model_validate(located.data or {})
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(x for x in err["loc"] if isinstance(x, str | int))
-            on_key = err["type"] == "extra_forbidden"
-            msg = (f"unknown key '{err['loc'][-1]}'" if on_key
-                   else err["msg"].removeprefix("Value error, "))
-            problems.append(Problem(name, *located.where(loc, key=on_key), msg))
-        raise ShowFileError(problems) from None
+        raise ShowFileError(validation_problems(exc, located, name, CONFIG,
+                                                data=located.data or {})) from None
 
 
 def remote_config_from_args(args: argparse.Namespace) -> RemoteConfig:
     """The file given with ``--remote`` (if any), then the flags on top of it."""
+    from pydantic import ValidationError
+
+    from showctl.remote.config import OscApiConfig, RemoteConfig
+
     config = load_remote_config(args.remote) if getattr(args, "remote", None) else RemoteConfig()
     osc: dict[str, Any] = config.osc.model_dump()
     if getattr(args, "osc_port", None) is not None:

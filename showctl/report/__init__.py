@@ -14,27 +14,29 @@ here (``from showctl.report import build_report`` and friends):
 
 from __future__ import annotations
 
-from showctl.report.cli import add_arguments, cmd_report, main, previous_runlog, runlogs_in
-from showctl.report.formatting import fmt_delta, fmt_time
-from showctl.report.html_page import (
-    AXIS_H,
-    BAR_H,
-    LABEL_W,
-    PLOT_W,
-    RIGHT_PAD,
-    ROW_H,
-    render_html,
-    timeline_svg,
-)
-from showctl.report.model import (
-    DEFAULT_TOLERANCE,
-    CueTiming,
-    Deviation,
-    Report,
-    SectionTiming,
-    build_report,
-)
-from showctl.report.text import render_text
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from showctl.report.cli import add_arguments, cmd_report, main, previous_runlog, runlogs_in
+    from showctl.report.formatting import DEFAULT_TOLERANCE, fmt_delta, fmt_time
+    from showctl.report.html_page import (
+        AXIS_H,
+        BAR_H,
+        LABEL_W,
+        PLOT_W,
+        RIGHT_PAD,
+        ROW_H,
+        render_html,
+        timeline_svg,
+    )
+    from showctl.report.model import (
+        CueTiming,
+        Deviation,
+        Report,
+        SectionTiming,
+        build_report,
+    )
+    from showctl.report.text import render_text
 
 __all__ = [
     "AXIS_H",
@@ -60,3 +62,25 @@ __all__ = [
     "runlogs_in",
     "timeline_svg",
 ]
+
+# Each name from its module on first use, so ``showctl --help`` (which only builds the
+# report's arguments) does not load run logs, the engine and the HTML renderer.
+_HOME = {
+    "add_arguments": "cli", "cmd_report": "cli", "main": "cli", "previous_runlog": "cli",
+    "runlogs_in": "cli", "fmt_delta": "formatting", "fmt_time": "formatting",
+    "AXIS_H": "html_page", "BAR_H": "html_page", "LABEL_W": "html_page",
+    "PLOT_W": "html_page", "RIGHT_PAD": "html_page", "ROW_H": "html_page",
+    "render_html": "html_page", "timeline_svg": "html_page",
+    "DEFAULT_TOLERANCE": "formatting", "CueTiming": "model", "Deviation": "model",
+    "Report": "model", "SectionTiming": "model", "build_report": "model",
+    "render_text": "text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"showctl.report.{home}"), name)

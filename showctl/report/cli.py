@@ -9,10 +9,7 @@ import sys
 from pathlib import Path
 
 from showctl.model.problems import ShowFileError
-from showctl.report.html_page import render_html
-from showctl.report.model import DEFAULT_TOLERANCE, build_report
-from showctl.report.text import render_text
-from showctl.runlog import load_runlog
+from showctl.report.formatting import DEFAULT_TOLERANCE
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<when>\d{8}-\d{6})(?:-(?P<n>\d+))?\.runlog\.yaml$")
 
@@ -73,7 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     """Print the text report; write the HTML one with --html. ShowFileError (bad or
     missing run log) is left to the caller, as for every showctl command."""
-    from showctl.runlog import state_dir
+    # imported here: ``showctl --help`` builds this command's arguments, not its report
+    from showctl.report.html_page import render_html
+    from showctl.report.model import build_report
+    from showctl.report.text import render_text
+    from showctl.runlog import load_runlog, state_dir
 
     path = args.runlog
     if path is None:

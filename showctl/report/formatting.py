@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from showctl.report.model import CueTiming, Deviation, Report
 
+DEFAULT_TOLERANCE = 0.1
+"""Seconds a cue may be off its reference before the report lists it."""
+
 
 def fmt_time(t: float | None) -> str:
     """Show time as m:ss.s (h:mm:ss.s from an hour on); '-' for none."""

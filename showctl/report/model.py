@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from showctl.model import show as m
-from showctl.report.formatting import _date
+from showctl.report.formatting import DEFAULT_TOLERANCE, _date
 from showctl.runlog import (
     FailureRecord,
     FaultRecord,
@@ -36,9 +36,6 @@ from showctl.runlog import (
     RunLog,
     load_runlog,
 )
-
-DEFAULT_TOLERANCE = 0.1
-
 
 # ---------------------------------------------------------------------------- the numbers
 

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from showctl import __version__
 from showctl.model.problems import Problem, ShowFileError
-from showctl.model.yamlsource import YamlSyntaxError, load_located
+from showctl.model.translate import RUNLOG, validation_problems
+from showctl.model.yamlsource import YamlSyntaxError, load_located, read_text
 from showctl.runlog.schema import FORMAT, RunLog
 
 
@@ -40,13 +41,15 @@ def load_runlog(path: str | Path) -> RunLog:
     """Read a run log; every problem is raised at once as ``ShowFileError`` with lines."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise ShowFileError([Problem(name, 1, 1, "no such file")]) from None
     except IsADirectoryError:
         raise ShowFileError([Problem(name, 1, 1, "is a folder, not a run log")]) from None
-    except UnicodeDecodeError:
-        raise ShowFileError([Problem(name, 1, 1, "not a text file")]) from None
+    except YamlSyntaxError as exc:
+        raise ShowFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
+    except OSError as exc:
+        raise ShowFileError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:
@@ -68,18 +71,7 @@ def load_runlog(path: str | Path) -> RunLog:
     try:
         return RunLog.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(x for x in err["loc"] if isinstance(x, str | int))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = f"missing required key '{err['loc'][-1]}'"
-            elif err["type"] == "extra_forbidden":
-                msg = f"unknown key '{err['loc'][-1]}'"
-            where = ".".join(str(x) for x in loc)
-            problems.append(Problem(name, *located.where(loc), f"{where}: {msg}" if where
-                                    else msg))
-        raise ShowFileError(problems) from None
+        raise ShowFileError(validation_problems(exc, located, name, RUNLOG)) from None
 
 
 def state_dir() -> Path:

@@ -128,7 +128,7 @@ def test_legacy_byte_1_is_the_fine_channel_even_when_not_adjacent() -> None:
     [
         (
             '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<FixtureDefinition/>',
-            "evil.qxf: refusing XML with a DTD subset or entity declarations",
+            "evil.qxf:2:1: refusing XML with a DTD subset or entity declarations",
         ),
         ("<FixtureDefinition><Model>x</Model>", "evil.qxf:1:36: not well-formed XML"),
         (

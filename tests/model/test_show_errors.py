@@ -123,7 +123,8 @@ def test_times_accept_seconds_and_text() -> None:
     ("", "s.yaml:1:1: a show file must be a mapping with 'show:' and 'cuelists:' at the top"),
     ("- a\n- b\n", "s.yaml:1:1: a show file must be a mapping with 'show:' and 'cuelists:' "
      "at the top"),
-    ("show: {title: t}\nshow: {title: u}\ncuelists: {}\n", "s.yaml:2:1: duplicate key 'show'"),
+    ("show: {title: t}\nshow: {title: u}\ncuelists: {}\n",
+     "s.yaml:2:1: duplicate key 'show' (first at line 1)"),
 ])
 def test_degenerate_files(text: str, expected: str) -> None:
     _, found = parse_show(text, "s.yaml")

@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
 from showctl.engine.rig import F32
 from showctl.lighting.patch import Patch
 from showctl.lighting.selection import select_fixtures
 from showctl.lighting.values import canonical_attribute, to_normalized
+from showctl.model.yamlsource import YamlSyntaxError, load_located
 
 I64 = npt.NDArray[np.int64]
 EPS = 1e-5
@@ -62,8 +62,8 @@ def parse_value(text: str) -> Any:
         return float(t)
     if t[:1] in "[{":
         try:
-            return yaml.safe_load(t)
-        except yaml.YAMLError:
+            return load_located(t, raw_keys=frozenset()).data  # bounded, like every file
+        except YamlSyntaxError:
             return t
     return t
 
