@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from showctl.replay import Call, perform
+from showctl.api.calls import Call
+from showctl.replay import perform
 from showctl.runlog.recorder import RunLogRecorder
 from showctl.testing import cue_times, drive, events, make_show
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from showctl.api.calls import load_calls
 from showctl.drivers.rig import load_rig
 from showctl.lighting.profiles import ProfileError, parse_profile
 from showctl.model.loader import read_show
 from showctl.model.problems import ShowFileError
 from showctl.remote.options import load_remote_config
-from showctl.replay import load_calls
 from showctl.runlog import load_runlog
 
 HERE = Path(__file__).resolve().parent / "errors"

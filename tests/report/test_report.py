@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
+from showctl.api.calls import Call
 from showctl.model import show as m
 from showctl.model.loader import load_show, parse_show
-from showctl.replay import Call, record_replay
+from showctl.replay import record_replay
 from showctl.report import (
     LABEL_W,
     PLOT_W,
