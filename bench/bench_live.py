@@ -248,6 +248,8 @@ def main() -> int:
     lines.append(f"Key press in the console → first changed Art-Net packet, 256 universes "
                  f"fading, {len(lat)} presses: **p50 {pct(lat, 0.5):.2f} ms, p99 "
                  f"{pct(lat, 0.99):.2f} ms**, max {max(lat):.2f} ms.")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines.append(f"Load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} CPUs.")
     text = "\n".join(lines)
     print(text)
     if not args.no_doc:
