@@ -26,7 +26,7 @@ I64 = npt.NDArray[np.int64]
 
 BIG_GO = 65536
 """A light cue whose list touches more attributes than this is set up in slices."""
-GO_CHUNK = 16384
+GO_CHUNK = 8192
 """Attributes set up per slice: a few milliseconds, so no frame waits for a big GO."""
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ class LightProgram:
         self._snap = np.array(self.layout.snap, dtype=bool)
         self._home = np.array(self.layout.home, dtype=np.float32)
         self._looks: dict[tuple[str, str], F32] = {}
+        self._own: dict[tuple[str, str], I64] = {}
 
     def _changes_of(self, cue: m.LightCue) -> list[Change]:
         out: list[Change] = []
@@ -139,6 +140,15 @@ class LightProgram:
         """Compute (and remember) a cue's look one earlier cue per step, so a big
         list's look can be made between frames (:meth:`Lighting.run_job`)."""
         key = (list_name, number)
+        if key not in self._own:
+            idx = self.changes[key][0]
+            if len(idx) > GO_CHUNK:
+                yield
+            # Where the cue's own attributes sit in the list's touched set, sorted: a
+            # big GO finds each slice's share by binary search.
+            self._own[key] = np.sort(self._pos[list_name][idx])
+            if len(self._own) > 32:
+                self._own.pop(next(iter(self._own)))
         if key in self._looks:
             return
         touched = self.touched[list_name]
@@ -193,12 +203,19 @@ class LightProgram:
         """:meth:`fade_for` in slices of :data:`GO_CHUNK` attributes, each computed from
         the playback as it was at ``at`` (the GO), so slicing changes no value or time."""
         touched, look = self.look(list_name, cue.number)
-        own = self._own_mask(list_name, cue, len(touched))
+        for _ in self.look_steps(list_name, cue.number):
+            pass  # made already by the GO's first steps (LightAction._slices)
+        own_pos = self._own[(list_name, cue.number)]
         pb = lighting.playback(list_name)
         for lo in range(0, len(touched), GO_CHUNK):
+            # The cue's own attributes in this slice, found in the sorted positions (a
+            # whole-list mask would cost the first slice a pass over every attribute).
+            a, b = np.searchsorted(own_pos, [lo, lo + GO_CHUNK])
+            own = np.zeros(min(GO_CHUNK, len(touched) - lo), dtype=bool)
+            own[own_pos[a:b] - lo] = True
             sl = slice(lo, lo + GO_CHUNK)
             idx = touched[sl]
-            spec, _ = self._spec(cue, idx, look[sl], own[sl], pb.target[idx],
+            spec, _ = self._spec(cue, idx, look[sl], own, pb.target[idx],
                                  pb.values_at(at, idx))
             yield spec
 

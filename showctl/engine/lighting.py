@@ -213,12 +213,16 @@ class Lighting:
             if self._job is not steps:
                 return  # finished by someone else
             if next(steps, _DONE) is _DONE:
+                # The next frame (the loop is awake) carries the whole GO: an immediate
+                # full frame here would cost the frame after it a frame's time.
                 self._job = None
-                self.send_now()
+                self._wake.set()
                 return
             self.clock.call_at(self.clock.now(), step)
 
-        step()
+        # Even the first slice waits for the loop's next turn: the GO itself returns
+        # at once (a frame due now goes first).
+        self.clock.call_at(self.clock.now(), step)
 
     def finish_jobs(self) -> None:
         """Apply what is left of a pending big GO now."""
