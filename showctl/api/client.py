@@ -58,6 +58,8 @@ class ApiClient:
         self.engine_pid: int | None = None
         self.closed = False
         self.close_reason = ""
+        self.remote_error = ""
+        """Why the show's OSC API is off (a busy port), from the welcome; "" when it is on."""
         self.log: deque[LogLine] = deque(maxlen=2000)
         """Log lines not yet taken by :meth:`drain_log`."""
         self.on_change: list[Callable[[str], None]] = []
@@ -80,6 +82,10 @@ class ApiClient:
             self.level = Level[str(msg.get("level", "view")).upper()]
             self.engine_pid = msg.get("pid")
             self.show_path = str(msg.get("path", ""))
+            self.remote_error = str(msg.get("remote_error") or "")
+            self.log.clear()  # the welcome brings the recent lines
+            for line in msg.get("log", ()):
+                self.log.append(LogLine.from_json(line))
             self._take_show(msg)
             self._take_state(msg.get("state"))
             if self._welcome is not None and not self._welcome.done():

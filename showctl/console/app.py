@@ -272,7 +272,8 @@ class ShowctlApp(EditModeActions, App[int]):
             unsaved=state.dirty,
             held=len(state.programmer) if state.programmer else None,
             blackout=state.blackout, grandmaster=state.grandmaster,
-            connected=not self.api.closed, timecode=state.timecode)
+            connected=not self.api.closed, timecode=state.timecode,
+            remote_error=self.api.remote_error)
 
     def _cue(self, list_name: str, number: str | None) -> m.CueBase | None:
         if number is None:
