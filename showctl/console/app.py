@@ -307,6 +307,8 @@ class ShowctlApp(EditModeActions, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if isinstance(self.screen, ModalScreen):
             return False
+        if action == "switch_list":
+            return True  # in a form, Tab moves between its fields (action_switch_list)
         if self._typing() and action not in TYPING_SAFE:
             return False
         editing = self.mode == "edit"
@@ -335,9 +337,11 @@ class ShowctlApp(EditModeActions, App[int]):
             await self.action_go()
 
     async def action_escape(self) -> None:
-        if self.mode == "show" or not self.state.idle:
-            await self.send("panic")
-        else:
+        """Esc is panic everywhere, as the footer says (in edit mode too: it fades out
+        what the cues left on stage; the programmer's values stay); in a form it also
+        takes the focus back to the cue stack."""
+        await self.send("panic")
+        if self.mode == "edit":
             self.stack.focus()
 
     async def action_pause_resume(self) -> None:
@@ -378,6 +382,15 @@ class ShowctlApp(EditModeActions, App[int]):
         self.push_screen(NumberDialog(f"Go to cue in {self.current_list}:"), done)
 
     async def action_switch_list(self, step: int) -> None:
+        """Tab: the next cue list; in a form (edit mode's cue fields, the command
+        line), the next field instead (Shift+Tab: the previous one)."""
+        if self.mode == "edit" and self.focused is not None and not isinstance(
+                self.focused, CueStack):
+            if step > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
         names = list(self.state.list_names or self.state.lists)
         i = names.index(self.current_list)
         self.current_list = names[(i + step) % len(names)]

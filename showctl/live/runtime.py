@@ -403,8 +403,10 @@ class LiveRuntime:
                 n = self.programmer.clear(time=t)
                 return self._said(f"releasing {n} attributes in {t:g} s")
             assert line.selection is not None and line.attr is not None
-            keys = self.programmer.set(line.selection, {line.attr: line.value})
-            return self._said(f"{line.selection} {line.attr} {line.value} "
+            pairs = line.values or ((line.attr, line.value),)
+            keys = self.programmer.set(line.selection, dict(pairs))
+            said = " ".join(f"{a} {v}" for a, v in pairs)
+            return self._said(f"{line.selection} {said} "
                               f"({len(keys)} fixture{'s' if len(keys) != 1 else ''})")
         except ProgrammerError as exc:
             return self._said(str(exc), "bold yellow", ok=False)
