@@ -131,7 +131,7 @@ async def test_set_values_show_in_the_output_view_and_go_out(patched: Harness) -
         text = await command(h, pilot, "1 intensity 80")
         assert dmx(1, 1) == 204 and dmx(1, 9) == 128        # only fixture 1
         assert abs(value(h, "1.intensity") - 0.8) < 1e-6
-        assert "inten██ 80" in text                         # the output view
+        assert "int██ 80" in text                           # the output view
         assert "1 intensity 80" in text and "programmer 1" in text
         text = await command(h, pilot, "front color warm white")
         assert [dmx(1, c) for c in (2, 3, 4, 5)] == [dmx(1, c) for c in (10, 11, 12, 13)]
