@@ -42,7 +42,12 @@ class Result:
 
 
 class ApiError(Exception):
-    """The engine refused a command (the message says why) or the link is gone."""
+    """The engine refused a command (the message says why) or the link is gone.
+    ``data``: what the refusal carries (e.g. ``{"conflict": true}`` for a save)."""
+
+    def __init__(self, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.data = data
 
 
 class ApiClient:
@@ -188,7 +193,7 @@ class ApiClient:
         cmd = Command(verb, {k: v for k, v in args.items() if v is not None})
         reply = await self._request({"op": "cmd", **cmd.to_json()}, timeout)
         if not reply.get("ok"):
-            raise ApiError(str(reply.get("message", "refused")))
+            raise ApiError(str(reply.get("message", "refused")), reply.get("data"))
         return Result(True, str(reply.get("message", "")), reply.get("data"))
 
     async def try_command(self, verb: str, **args: Any) -> Result:
@@ -196,7 +201,7 @@ class ApiClient:
         try:
             return await self.command(verb, **args)
         except ApiError as exc:
-            return Result(False, str(exc))
+            return Result(False, str(exc), exc.data)
 
     async def refresh(self, timeout: float | None = 10.0) -> State | None:
         """Ask for the state as of now (pushes come ~10 times a second anyway)."""

@@ -204,7 +204,7 @@ class ShowctlApp(EditModeActions, App[int]):
         try:
             result = await self.client.command(verb, **args)
         except ApiError as exc:
-            result = Result(False, str(exc))
+            result = Result(False, str(exc), exc.data)
         self.refresh_views()
         return result
 

@@ -133,6 +133,8 @@ class LiveRuntime:
         self.clients = 0
         self._started = False
         self._show_text: tuple[int, str] | None = None
+        self._saved_depth = 0
+        """Edits of the undo stack already in the file (re-applied after a reload)."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -348,12 +350,7 @@ class LiveRuntime:
             await self._after_edit(f"{v}: {done.describe()}")
             return Outcome(True, f"{v}: {done.describe()}")
         if v == "save":
-            try:
-                path = self.document.save()
-            except EditError as exc:
-                problems = "; ".join(str(p) for p in exc.problems[:3])
-                return self._said(f"not saved: {exc} {problems}".rstrip(), "bold red", ok=False)
-            return self._said(f"saved {path} (previous version: {path.name}.bak)", "bold green")
+            return await self._save(cmd)
         if v == "programmer":
             return await self._programmer_line(str(cmd.arg("line", "")), lname,
                                                cmd.arg("after"))
@@ -362,6 +359,26 @@ class LiveRuntime:
         if v == "update":
             return await self._update_look(lname, cmd.arg("cue"))
         raise CommandError(f"unknown command {v!r}")
+
+    async def _save(self, cmd: Command) -> Outcome:
+        """Save; on a conflict with the file on disk: reload, save as or overwrite
+        (:mod:`showctl.live.saving`)."""
+        from showctl.live.saving import save
+
+        assert self.document is not None
+        path = cmd.arg("path")
+        out = save(self.document, saved_depth=self._saved_depth,
+                   on_conflict=str(cmd.arg("on_conflict", "") or ""),
+                   path=str(path) if path else None)
+        if out.reloaded:
+            self.document = out.document
+            self._saved_depth = 0
+            await self._after_edit(out.message)
+            return Outcome(True, out.message, {"not_applied": out.not_applied})
+        if out.ok:
+            self._saved_depth = len(self.document.undo_stack)
+        said = self._said(out.message, "bold green" if out.ok else "bold red", ok=out.ok)
+        return Outcome(said.ok, said.message, {"conflict": True} if out.conflict else None)
 
     async def _apply(self, edit: Edit) -> Outcome:
         assert self.document is not None

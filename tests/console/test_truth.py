@@ -369,3 +369,64 @@ async def test_screen_at_100x30_is_usable(demo_path: Path) -> None:
         assert "House to half, stage preset" in text     # names not cut to 7 characters
         assert "capture (not sent)" in text               # health reachable
         print(screen_text(h.app))
+
+
+# ---------------------------------------------------------------- save conflicts
+
+
+async def _conflict(h: Harness, pilot: Any) -> None:
+    """An edit here, and someone else's edit to the file on disk meanwhile."""
+    await pilot.press("e")
+    ok = await h.app.send("set_field", list="main", cue="1", field="name", value="Mine")
+    assert ok.ok
+    text = h.path.read_text(encoding="utf-8")
+    h.path.write_text(text.replace("name: Interval", "name: Theirs"), encoding="utf-8")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_save_conflict_reload_reapplies_this_sessions_edits(harness: Harness) -> None:
+    from showctl.console.dialogs import SaveConflictDialog
+
+    h = harness
+    async with h.app.run_test(size=SIZE) as pilot:
+        await _conflict(h, pilot)
+        assert isinstance(h.app.screen, SaveConflictDialog)
+        assert "Theirs" in h.path.read_text(encoding="utf-8")   # nothing overwritten
+        await pilot.press("r")
+        await h.settle(pilot)
+        names = {c.number: c.name for c in h.runtime.show.cuelists["main"].cues}
+        assert names["1"] == "Mine" and names["4"] == "Theirs"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = h.path.read_text(encoding="utf-8")
+        assert "name: Mine" in saved and "name: Theirs" in saved
+
+
+async def test_save_conflict_overwrite_needs_confirmation(harness: Harness) -> None:
+    h = harness
+    async with h.app.run_test(size=SIZE) as pilot:
+        await _conflict(h, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Theirs" in h.path.read_text(encoding="utf-8")   # not yet: confirm first
+        assert "Press o again" in screen_text(h.app)
+        await pilot.press("o")
+        await h.settle(pilot)
+        saved = h.path.read_text(encoding="utf-8")
+        assert "name: Mine" in saved and "Theirs" not in saved
+        bak = h.path.with_name(h.path.name + ".bak").read_text(encoding="utf-8")
+        assert "Theirs" in bak                                   # their version is kept
+
+
+async def test_save_conflict_save_as(harness: Harness) -> None:
+    h = harness
+    async with h.app.run_test(size=SIZE) as pilot:
+        await _conflict(h, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"mine.yaml", "enter")
+        await h.settle(pilot)
+        other = h.path.with_name("mine.yaml").read_text(encoding="utf-8")
+        assert "name: Mine" in other and "Theirs" not in other
+        assert "Theirs" in h.path.read_text(encoding="utf-8")
