@@ -46,7 +46,7 @@ SHOW_ACTIONS = frozenset({"go", "pause_resume", "stop_all", "playhead_back", "go
 EDIT_ACTIONS = frozenset({"insert", "delete", "renumber", "move", "toggle_armed", "save",
                           "undo", "redo", "edit_fields", "command_line", "record",
                           "update"})
-TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape"})
+TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape", "leave_field"})
 """Actions whose keys still work while a text field has focus."""
 
 Connect = Callable[[], Awaitable[ApiClient]]
@@ -103,6 +103,9 @@ class ShowctlApp(EditModeActions, App[int]):
         Binding("ctrl+y", "redo", "Redo", priority=True),
         Binding("d", "toggle_dmx_log", "DMX log", show=False, priority=True),
         Binding("ctrl+q", "quit_safe", "Quit", priority=True),
+        Binding("ctrl+l", "leave_field", "Leave field", priority=True),
+        Binding("pageup", "scroll_outputs(-1)", "Outputs ↑", show=False, priority=True),
+        Binding("pagedown", "scroll_outputs(1)", "Outputs ↓", show=False, priority=True),
     ]
 
     def __init__(self, connect: Connect, *, wallclock: Callable[[], datetime] = datetime.now,
@@ -316,6 +319,9 @@ class ShowctlApp(EditModeActions, App[int]):
             return not editing
         if action in EDIT_ACTIONS:
             return editing
+        if action == "leave_field":
+            return editing and self.focused is not None and not isinstance(
+                self.focused, CueStack)
         if action in ("cursor", "switch_list") and editing:
             return self.focused is None or isinstance(self.focused, CueStack)
         return True
@@ -343,6 +349,16 @@ class ShowctlApp(EditModeActions, App[int]):
         await self.send("panic")
         if self.mode == "edit":
             self.stack.focus()
+
+    def action_leave_field(self) -> None:
+        """Leave a field of the form or the command line (committing it), back to the
+        cue stack: its own key, as Esc is panic everywhere."""
+        self.stack.focus()
+
+    def action_scroll_outputs(self, step: int) -> None:
+        """PageUp / PageDown: scroll the outputs pane to every fixture."""
+        pane = self.output_pane
+        pane.scroll_to(y=pane.scroll_y + step * max(1, pane.size.height - 1), animate=False)
 
     async def action_pause_resume(self) -> None:
         await self.send("pause_toggle")

@@ -36,7 +36,7 @@ class CueEditor(Vertical):
     DEFAULT_CSS = """
     CueEditor { height: auto; border: round $accent; padding: 0 1; }
     CueEditor Horizontal { height: auto; }
-    CueEditor Horizontal { margin-bottom: 1; }
+    CueEditor Horizontal { margin-bottom: 0; }
     CueEditor Label { width: 10; }
     CueEditor Input { width: 1fr; }
     CueEditor Select { width: 1fr; }

@@ -229,5 +229,4 @@ class OutputPane(VerticalScroll, can_focus=False):
                 parts.append(Text(f"{o.name} levels", style="bold underline"))
                 parts.extend(lighting_lines(view, width))
         text = Text("\n", no_wrap=True, overflow="crop", end="").join(parts)
-        self.body.styles.height = len(parts)
         self.body.show(text)

@@ -190,7 +190,7 @@ def _groups_inside(cues: list[m.Cue], standby: m.CueBase | None,
                 kids = list(cue.cues)
                 deep = walk(kids)
                 if (cue.mode is m.GroupMode.FIRST and kids
-                        and (deep and standby is not kids[0]
+                        and ((deep and standby is not kids[0])
                              or any(k.number in runs for k in kids))):
                     out.add(cue.number)
                 here = here or deep

@@ -285,7 +285,7 @@ async def test_leaving_edit_mode_clears_the_programmer(patched: Harness) -> None
         await to_cue_1_in_edit_mode(h, pilot, dmx)
         await command(h, pilot, "1 @ 90")
         assert dmx(1, 1) == 230
-        await pilot.press("escape", "e")
+        await pilot.press("ctrl+l", "e")  # leave the command line (Esc would panic)
         assert app.mode == "show" and not h.runtime.programmer.fixtures
         await h.clock.advance_async(0.1)
         assert dmx(1, 1) == 128

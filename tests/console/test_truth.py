@@ -366,9 +366,12 @@ async def test_screen_at_100x30_is_usable(demo_path: Path) -> None:
         await pilot.press("space")
         await h.clock.advance_async(1.0)
         text = await h.settle(pilot)
-        assert "House to half, stage preset" in text     # names not cut to 7 characters
-        assert "capture (not sent)" in text               # health reachable
-        print(screen_text(h.app))
+        # names not cut to 7 characters, and no row wraps onto a second line
+        assert "│    1     House to half, stag… light   5.0 →cont" in text
+        assert "Video sting and log… group" in text
+        assert "1     House to half, s… █···· 1.0/5.0      4.0" in text  # running, one line
+        assert "capture (not sent)" in text               # health on screen
+        assert "lx levels" in text
 
 
 # ---------------------------------------------------------------- save conflicts
