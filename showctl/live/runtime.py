@@ -116,6 +116,8 @@ class LiveRuntime:
         self.session: Session | None = None
         self.document: ShowDocument | None = None
         self.mode = "show"
+        self._saved_depth = 0
+        """Edits of the undo stack already in the file (re-applied after a reload)."""
         self.revision = 0
         self.programmer = Programmer()
         """Live fixture values of edit mode (kept across session rebuilds)."""
@@ -133,8 +135,6 @@ class LiveRuntime:
         self.clients = 0
         self._started = False
         self._show_text: tuple[int, str] | None = None
-        self._saved_depth = 0
-        """Edits of the undo stack already in the file (re-applied after a reload)."""
 
     # ------------------------------------------------------------------ lifecycle
 
