@@ -133,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.rig:
         from showctl.drivers.rig import load_rig
 
-        rig = load_rig(args.rig)
+        rig = load_rig(args.rig, list(show.outputs))
     from showctl.remote.options import remote_config_from_args
 
     remote = remote_config_from_args(args)

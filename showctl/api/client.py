@@ -42,7 +42,12 @@ class Result:
 
 
 class ApiError(Exception):
-    """The engine refused a command (the message says why) or the link is gone."""
+    """The engine refused a command (the message says why) or the link is gone.
+    ``data``: what the refusal carries (e.g. ``{"conflict": true}`` for a save)."""
+
+    def __init__(self, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.data = data
 
 
 class ApiClient:
@@ -58,6 +63,8 @@ class ApiClient:
         self.engine_pid: int | None = None
         self.closed = False
         self.close_reason = ""
+        self.remote_error = ""
+        """Why the show's OSC API is off (a busy port), from the welcome; "" when it is on."""
         self.log: deque[LogLine] = deque(maxlen=2000)
         """Log lines not yet taken by :meth:`drain_log`."""
         self.on_change: list[Callable[[str], None]] = []
@@ -80,6 +87,10 @@ class ApiClient:
             self.level = Level[str(msg.get("level", "view")).upper()]
             self.engine_pid = msg.get("pid")
             self.show_path = str(msg.get("path", ""))
+            self.remote_error = str(msg.get("remote_error") or "")
+            self.log.clear()  # the welcome brings the recent lines
+            for line in msg.get("log", ()):
+                self.log.append(LogLine.from_json(line))
             self._take_show(msg)
             self._take_state(msg.get("state"))
             if self._welcome is not None and not self._welcome.done():
@@ -182,7 +193,7 @@ class ApiClient:
         cmd = Command(verb, {k: v for k, v in args.items() if v is not None})
         reply = await self._request({"op": "cmd", **cmd.to_json()}, timeout)
         if not reply.get("ok"):
-            raise ApiError(str(reply.get("message", "refused")))
+            raise ApiError(str(reply.get("message", "refused")), reply.get("data"))
         return Result(True, str(reply.get("message", "")), reply.get("data"))
 
     async def try_command(self, verb: str, **args: Any) -> Result:
@@ -190,7 +201,7 @@ class ApiClient:
         try:
             return await self.command(verb, **args)
         except ApiError as exc:
-            return Result(False, str(exc))
+            return Result(False, str(exc), exc.data)
 
     async def refresh(self, timeout: float | None = 10.0) -> State | None:
         """Ask for the state as of now (pushes come ~10 times a second anyway)."""

@@ -81,7 +81,9 @@ _VERBS = [
     Verb("move", Level.EDIT, "move a cue up or down", ("list", "cue", "step")),
     Verb("undo", Level.EDIT, "undo the last edit", ()),
     Verb("redo", Level.EDIT, "redo the last undone edit", ()),
-    Verb("save", Level.EDIT, "save the show file (atomic, with a backup)", ()),
+    Verb("save", Level.EDIT, "save the show file (atomic, with a backup); on a conflict "
+         "with the file on disk: on_conflict reload|overwrite, or path (save as)",
+         ("on_conflict", "path")),
     Verb("programmer", Level.EDIT, "one programmer command line ('101 intensity 80')",
          ("line",)),
     Verb("record", Level.EDIT, "record the programmer as a new light cue", ("list", "after")),

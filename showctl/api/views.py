@@ -77,8 +77,30 @@ class RunRow:
 
 
 @dataclass(frozen=True, slots=True)
+class EndpointRow:
+    """One endpoint of an output sent to several (Art-Net and sACN, say): its own health."""
+
+    driver: str
+    state: str
+    reason: str = ""
+    sent: int = 0
+    faults: int = 0
+    where: str = ""
+    """The endpoint in people's terms (``artnet 10.0.0.50``), or ""."""
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> EndpointRow:
+        return cls(**_known(cls, d))
+
+
+@dataclass(frozen=True, slots=True)
 class OutputRow:
-    """One output's driver and health (``state``: idle, sending, faulted, retrying…)."""
+    """One output's driver and health (``state``: idle, sending, faulted, retrying…).
+
+    An output sent to several endpoints has ``driver`` ``fanout``, the worst of its
+    endpoints' states as ``state`` and each endpoint in ``endpoints``. ``sends`` is
+    False when nothing leaves the machine (the capture driver: an output the rig does
+    not map, or no rig at all)."""
 
     name: str
     driver: str
@@ -86,10 +108,19 @@ class OutputRow:
     reason: str = ""
     sent: int = 0
     faults: int = 0
+    sends: bool = True
+    endpoints: tuple[EndpointRow, ...] = ()
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> OutputRow:
-        return cls(**_known(cls, d))
+        known = _known(cls, d)
+        known["endpoints"] = tuple(EndpointRow.from_json(e) for e in d.get("endpoints", ()))
+        return cls(**known)
+
+    def to_json(self) -> dict[str, Any]:
+        out = _flat(self)
+        out["endpoints"] = [_flat(e) for e in self.endpoints]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +198,7 @@ class State:
             "lists": {k: {"name": v.name, "playhead": v.playhead, "go_wait": v.go_wait,
                           "rows": [_flat(r) for r in v.rows]} for k, v in self.lists.items()},
             "running": [_flat(r) for r in self.running],
-            "outputs": [_flat(o) for o in self.outputs],
+            "outputs": [o.to_json() for o in self.outputs],
             "lighting": {k: {"output": v.output, "names": list(v.names),
                              "values": list(v.values), "held": list(v.held)}
                          for k, v in self.lighting.items()},

@@ -46,7 +46,7 @@ SHOW_ACTIONS = frozenset({"go", "pause_resume", "stop_all", "playhead_back", "go
 EDIT_ACTIONS = frozenset({"insert", "delete", "renumber", "move", "toggle_armed", "save",
                           "undo", "redo", "edit_fields", "command_line", "record",
                           "update"})
-TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape"})
+TYPING_SAFE = frozenset({"save", "undo", "redo", "quit_safe", "escape", "leave_field"})
 """Actions whose keys still work while a text field has focus."""
 
 Connect = Callable[[], Awaitable[ApiClient]]
@@ -103,6 +103,9 @@ class ShowctlApp(EditModeActions, App[int]):
         Binding("ctrl+y", "redo", "Redo", priority=True),
         Binding("d", "toggle_dmx_log", "DMX log", show=False, priority=True),
         Binding("ctrl+q", "quit_safe", "Quit", priority=True),
+        Binding("ctrl+l", "leave_field", "Leave field", priority=True),
+        Binding("pageup", "scroll_outputs(-1)", "Outputs ↑", show=False, priority=True),
+        Binding("pagedown", "scroll_outputs(1)", "Outputs ↓", show=False, priority=True),
     ]
 
     def __init__(self, connect: Connect, *, wallclock: Callable[[], datetime] = datetime.now,
@@ -204,7 +207,7 @@ class ShowctlApp(EditModeActions, App[int]):
         try:
             result = await self.client.command(verb, **args)
         except ApiError as exc:
-            result = Result(False, str(exc))
+            result = Result(False, str(exc), exc.data)
         self.refresh_views()
         return result
 
@@ -272,7 +275,8 @@ class ShowctlApp(EditModeActions, App[int]):
             unsaved=state.dirty,
             held=len(state.programmer) if state.programmer else None,
             blackout=state.blackout, grandmaster=state.grandmaster,
-            connected=not self.api.closed, timecode=state.timecode)
+            connected=not self.api.closed, timecode=state.timecode,
+            remote_error=self.api.remote_error)
 
     def _cue(self, list_name: str, number: str | None) -> m.CueBase | None:
         if number is None:
@@ -306,6 +310,8 @@ class ShowctlApp(EditModeActions, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if isinstance(self.screen, ModalScreen):
             return False
+        if action == "switch_list":
+            return True  # in a form, Tab moves between its fields (action_switch_list)
         if self._typing() and action not in TYPING_SAFE:
             return False
         editing = self.mode == "edit"
@@ -313,6 +319,9 @@ class ShowctlApp(EditModeActions, App[int]):
             return not editing
         if action in EDIT_ACTIONS:
             return editing
+        if action == "leave_field":
+            return editing and self.focused is not None and not isinstance(
+                self.focused, CueStack)
         if action in ("cursor", "switch_list") and editing:
             return self.focused is None or isinstance(self.focused, CueStack)
         return True
@@ -334,10 +343,22 @@ class ShowctlApp(EditModeActions, App[int]):
             await self.action_go()
 
     async def action_escape(self) -> None:
-        if self.mode == "show" or not self.state.idle:
-            await self.send("panic")
-        else:
+        """Esc is panic everywhere, as the footer says (in edit mode too: it fades out
+        what the cues left on stage; the programmer's values stay); in a form it also
+        takes the focus back to the cue stack."""
+        await self.send("panic")
+        if self.mode == "edit":
             self.stack.focus()
+
+    def action_leave_field(self) -> None:
+        """Leave a field of the form or the command line (committing it), back to the
+        cue stack: its own key, as Esc is panic everywhere."""
+        self.stack.focus()
+
+    def action_scroll_outputs(self, step: int) -> None:
+        """PageUp / PageDown: scroll the outputs pane to every fixture."""
+        pane = self.output_pane
+        pane.scroll_to(y=pane.scroll_y + step * max(1, pane.size.height - 1), animate=False)
 
     async def action_pause_resume(self) -> None:
         await self.send("pause_toggle")
@@ -377,6 +398,15 @@ class ShowctlApp(EditModeActions, App[int]):
         self.push_screen(NumberDialog(f"Go to cue in {self.current_list}:"), done)
 
     async def action_switch_list(self, step: int) -> None:
+        """Tab: the next cue list; in a form (edit mode's cue fields, the command
+        line), the next field instead (Shift+Tab: the previous one)."""
+        if self.mode == "edit" and self.focused is not None and not isinstance(
+                self.focused, CueStack):
+            if step > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
         names = list(self.state.list_names or self.state.lists)
         i = names.index(self.current_list)
         self.current_list = names[(i + step) % len(names)]

@@ -65,14 +65,28 @@ class CueStack(TextView, can_focus=True):
                 return i
         return 0
 
+    COMPACT = 80
+    """Below this width (a 100-column terminal) the stack drops its pre/post columns
+    and narrows the others, so names keep their room and nothing wraps."""
+
+    def _columns(self, width: int) -> tuple[list[int], list[int]]:
+        """(the indices of the columns shown, their widths)."""
+        if width >= self.COMPACT:
+            cols = list(range(9))
+            fixed = {0: 2, 1: 6, 3: 6, 4: 5, 5: 5, 6: 5, 7: 7, 8: 14}
+        else:
+            cols = [0, 1, 2, 3, 5, 7, 8]
+            fixed = {0: 2, 1: 5, 3: 5, 5: 5, 7: 6, 8: 11}
+        name_w = max(8, width - sum(fixed.values()) - (len(cols) - 1))
+        return cols, [fixed.get(c, name_w) for c in cols]
+
     def _lines(self) -> Text:
-        width = max(40, self.size.width - 4)
-        fixed = [2, 6, 0, 6, 5, 5, 5, 7, 14]
-        name_w = max(8, width - sum(fixed) - len(fixed))
-        widths = [2, 6, name_w, 6, 5, 5, 5, 7, 14]
-        right = {4, 5, 6}
+        width = max(30, self.size.width)
+        cols, widths = self._columns(width)
+        right = {cols.index(c) for c in (4, 5, 6) if c in cols}
         out = Text(no_wrap=True, overflow="crop", end="")
-        head = ["", "cue", "name", "type", "pre", "dur", "post", "cont", "state"]
+        head = [["", "cue", "name", "type", "pre", "dur", "post", "cont", "state"][c]
+                for c in cols]
         out.append(" ".join(fit(h, w, right=i in right) for i, (h, w) in
                             enumerate(zip(head, widths, strict=True))), style="bold")
         visible = max(1, self.size.height - 3) if self.size.height else len(self.rows)
@@ -81,7 +95,8 @@ class CueStack(TextView, can_focus=True):
         if len(self.rows) > visible:
             start = min(max(0, focus - visible // 3), len(self.rows) - visible)
         for r in self.rows[start:start + visible]:
-            cells = self._cells(r)
+            all_cells = self._cells(r)
+            cells = [all_cells[c] for c in cols]
             line = Text(style=self._row_style(r))
             for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
                 if i:
@@ -126,13 +141,15 @@ class CueStack(TextView, can_focus=True):
 
     def _state_cell(self, r: CueRow) -> Text:
         style = STATE_STYLE[r.state]
+        compact = self.size.width < self.COMPACT
         if r.state is CueState.STANDBY:
             return Text("STANDBY", style=style)
         if r.state in (CueState.PREWAIT, CueState.RUNNING, CueState.POSTWAIT,
                        CueState.PAUSED) and r.progress is not None:
             word = {"prewait": "pre ", "running": "", "postwait": "post ",
                     "paused": "II "}[r.state.value]
-            return Text(f"{bar(r.progress, 6)} {word}{fmt_time(r.remaining)}", style=style)
+            return Text(f"{bar(r.progress, 4 if compact else 6)} {word}"
+                        f"{fmt_time(r.remaining)}", style=style)
         if r.state is CueState.FAILED:
             return Text(f"FAILED {r.reason}", style=style)
         if not r.armed:

@@ -86,3 +86,51 @@ class QuitDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class SaveConflictDialog(ModalScreen[str | None]):
+    """The show file changed on disk since it was opened: reload (this session's edits
+    re-applied where they still apply), save as another file, or overwrite — the last
+    only after a second, confirming key."""
+
+    DEFAULT_CSS = """
+    SaveConflictDialog { align: center middle; }
+    SaveConflictDialog > Vertical {
+        width: 72; height: auto; border: thick $error; background: $surface; padding: 1 2;
+    }
+    SaveConflictDialog #confirm { color: $error; text-style: bold; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("r", "choose('reload')", "Reload"),
+        Binding("a", "choose('save_as')", "Save as"),
+        Binding("o", "overwrite", "Overwrite"),
+    ]
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.confirming = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"{self.path} changed on disk since it was opened.")
+            yield Label("r: reload it and re-apply this session's edits where they apply")
+            yield Label("a: save as another file")
+            yield Label("o: overwrite the other version (kept as .bak)")
+            yield Label("Esc: cancel (nothing is written, the edits stay)")
+            yield Label("", id="confirm")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    def action_overwrite(self) -> None:
+        if self.confirming:
+            self.dismiss("overwrite")
+            return
+        self.confirming = True
+        self.query_one("#confirm", Label).update(
+            "Press o again to overwrite the version on disk.")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input
 
-from showctl.console.dialogs import NumberDialog
+from showctl.console.dialogs import NumberDialog, SaveConflictDialog
 from showctl.console.editor import CueEditor
 from showctl.console.programmer_panel import ProgrammerPanel
 from showctl.model import show as m
@@ -22,7 +22,7 @@ from showctl.model import show as m
 if TYPE_CHECKING:
     from textual.app import App
 
-    from showctl.api.client import Result
+    from showctl.api.client import ApiClient, Result
     from showctl.api.views import ListView, State
     from showctl.console.cuestack import CueStack
 
@@ -57,6 +57,9 @@ class EditModeActions(_AppBase):
         def _list_view(self) -> ListView | None: ...
 
         async def send(self, verb: str, **args: Any) -> Result: ...
+
+        @property
+        def api(self) -> ApiClient: ...
 
     # ------------------------------------------------------------------ edit mode
 
@@ -138,7 +141,28 @@ class EditModeActions(_AppBase):
         await self.send("redo")
 
     async def action_save(self) -> None:
-        await self.send("save")
+        result = await self.send("save")
+        if result.ok or not (isinstance(result.data, dict) and result.data.get("conflict")):
+            self.editor.set_status("" if result.ok else result.message)
+            return
+
+        async def chosen(choice: str | None) -> None:
+            if choice in ("reload", "overwrite"):
+                out = await self.send("save", on_conflict=choice)
+                self.editor.set_status(out.message)
+                self._editor_key = None
+                self.refresh_views()
+            elif choice == "save_as":
+                self.push_screen(NumberDialog("Save as (a file name):", placeholder="file"),
+                                 save_as)
+
+        async def save_as(path: str | None) -> None:
+            if path:
+                out = await self.send("save", path=path)
+                self.editor.set_status(out.message)
+
+        self.push_screen(SaveConflictDialog(str(self.api.show_path or "the show file")),
+                         chosen)
 
     # ------------------------------------------------------------------ programmer
 

@@ -36,7 +36,7 @@ class CueEditor(Vertical):
     DEFAULT_CSS = """
     CueEditor { height: auto; border: round $accent; padding: 0 1; }
     CueEditor Horizontal { height: auto; }
-    CueEditor Horizontal { margin-bottom: 1; }
+    CueEditor Horizontal { margin-bottom: 0; }
     CueEditor Label { width: 10; }
     CueEditor Input { width: 1fr; }
     CueEditor Select { width: 1fr; }
@@ -108,14 +108,22 @@ class CueEditor(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.cue is None or event.input.id is None:
+        self._commit(event.input)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        """Leaving a field (Tab, a click elsewhere) commits it, as Enter does."""
+        event.stop()
+        self._commit(event.input)
+
+    def _commit(self, field_input: Input) -> None:
+        if self.cue is None or field_input.id is None:
             return
-        field = event.input.id.removeprefix("edit-")
+        field = field_input.id.removeprefix("edit-")
         if field == "duration":
             field = DURATION_FIELD.get(str(getattr(self.cue, "type", "")), "duration")
-        if event.value == field_text(self.cue, field):
+        if field_input.value == field_text(self.cue, field):
             return
-        self._post(field, event.value)
+        self._post(field, field_input.value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()

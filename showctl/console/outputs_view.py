@@ -4,13 +4,16 @@ Attributes come from the engine's lighting views (:class:`LightingView`): raw ch
 are named ``lx:1/10`` (output, universe, address) and fixture attributes ``fixture.attr``
 (``spot1.red``). Raw channels are grouped by output and universe, fixture attributes by
 fixture; each swatch is coloured by what the attribute is (intensity grey, red/green/blue…
-tinted, position and beam as a blue level). Only what fits is drawn, with a count of the rest,
-so a 256-universe rig costs no more to draw than a small one.
+tinted, position and beam as a blue level). The health lines come first (one per endpoint
+of an output sent to several), then the levels: fixtures the programmer holds, then those
+with output, then the rest; the pane scrolls to every one of them.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 
 from showctl.api.views import LightingView, OutputRow
 from showctl.console.textview import TextView
@@ -29,6 +32,8 @@ _TINT = {
     "cyan": (0.0, 1.0, 1.0), "magenta": (1.0, 0.0, 1.0), "yellow": (1.0, 1.0, 0.0),
     "lime": (0.6, 1.0, 0.0),
 }
+_EMITTERS = frozenset({"intensity", "dimmer", *_TINT})
+"""Attribute kinds whose level is light on stage (a fixture with one above zero is lit)."""
 _INTENSITY = (1.0, 0.85, 0.6)  # warm white: a lamp at that level
 _OTHER = (0.3, 0.5, 1.0)
 
@@ -56,38 +61,95 @@ def swatch_color(kind: str, value: float) -> str:
 def swatch(label: str, kind: str, value: float, *, held: bool = False) -> Text:
     """One attribute; ``held`` (the programmer holds it) draws the label in red."""
     pct = round(value * 100)
-    t = Text(f"{label:>5}", style="bold red" if held else "dim")
+    t = Text(f"{label:>{LABEL}}", style="bold red" if held else "dim")
     t.append("██", style=swatch_color(kind, value))
     t.append(f"{pct:>3} ")
     return t
 
 
-def lighting_lines(view: LightingView, width: int, max_lines: int) -> list[Text]:
-    """Swatch lines for one DMX output, at most ``max_lines`` of ``width`` cells.
+SHORT = {
+    "intensity": "int", "dimmer": "dim", "red": "red", "green": "grn", "blue": "blu",
+    "white": "wht", "amber": "amb", "uv": "uv", "cyan": "cyan", "magenta": "mag",
+    "yellow": "yel", "lime": "lime", "strobe": "strb", "effect": "fx",
+    "effect_speed": "fxspd", "pan": "pan", "tilt": "tilt", "pan_fine": "panf",
+    "tilt_fine": "tiltf", "pan_tilt_speed": "ptspd", "color_wheel": "cwhl",
+    "gobo": "gobo", "gobo_rotation": "grot", "zoom": "zoom", "focus": "focus",
+    "shutter": "shut", "control": "ctrl", "iris": "iris", "prism": "prism",
+    "frost": "frost", "speed": "speed",
+}
+LABEL = 5
+
+
+def short_labels(attrs: list[str], width: int = LABEL) -> list[str]:
+    """Labels of at most ``width`` cells for one fixture's attributes, all distinct
+    (``effect``/``effect_speed`` → ``fx``/``fxspd``, never ``effec``/``effec``)."""
+    def abbrev(a: str) -> str:
+        if a in SHORT:
+            return SHORT[a]
+        if len(a) <= width:
+            return a
+        words = [w for w in a.split("_") if w]
+        if len(words) > 1:
+            return "".join(w[: max(1, width // len(words))] for w in words)[:width]
+        return a[:width]
+
+    out = [abbrev(a) for a in attrs]
+    seen: dict[str, int] = {}
+    for i, label in enumerate(out):
+        if out.count(label) > 1:
+            n = seen.get(label, 0) + 1
+            seen[label] = n
+            out[i] = f"{label[: width - len(str(n))]}{n}"
+    return out
+
+
+def _groups(view: LightingView) -> list[tuple[str, list[int]]]:
+    """The view's attribute indices grouped by fixture (raw channels by universe):
+    first the groups the programmer holds, then those with output, then the rest, each
+    in patch order."""
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(view.names):
+        groups.setdefault(attribute_label(name)[0], []).append(i)
+    held = frozenset(view.held)
+
+    def rank(item: tuple[str, list[int]]) -> int:
+        idx = [i for i in item[1] if i < len(view.values)]
+        if any(i in held for i in idx):
+            return 0
+        kinds = [attribute_label(view.names[i])[2] for i in idx]
+        light = [i for i, k in zip(idx, kinds, strict=True) if k in _EMITTERS]
+        if any(view.values[i] > 0.0 for i in light):
+            return 1  # light comes out of it (or a raw channel is up)
+        return 2
+
+    return sorted(groups.items(), key=rank)  # sorted() is stable: patch order within
+
+
+def lighting_lines(view: LightingView, width: int, max_lines: int = 2000) -> list[Text]:
+    """Swatch lines for one DMX output (at most ``max_lines`` of ``width`` cells):
+    every fixture and raw universe, the ones with output first (:func:`_groups`).
 
     Attributes the programmer holds have their labels in red, as on a desk."""
     if not view.names:
         return [Text("  no lighting attributes", style="dim")]
     held = frozenset(view.held)
+    cell = LABEL + 6
+    per_line = max(1, (width - 10) // cell)
     lines: list[Text] = []
-    per_line = max(1, (width - 10) // 11)
     shown = 0
-    group_name: str | None = None
-    line = Text()
-    for i, (name, value) in enumerate(zip(view.names, view.values, strict=True)):
-        group, label, kind = attribute_label(name)
-        if group != group_name or len(line.plain) >= per_line * 11 + 10:
-            if line.plain:
-                lines.append(line)
-                if len(lines) >= max_lines:
-                    break
-            line = Text(f"{group[:9]:<9} " if group != group_name else " " * 10,
-                        style="bold" if group != group_name else "")
-            group_name = group
-        line.append_text(swatch(label[:5], kind, float(value), held=i in held))
-        shown += 1
-    else:
-        if line.plain:
+    for group, idx in _groups(view):
+        labels = short_labels([attribute_label(view.names[i])[1] for i in idx])
+        for start in range(0, len(idx), per_line):
+            if len(lines) >= max_lines:
+                break
+            line = Text(f"{group[:9]:<9} " if start == 0 else " " * 10,
+                        style="bold" if start == 0 else "")
+            for i, label in zip(idx[start:start + per_line], labels[start:start + per_line],
+                                strict=True):
+                value = float(view.values[i]) if i < len(view.values) else 0.0
+                kind = attribute_label(view.names[i])[2]
+                line.append_text(swatch(label, kind, value, held=i in held))
+                shown += 1
             lines.append(line)
     if shown < len(view.names):
         lit = sum(1 for v in view.values if v > 0.0)
@@ -97,37 +159,74 @@ def lighting_lines(view: LightingView, width: int, max_lines: int) -> list[Text]
     return lines
 
 
-class OutputPane(TextView):
+def health_lines(o: OutputRow) -> list[Text]:
+    """One output's health line (and one per endpoint of a fan-out)."""
+    line = Text(f"{o.name:<8}", style="bold")
+    if not o.sends:
+        line.append("● capture (not sent)", style="yellow")
+    else:
+        line.append(f"{o.driver:<9}")
+        line.append(f"● {o.state}", style=HEALTH_STYLE.get(o.state, ""))
+        if o.reason and not o.endpoints:
+            line.append(f"  {o.reason}", style="red")
+    if o.faults:
+        line.append(f"  ({o.faults} fault{'s' if o.faults != 1 else ''})", style="red")
+    out = [line]
+    for e in o.endpoints:
+        sub = Text(f"  └ {e.driver:<7}", style="")
+        sub.append(f"● {e.state}", style=HEALTH_STYLE.get(e.state, ""))
+        if e.where:
+            sub.append(f"  {e.where}", style="dim")
+        if e.reason:
+            sub.append(f"  {e.reason}", style="red")
+        if e.faults:
+            sub.append(f"  ({e.faults} fault{'s' if e.faults != 1 else ''})", style="red")
+        out.append(sub)
+    return out
+
+
+class OutputPane(VerticalScroll, can_focus=False):
+    """Every output's health, then its lighting levels; scrolls (mouse wheel, or
+    PageUp/PageDown from the console) so every fixture can be reached."""
+
     DEFAULT_CSS = """
     OutputPane { height: 1fr; border: round $secondary; padding: 0 1; }
+    OutputPane > TextView { height: auto; width: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Outputs"
         self._key: object = None
+        self.body = TextView()
+
+    def compose(self) -> ComposeResult:
+        yield self.body
+
+    @property
+    def plain(self) -> str:
+        return self.body.plain
 
     def show_outputs(self, outputs: tuple[OutputRow, ...],
                      lighting: dict[str, LightingView]) -> None:
-        key = (outputs, tuple(lighting.values()), self.size)
+        key = (outputs, tuple(lighting.values()), self.size.width)
         if key == self._key:
             return
         self._key = key
         width = max(20, self.size.width - 4)
-        budget = max(2, self.size.height - 2 - len(outputs))
         parts: list[Text] = []
+        captured = [o.name for o in outputs if not o.sends and not o.faults]
         for o in outputs:
-            line = Text(f"{o.name:<8}", style="bold")
-            line.append(f"{o.driver:<9}")
-            line.append(f"● {o.state}", style=HEALTH_STYLE.get(o.state, ""))
-            if o.reason:
-                line.append(f"  {o.reason}", style="red")
-            if o.faults:
-                line.append(f"  ({o.faults} fault{'s' if o.faults != 1 else ''})", style="red")
+            if o.name not in captured:
+                parts.extend(health_lines(o))
+        if captured:
+            line = Text("capture (not sent): ", style="yellow")
+            line.append(" ".join(captured), style="bold")
             parts.append(line)
+        for o in outputs:
             view = lighting.get(o.name)
-            if view is not None and budget > 0:
-                lines = lighting_lines(view, width, budget)
-                budget -= len(lines)
-                parts.extend(lines)
-        self.show(Text("\n", no_wrap=True, overflow="crop", end="").join(parts))
+            if view is not None:
+                parts.append(Text(f"{o.name} levels", style="bold underline"))
+                parts.extend(lighting_lines(view, width))
+        text = Text("\n", no_wrap=True, overflow="crop", end="").join(parts)
+        self.body.show(text)

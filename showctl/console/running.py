@@ -34,18 +34,29 @@ class RunningPane(TextView):
         if not rows:
             self.show(Text("nothing running", style="dim"))
             return
-        width = max(40, self.size.width - 4)
-        widths = [8, 6, 0, 5, 22, 6, 5]
-        widths[2] = max(6, width - sum(widths) - len(widths))
-        right = {3, 5, 6}
-        head = ["list", "cue", "name", "pre", "action", "left", "post"]
+        width = max(30, self.size.width)
+        compact = width < 70
+        # narrower: list and pre go (waits show in "action"), then post (a 100-column
+        # terminal), so the name keeps its room and nothing wraps
+        if not compact:
+            cols, fixed = list(range(7)), {0: 8, 1: 6, 3: 5, 4: 22, 5: 6, 6: 5}
+        elif width >= 52:
+            cols, fixed = [1, 2, 4, 5, 6], {1: 5, 4: 16, 5: 5, 6: 5}
+        else:
+            cols, fixed = [1, 2, 4, 5], {1: 5, 4: 16, 5: 5}
+        name_w = max(6, width - sum(fixed.values()) - (len(cols) - 1))
+        widths = [fixed.get(c, name_w) for c in cols]
+        right = {cols.index(c) for c in (3, 5, 6) if c in cols}
+        head = [["list", "cue", "name", "pre", "action", "left", "post"][c] for c in cols]
         out = Text(no_wrap=True, overflow="crop", end="")
         out.append(" ".join(fit(h, w, right=i in right)
                             for i, (h, w) in enumerate(zip(head, widths, strict=True))),
                    style="bold")
         for r in rows:
             line = Text(style="magenta" if r.paused else "")
-            for i, (cell, w) in enumerate(zip(self._cells(r), widths, strict=True)):
+            cells = self._cells(r, compact)
+            for i, (cell, w) in enumerate(zip([cells[c] for c in cols], widths,
+                                              strict=True)):
                 if i:
                     line.append(" ")
                 if isinstance(cell, Text):
@@ -57,13 +68,14 @@ class RunningPane(TextView):
         self.show(out)
 
     @staticmethod
-    def _cells(r: RunRow) -> list[str | Text]:
+    def _cells(r: RunRow, compact: bool = False) -> list[str | Text]:
         if r.phase == "prewait":
-            action = Text("waiting", style="cyan")
+            wait = f" {fmt_time(r.prewait_left)}" if compact else ""
+            action = Text(f"waiting{wait}", style="cyan")
         elif r.remaining is not None and r.duration:
             prog = 1 - r.remaining / r.duration
-            action = Text(f"{bar(prog, 10)} {fmt_time(r.elapsed)}/{fmt_time(r.duration)}",
-                          style="green")
+            action = Text(f"{bar(prog, 5 if compact else 10)} "
+                          f"{fmt_time(r.elapsed)}/{fmt_time(r.duration)}", style="green")
         elif r.phase == "action":
             action = Text(f"running {fmt_time(r.elapsed)}", style="green")
         else:

@@ -32,6 +32,7 @@ class StandbyPanel(Static):
         if key == self._key:
             return
         self._key = key
+        self.border_title = f"STANDBY · {list_name}"
         if cue is None:
             self.update(Text(f"{list_name}: end of list — nothing on standby", style="dim"))
             return
@@ -59,7 +60,7 @@ class GoButton(Button, can_focus=False):
                    list_name: str = "", armed: bool = True) -> None:
         """``wait``: seconds until the guard accepts a GO (0 = accepts now); ``list_name``
         is shown when GO fires a list other than the main one."""
-        where = f"[{list_name}] " if list_name else ""
+        where = f"{list_name.upper()} · " if list_name else ""
         if not enabled:
             label, variant = "GO (edit mode)", "default"
         elif standby is None:
@@ -69,7 +70,9 @@ class GoButton(Button, can_focus=False):
         elif not armed:
             label, variant = f"{where}GO ▸ {standby.number} (DISARMED)", "error"
         else:
-            label, variant = f"{where}GO ▸ {standby.number} {standby.name}", "success"
+            label = f"{where}GO ▸ {standby.number} {standby.name}"
+            # Another list than the main one: a colour of its own, so it is not mistaken.
+            variant = "primary" if list_name else "success"
         key = (label, variant)
         if key == self._key:
             return

@@ -12,10 +12,12 @@ from showctl.console.formatting import fmt_clock
 def topbar_text(*, edit_mode: bool, title: str, wallclock: datetime, elapsed: float,
                 running: int, faults: int, unsaved: bool, held: int | None,
                 blackout: bool = False, grandmaster: float = 1.0,
-                connected: bool = True, timecode: tuple[str, ...] = ()) -> Text:
+                connected: bool = True, timecode: tuple[str, ...] = (),
+                remote_error: str = "") -> Text:
     """One line: SHOW/EDIT, title, time of day, show time, running cues, and warnings
     (blackout, grandmaster below full, faults, unsaved edits, programmer values held;
-    ``held`` None = no programmer; the engine connection lost)."""
+    ``held`` None = no programmer; the engine connection lost; the OSC API off because
+    its port was busy: ``remote_error``, also in the log)."""
     mode = (Text(" EDIT ", style="bold white on dark_red") if edit_mode
             else Text(" SHOW ", style="bold black on green"))
     t = Text()
@@ -35,6 +37,8 @@ def topbar_text(*, edit_mode: bool, title: str, wallclock: datetime, elapsed: fl
     t.append(f"   running {running}")
     for tc in timecode:
         t.append(f"   TC {tc}", style="cyan")
+    if remote_error:
+        t.append("   OSC API OFF", style="bold white on red")
     if faults:
         t.append(f"   faults {faults}", style="bold red")
     if unsaved:

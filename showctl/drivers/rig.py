@@ -44,9 +44,16 @@ def find_rig(name_or_path: str) -> Path:
                                  "of that name: try local, sim or venue-example)")])
 
 
-def load_rig(path: str | Path) -> dict[str, DriverConfig]:
-    """Read a rig file into validated driver configs, or raise with every problem."""
+def load_rig(path: str | Path, outputs: Sequence[str] | None = None
+             ) -> dict[str, DriverConfig]:
+    """Read a rig file into validated driver configs, or raise with every problem.
+
+    ``outputs``: the show's declared outputs; a rig entry for any other name (a typo
+    like ``sond:``) is then an error at its line and column. A shipped rig (found by
+    name: ``local``, ``sim``…) is a generic profile: its entries for outputs the show
+    does not have are left out instead."""
     p = find_rig(str(path))
+    shipped = not Path(str(path)).exists()
     name = str(path)
     try:
         located = load_located(read_text(p))
@@ -60,6 +67,13 @@ def load_rig(path: str | Path) -> dict[str, DriverConfig]:
     problems: list[Problem] = []
     configs: dict[str, DriverConfig] = {}
     for out, section in data["outputs"].items():
+        if outputs is not None and out not in outputs:
+            if shipped:
+                continue
+            hint = f"; the show's outputs: {', '.join(outputs)}" if outputs else ""
+            problems.append(Problem(name, *located.where(("outputs", out), key=True),
+                                    f"output '{out}' is not declared by the show{hint}"))
+            continue
         # One endpoint, or a list of them (the same universes as Art-Net and sACN, say).
         sections = section if isinstance(section, list) else [section]
         found: list[DriverConfig] = []

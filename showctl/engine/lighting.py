@@ -376,6 +376,9 @@ class Lighting:
             for output, universe, data in self.renderer.render_rows(
                     rows, lambda idx: self.values_at(now, idx)):
                 frame.setdefault(output, []).append(DmxPayload(universe, data))
+            assert first is not None
+            # What was just sent is what views show (``last_values``), not the last tick's.
+            self.last_values[first] = self.values_at(now, first)
         for output, changed in frame.items():
             self._send_frame(output, now, changed)
         self._wake.set()

@@ -359,6 +359,15 @@ def attribute_value(
                 raise ValueConversionError(
                     f"no slot named {value!r}{hint}; slots are: {', '.join(names)}"
                 ) from None
+            if spec.range is not None or attr in RANGED_ATTRIBUTES:
+                unit = _UNITS.get(attr, "units")
+                where = (f" ({_fmt(min(spec.range))} to {_fmt(max(spec.range))})"
+                         if spec.range is not None and spec.range[0] != spec.range[1]
+                         else "")
+                raise ValueConversionError(
+                    f"{value!r} is not a value for {attr}: use {unit}{where}, a "
+                    "percentage like '50%' or {dmx: N}"
+                ) from None
             raise ValueConversionError(
                 f"{value!r} is not a value for {attr}: use a percentage, 'full', 'out' "
                 "or {dmx: N}"

@@ -238,13 +238,17 @@ class ApiServer:
                 return
         else:
             level = Level.EDIT
+        self._flush_log()  # the others get what is pending; the newcomer the recent lines
         peer.level = level
         self._views(peer, msg)
         self.runtime.clients = sum(1 for p in self.peers if p.level is not None)
         rt = self.runtime
+        recent = [{"t": round(x.t, 6), "text": x.text, "style": x.style}
+                  for x in rt.log.recent]
         peer.send({"op": "welcome", "version": API_VERSION, "level": level.word,
                    "pid": os.getpid(), "path": str(rt.path or ""), "revision": rt.revision,
-                   "state": self._state(peer), "remote_error": rt.remote_error},
+                   "state": self._state(peer), "remote_error": rt.remote_error,
+                   "log": recent},
                   show=rt.show_text())
         self._arm()
 

@@ -11,8 +11,16 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from showctl.api.views import CueRow, CueState, LightingView, ListView, OutputRow, RunRow
-from showctl.drivers.base import Driver
+from showctl.api.views import (
+    CueRow,
+    CueState,
+    EndpointRow,
+    LightingView,
+    ListView,
+    OutputRow,
+    RunRow,
+)
+from showctl.drivers.base import Driver, HealthState
 from showctl.engine import events as ev
 from showctl.engine.countdown import Countdown
 from showctl.engine.engine import Engine
@@ -28,15 +36,32 @@ CONTINUE_MARK = {
 
 
 class CueHistory:
-    """Remembers how each cue last ended; subscribe it to the session's bus."""
+    """Remembers how each cue last ended, and when each run was paused; subscribe it
+    to the session's bus."""
 
     def __init__(self) -> None:
         self.outcome: dict[tuple[str, str], tuple[CueState, str]] = {}
         self.faults = 0
+        self.pauses: dict[tuple[str, str], list[list[float]]] = {}
+        """Per cue of the current run: ``[paused at, resumed at or inf]`` intervals."""
+
+    def paused_time(self, list_name: str, number: str, since: float, now: float) -> float:
+        """Seconds the cue's run spent paused between ``since`` and ``now``."""
+        total = 0.0
+        for start, end in self.pauses.get((list_name, number), ()):
+            total += max(0.0, min(end, now) - max(start, since))
+        return total
 
     def __call__(self, e: ev.Event) -> None:
+        if isinstance(e, ev.CuePaused):
+            self.pauses.setdefault((e.list, e.cue), []).append([e.t, float("inf")])
+        elif isinstance(e, ev.CueResumed):
+            spans = self.pauses.get((e.list, e.cue))
+            if spans and spans[-1][1] == float("inf"):
+                spans[-1][1] = e.t
         if isinstance(e, ev.CueTriggered):
             self.outcome.pop((e.list, e.cue), None)
+            self.pauses.pop((e.list, e.cue), None)
         elif isinstance(e, ev.CueCompleted):
             if self.outcome.get((e.list, e.cue), (None,))[0] is not CueState.FAILED:
                 self.outcome[(e.list, e.cue)] = (CueState.DONE, "")
@@ -60,7 +85,31 @@ def nominal_duration(cue: m.CueBase, show: m.Show) -> float | None:
     return cue.action_duration()
 
 
-def run_progress(run: Run, now: float) -> tuple[CueState, float | None, float | None]:
+def action_elapsed(run: Run, now: float, history: CueHistory | None) -> float | None:
+    """Seconds of action so far, paused time left out (None before the action)."""
+    if run.action_timer is not None:
+        return run.action_timer.elapsed()
+    if run.started_at is None or run.phase is Phase.PREWAIT:
+        return None
+    paused = (history.paused_time(run.list, run.number, run.started_at, now)
+              if history is not None else 0.0)
+    return max(0.0, now - run.started_at - paused)
+
+
+def action_left(run: Run, now: float, history: CueHistory | None
+                ) -> tuple[float | None, float | None]:
+    """(elapsed, seconds left) of a run's action: from its timer, or, for actions that
+    end themselves (OSC fades, MIDI files, groups, timecode), from their known length."""
+    if run.action_timer is not None:
+        return run.action_timer.elapsed(), run.action_timer.remaining()
+    elapsed = action_elapsed(run, now, history)
+    if elapsed is None or run.duration is None or run.phase is not Phase.ACTION:
+        return elapsed, None
+    return elapsed, max(0.0, run.duration - elapsed)
+
+
+def run_progress(run: Run, now: float, history: CueHistory | None = None
+                 ) -> tuple[CueState, float | None, float | None]:
     """(state, progress 0..1, seconds left) of a running cue's current phase."""
     c: Countdown | None
     if run.phase is Phase.PREWAIT and run.prewait is not None:
@@ -68,9 +117,12 @@ def run_progress(run: Run, now: float) -> tuple[CueState, float | None, float | 
         state = CueState.PREWAIT
     elif run.phase is Phase.ACTION:
         c = run.action_timer
-        state = CueState.RUNNING
+        state = CueState.PAUSED if run.paused else CueState.RUNNING
         if c is None:
-            return (CueState.PAUSED if run.paused else state), None, None
+            elapsed, left = action_left(run, now, history)
+            if left is None or elapsed is None or not run.duration:
+                return state, None, None
+            return state, min(1.0, max(0.0, elapsed / run.duration)), left
     elif run.postwait is not None and not run.postwait.done:
         c = run.postwait
         state = CueState.POSTWAIT
@@ -91,6 +143,7 @@ def cue_rows(engine: Engine, list_name: str, history: CueHistory | None = None) 
     standby = lst.playhead
     rows: list[CueRow] = []
     now = engine.now()
+    inside = _groups_inside(show.cuelists[list_name].cues, standby, lst.runs)
 
     def add(cues: list[m.Cue], depth: int) -> None:
         for cue in cues:
@@ -98,7 +151,9 @@ def cue_rows(engine: Engine, list_name: str, history: CueHistory | None = None) 
             progress = remaining = None
             reason = ""
             if run is not None:
-                state, progress, remaining = run_progress(run, now)
+                state, progress, remaining = run_progress(run, now, history)
+            elif cue.number in inside:
+                state = CueState.RUNNING  # a `first` group the operator is inside
             elif standby is cue:
                 state = CueState.STANDBY
             elif history is not None and (list_name, cue.number) in history.outcome:
@@ -121,6 +176,31 @@ def cue_rows(engine: Engine, list_name: str, history: CueHistory | None = None) 
     return rows
 
 
+def _groups_inside(cues: list[m.Cue], standby: m.CueBase | None,
+                   runs: dict[str, Run]) -> set[str]:
+    """Numbers of the ``first``-mode groups the operator is inside: one of their
+    children is on standby (after the first) or still runs."""
+    out: set[str] = set()
+
+    def walk(items: list[m.Cue]) -> bool:
+        found = False
+        for cue in items:
+            here = cue is standby or cue.number in runs
+            if isinstance(cue, m.GroupCue):
+                kids = list(cue.cues)
+                deep = walk(kids)
+                if (cue.mode is m.GroupMode.FIRST and kids
+                        and ((deep and standby is not kids[0])
+                             or any(k.number in runs for k in kids))):
+                    out.add(cue.number)
+                here = here or deep
+            found = found or here
+        return found
+
+    walk(list(cues))
+    return out
+
+
 def list_view(engine: Engine, list_name: str, history: CueHistory | None,
               *, with_rows: bool = True) -> ListView:
     lst = engine.lists[list_name]
@@ -131,7 +211,7 @@ def list_view(engine: Engine, list_name: str, history: CueHistory | None,
                     rows=tuple(cue_rows(engine, list_name, history)) if with_rows else ())
 
 
-def run_rows(engine: Engine) -> list[RunRow]:
+def run_rows(engine: Engine, history: CueHistory | None = None) -> list[RunRow]:
     """The runs of every list, parents before their children."""
     rows: list[RunRow] = []
     now = engine.now()
@@ -151,8 +231,8 @@ def run_rows(engine: Engine) -> list[RunRow]:
                 if run.action_timer is not None:
                     elapsed = run.action_timer.elapsed()
                     remaining = run.action_timer.remaining()
-                elif run.started_at is not None and run.phase is Phase.ACTION:
-                    elapsed = now - run.started_at
+                elif run.phase is Phase.ACTION:
+                    elapsed, remaining = action_left(run, now, history)
             post = (run.postwait.remaining() if run.postwait is not None
                     and not run.postwait.done else None)
             rows.append(RunRow(
@@ -163,13 +243,51 @@ def run_rows(engine: Engine) -> list[RunRow]:
     return rows
 
 
+_WORST = [HealthState.FAULTED, HealthState.RETRYING, HealthState.SENDING,
+          HealthState.IDLE, HealthState.CLOSED]
+
+
+def endpoint_where(driver: Driver) -> str:
+    """Where a driver sends, in people's terms (``10.0.0.50``, ``127.0.0.1:53000``)."""
+    cfg = driver.config
+    for key in ("nodes", "destinations", "unicast"):
+        v = getattr(cfg, key, None)
+        if v:
+            return ", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
+    host, port = getattr(cfg, "host", None), getattr(cfg, "port", None)
+    if host and port:
+        return f"{host}:{port}"
+    return str(port or host or "")
+
+
 def output_rows(drivers: dict[str, Driver]) -> list[OutputRow]:
-    return [OutputRow(name=n, driver=d.kind, state=d.health.state.value,
-                      reason=d.health.reason, sent=d.health.sent, faults=d.health.faults)
-            for n, d in drivers.items()]
+    """Each output's health; an output sent to several endpoints (``fanout``) shows the
+    worst of them and each endpoint's own."""
+    rows: list[OutputRow] = []
+    for n, d in drivers.items():
+        targets: list[Driver] = list(getattr(d, "targets", ()))
+        if not targets:
+            rows.append(OutputRow(name=n, driver=d.kind, state=d.health.state.value,
+                                  reason=d.health.reason, sent=d.health.sent,
+                                  faults=d.health.faults, sends=d.kind != "capture"))
+            continue
+        ends = tuple(EndpointRow(driver=t.kind, state=t.health.state.value,
+                                 reason=t.health.reason, sent=t.health.sent,
+                                 faults=t.health.faults, where=endpoint_where(t))
+                     for t in targets)
+        worst = min(targets, key=lambda t: _WORST.index(t.health.state)
+                    if t.health.state in _WORST else len(_WORST))
+        rows.append(OutputRow(
+            name=n, driver=d.kind, state=worst.health.state.value,
+            reason="; ".join(f"{t.kind}: {t.health.reason}" for t in targets
+                             if t.health.reason),
+            sent=sum(t.health.sent for t in targets),
+            faults=sum(t.health.faults for t in targets),
+            sends=any(t.kind != "capture" for t in targets), endpoints=ends))
+    return rows
 
 
-def output_index(lighting: Lighting, output: str, *, limit: int = 1024) -> list[int]:
+def output_index(lighting: Lighting, output: str, *, limit: int = 4096) -> list[int]:
     """The layout indices of one output's attributes (at most ``limit``: a view shows a
     screenful, not 500,000 channels)."""
     out: list[int] = []

@@ -35,7 +35,8 @@ class MscTrigger(_Strict):
 CONSOLE_KEYS = frozenset({
     "space", "p", "s", "b", "g", "e", "i", "n", "a", "c", "r", "u", "d", "escape", "enter",
     "tab", "up", "down", "delete", "shift+tab", "ctrl+b", "minus", "plus", "equals_sign",
-    "ctrl+q", "ctrl+s", "ctrl+z", "ctrl+y", "ctrl+up", "ctrl+down",
+    "ctrl+q", "ctrl+s", "ctrl+z", "ctrl+y", "ctrl+up", "ctrl+down", "ctrl+l",
+    "pageup", "pagedown",
 })
 """Keys the console uses itself in show mode: a cue hotkey on one of them would never be
 seen (the console takes the key first), so ``check`` refuses it."""

@@ -98,7 +98,7 @@ def test_run_demo_in_a_real_terminal(tmp_path: Path) -> None:
         time.sleep(0.6)  # past the demo's 0.5 s GO guard
         _tmux("send-keys", "-t", session, "Space")  # cue 1: a 5 s light fade
         screen = _wait_for(session, lambda s: "GO        main 1" in s and "Running (" in s
-                           and "11        inten" in s)  # the front wash in the output view
+                           and "lx u1" in s and "int██" in s)  # levels in the output view
         assert "Running (0)" not in screen
         _tmux("send-keys", "-t", session, "Escape")  # panic
         _wait_for(session, lambda s: "everything fades out over 2 s" in s)

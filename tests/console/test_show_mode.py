@@ -202,7 +202,7 @@ async def test_light_cue_values_reach_the_output_view(harness: Harness) -> None:
         text = await harness.settle(pilot)
         values = harness.session.lighting.last_values  # type: ignore[union-attr]
         assert abs(values[0] - 0.5) < 0.02 and abs(values[1] - 0.25) < 0.02
-        assert "lx u1" in text and "● sending" in text
+        assert "lx u1" in text and "capture (not sent): lx" in text  # no rig: not sent
         assert " 50 " in text
 
 

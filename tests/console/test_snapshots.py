@@ -40,3 +40,35 @@ def test_snapshot_edit_mode(snap_compare: Any, small_path: Path) -> None:
     h = Harness(small_path)
     assert snap_compare(h.app, terminal_size=SIZE,
                         run_before=lambda pilot: _editing(h, pilot))
+
+
+async def _demo_running(h: Harness, pilot: Any) -> None:
+    await pilot.press("space")              # 0.5: pre-show checks
+    await h.clock.advance_async(1.0)
+    await pilot.press("space")              # 1: house to half, stage preset (5 s fade)
+    await h.clock.advance_async(2.5)
+    await h.app.sync()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 48)])
+def test_snapshot_demo_running(snap_compare: Any, demo_path: Path,
+                               size: tuple[int, int]) -> None:
+    h = Harness(demo_path)
+    assert snap_compare(h.app, terminal_size=size,
+                        run_before=lambda pilot: _demo_running(h, pilot))
+
+
+async def _demo_editing(h: Harness, pilot: Any) -> None:
+    await pilot.press("e", "down", "enter")
+    await h.app.send("programmer", line="spots @ 60 pan 45")
+    await h.app.sync()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 48)])
+def test_snapshot_demo_edit_mode(snap_compare: Any, demo_path: Path,
+                                 size: tuple[int, int]) -> None:
+    h = Harness(demo_path)
+    assert snap_compare(h.app, terminal_size=size,
+                        run_before=lambda pilot: _demo_editing(h, pilot))
