@@ -17,11 +17,19 @@ from tests.console.conftest import SIZE, Harness
 pytest.importorskip("pytest_textual_snapshot")
 
 
+async def _still(h: Harness, pilot: Any) -> None:
+    """Let every pending redraw and log write land before the picture is taken (the
+    console's own 10 Hz timer runs on real time, however busy the machine is)."""
+    for _ in range(2):
+        await h.app.sync()
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+
+
 async def _running(h: Harness, pilot: Any) -> None:
     await pilot.press("space")  # cue 1: 2 s prewait, 4 s wait, 3 s postwait
     await h.clock.advance_async(3.0)
-    await h.app.sync()
-    await pilot.pause()
+    await _still(h, pilot)
 
 
 def test_snapshot_show_mode_running(snap_compare: Any, small_path: Path) -> None:
@@ -32,8 +40,7 @@ def test_snapshot_show_mode_running(snap_compare: Any, small_path: Path) -> None
 
 async def _editing(h: Harness, pilot: Any) -> None:
     await pilot.press("e", "down")
-    await h.app.sync()
-    await pilot.pause()
+    await _still(h, pilot)
 
 
 def test_snapshot_edit_mode(snap_compare: Any, small_path: Path) -> None:
@@ -47,8 +54,7 @@ async def _demo_running(h: Harness, pilot: Any) -> None:
     await h.clock.advance_async(1.0)
     await pilot.press("space")              # 1: house to half, stage preset (5 s fade)
     await h.clock.advance_async(2.5)
-    await h.app.sync()
-    await pilot.pause()
+    await _still(h, pilot)
 
 
 @pytest.mark.parametrize("size", [(100, 30), (160, 48)])
@@ -62,8 +68,7 @@ def test_snapshot_demo_running(snap_compare: Any, demo_path: Path,
 async def _demo_editing(h: Harness, pilot: Any) -> None:
     await pilot.press("e", "down", "enter")
     await h.app.send("programmer", line="spots @ 60 pan 45")
-    await h.app.sync()
-    await pilot.pause()
+    await _still(h, pilot)
 
 
 @pytest.mark.parametrize("size", [(100, 30), (160, 48)])
