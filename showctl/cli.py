@@ -361,6 +361,40 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_DIFF_TROUBLE = 2  # diff: 0 equal, 1 different, 2 a file could not be read
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from showctl.model.diff import diff_shows, read_for_diff
+
+    files = list(args.files)
+    git = len(files) == 7  # git's external diff: path old-file old-hex old-mode new-file …
+    if not git and len(files) != 2:
+        print("showctl diff: give OLD NEW (or the 7 arguments git passes a diff driver)",
+              file=sys.stderr)
+        return EXIT_DIFF_TROUBLE
+    (old_path, new_path), shown = ((files[1], files[4]), files[0]) if git else (files, None)
+    shows = []
+    trouble = []
+    for path in (old_path, new_path):
+        if git and path == "/dev/null":
+            shows.append(None)
+            continue
+        show, problems = read_for_diff(path, shown)
+        trouble += problems
+        shows.append(show)
+    if git:
+        print(f"showctl diff a/{shown} b/{shown}")
+    if trouble:
+        for p in trouble:
+            print(p, file=sys.stdout if git else sys.stderr)
+        return 0 if git else EXIT_DIFF_TROUBLE
+    result = diff_shows(shows[0], shows[1])
+    out = result.json() + "\n" if args.format == "json" else result.text()
+    sys.stdout.write(out)
+    return 0 if result.equal or git else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="showctl", description="Show control: cue lists driving lights, sound and video."
@@ -466,6 +500,12 @@ def build_parser() -> argparse.ArgumentParser:
     fi.set_defaults(func=cmd_fixtures_import)
     fl = fsub.add_parser("list", help="the shipped fixture profiles")
     fl.set_defaults(func=cmd_fixtures_list)
+
+    df = sub.add_parser("diff", help="what changed between two shows, in cue/fixture terms; "
+                        "exit 0 equal, 1 different, 2 unreadable (also a git diff driver)")
+    df.add_argument("files", nargs="+", metavar="OLD NEW")
+    df.add_argument("--format", choices=("text", "json"), default="text")
+    df.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("export-schema", help="write the show file's JSON Schema (for editors)")
     s.add_argument("--out", "-o", help="file to write (default: stdout)")
