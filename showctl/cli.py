@@ -366,6 +366,7 @@ EXIT_DIFF_TROUBLE = 2  # diff: 0 equal, 1 different, 2 a file could not be read
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from showctl.model.diff import diff_shows, read_for_diff
+    from showctl.model.show import Show
 
     files = list(args.files)
     git = len(files) == 7  # git's external diff: path old-file old-hex old-mode new-file …
@@ -374,8 +375,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_DIFF_TROUBLE
     (old_path, new_path), shown = ((files[1], files[4]), files[0]) if git else (files, None)
-    shows = []
-    trouble = []
+    shows: list[Show | None] = []
+    trouble: list[Problem] = []
     for path in (old_path, new_path):
         if git and path == "/dev/null":
             shows.append(None)
