@@ -396,6 +396,26 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0 if result.equal or git else 1
 
 
+def cmd_cuesheet(args: argparse.Namespace) -> int:
+    from showctl.cuesheet import SheetError, cue_sheet, render
+    from showctl.model.loader import load_show
+
+    show = load_show(args.show)
+    try:
+        lists = cue_sheet(show, args.list, args.dept)
+    except SheetError as exc:
+        print(f"showctl cuesheet: {exc}", file=sys.stderr)
+        return EXIT_USER
+    text = render(show, lists, args.format, date=args.date,
+                  paper="Letter" if args.paper == "letter" else "A4", dept=args.dept)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="showctl", description="Show control: cue lists driving lights, sound and video."
@@ -501,6 +521,18 @@ def build_parser() -> argparse.ArgumentParser:
     fi.set_defaults(func=cmd_fixtures_import)
     fl = fsub.add_parser("list", help="the shipped fixture profiles")
     fl.set_defaults(func=cmd_fixtures_list)
+
+    cs = sub.add_parser("cuesheet", help="the calling script or a department's cue sheet "
+                        "(csv, md, or printable html)")
+    cs.add_argument("show")
+    cs.add_argument("--list", help="only this cue list (default: every list)")
+    cs.add_argument("--dept", help="only cues for this output (lx, sound…) or kind "
+                    "(dmx, osc, midi)")
+    cs.add_argument("--format", choices=("md", "csv", "html"), default="md")
+    cs.add_argument("--paper", choices=("a4", "letter"), default="a4", help="html page size")
+    cs.add_argument("--date", help="date printed in the header (default: today)")
+    cs.add_argument("--out", "-o", help="file to write (default: stdout)")
+    cs.set_defaults(func=cmd_cuesheet)
 
     df = sub.add_parser("diff", help="what changed between two shows, in cue/fixture terms; "
                         "exit 0 equal, 1 different, 2 unreadable (also a git diff driver)")
