@@ -318,11 +318,13 @@ _CSS = """\
 body { font: 9pt/1.3 "DejaVu Sans", Arial, sans-serif; color: #000; margin: 0; }
 section.list { break-before: page; }
 section.list:first-of-type { break-before: auto; }
+tr.page-head th { background: none; border: 0; padding: 0 0 2mm 0; font-size: 9pt;
+                  font-weight: normal; }
 header { display: flex; justify-content: space-between; align-items: baseline;
-         border-bottom: 1.5pt solid #000; margin-bottom: 4mm; }
+         border-bottom: 1.5pt solid #000; margin-bottom: 2mm; }
 header h1 { font-size: 14pt; margin: 0; }
 header .meta { font-size: 9pt; text-align: right; }
-h2 { font-size: 11pt; margin: 0 0 2mm 0; }
+h2 { font-size: 11pt; margin: 0; }
 table { width: 100%%; border-collapse: collapse; table-layout: fixed; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -332,9 +334,9 @@ th { background: #eee; font-size: 8pt; }
 td.n { font-weight: bold; white-space: nowrap; }
 td.t { text-align: right; white-space: nowrap; }
 tr.depth-1 td.n { padding-left: 4mm; } tr.depth-2 td.n { padding-left: 7mm; }
-col.number { width: 8%%; } col.name { width: 15%%; } col.type { width: 7%%; }
-col.dept { width: 6%%; } col.what { width: 30%%; } col.time { width: 5.5%%; }
-col.continue { width: 7%%; } col.notes { width: 10.5%%; }
+col.number { width: 6%%; } col.name { width: 14%%; } col.type { width: 8%%; }
+col.dept { width: 6%%; } col.what { width: 31%%; } col.time { width: 5%%; }
+col.continue { width: 9%%; } col.notes { width: 11%%; }
 """
 
 
@@ -355,13 +357,15 @@ def render_html(show: m.Show, lists: list[SheetList], date: str, paper: str = "A
     cols = ("number", "name", "type", "dept", "what", "time", "time", "time", "continue",
             "notes")
     for sl in lists:
+        # The page header sits in the table head, so it repeats on every printed page.
         parts.append(f'<section class="list" data-list="{e(sl.name)}">')
-        parts.append(f'<header><h1>{e(title)}</h1><div class="meta">{e(which)}<br>'
-                     f'<span class="date">{e(sub)}</span></div></header>')
-        parts.append(f"<h2>List {e(sl.name)}"
-                     + (f" — {e(sl.description)}" if sl.description else "") + "</h2>")
         parts.append("<table><colgroup>" + "".join(f'<col class="{c}">' for c in cols)
-                     + "</colgroup><thead><tr>" + "".join(f"<th>{h}</th>" for h in heads)
+                     + '</colgroup><thead><tr class="page-head"><th colspan="10">'
+                     f'<header><h1>{e(title)}</h1><div class="meta">{e(which)}<br>'
+                     f'<span class="date">{e(sub)}</span></div></header>'
+                     f"<h2>List {e(sl.name)}"
+                     + (f" — {e(sl.description)}" if sl.description else "")
+                     + "</h2></th></tr><tr>" + "".join(f"<th>{h}</th>" for h in heads)
                      + "</tr></thead><tbody>")
         for row in sl.rows:
             c = _cells(row)
