@@ -84,7 +84,7 @@ def _fixture_words(show: m.Show, key: str) -> str:
             groups.setdefault(g, []).append(e.key)
     if key in groups:
         return f"{key} ({', '.join(groups[key])})"
-    if key in names and names[key]:
+    if names.get(key):
         return f"{key} {names[key]}"
     return key
 

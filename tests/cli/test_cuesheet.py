@@ -15,6 +15,7 @@ from pdf_text import pdf_pages
 
 from showctl.cuesheet import cue_sheet, describe, render
 from showctl.model.loader import load_show
+from showctl.model.show import Show
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "shows" / "demo.yaml"
@@ -26,15 +27,16 @@ def showctl(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def show():  # type: ignore[no-untyped-def]
+def show() -> Show:
     return load_show(DEMO)
 
 
-def numbers(show, dept=None, lst=None):  # type: ignore[no-untyped-def]
+def numbers(show: Show, dept: str | None = None,
+            lst: str | None = None) -> list[tuple[str, list[str]]]:
     return [(sl.name, [r.number for r in sl.rows]) for sl in cue_sheet(show, lst, dept)]
 
 
-def test_departments_by_output_and_by_kind(show) -> None:  # type: ignore[no-untyped-def]
+def test_departments_by_output_and_by_kind(show: Show) -> None:
     assert numbers(show, "sound") == [("main", ["3", "3.2", "6", "6.1", "6.3"]),
                                       ("ambience", ["L1", "L9"])]
     assert numbers(show, "lx") == [("main", ["1", "3", "3.4", "3.5", "7", "7.5", "15"])]
@@ -48,7 +50,7 @@ def test_departments_by_output_and_by_kind(show) -> None:  # type: ignore[no-unt
     assert numbers(show, None, "ambience") == [("ambience", ["L1", "L2", "L9"])]
 
 
-def test_what_each_cue_does_in_plain_words(show) -> None:  # type: ignore[no-untyped-def]
+def test_what_each_cue_does_in_plain_words(show: Show) -> None:
     cues = {c.number: c for _, c, _ in show.walk()}
     assert describe(show, cues["1"]) == (
         "cyc (21, 22): intensity 40, color congo blue; spots (101, 102): intensity 0, "
@@ -96,7 +98,7 @@ def test_markdown_and_user_errors() -> None:
     assert "Traceback" not in bad.stderr
 
 
-def test_html_structure(show) -> None:  # type: ignore[no-untyped-def]
+def test_html_structure(show: Show) -> None:
     page = render(show, cue_sheet(show), "html", date="2026-01-02", paper="Letter")
     assert "@page { size: Letter;" in page
     assert "section.list { break-before: page; }" in page
