@@ -402,7 +402,7 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
 
     if pixel_attrs:
         warnings.append(
-            f"pixel matrix: {pixel_attrs} template channels imported as per-pixel attributes "
+            f"pixel matrix: {pixel_attrs} pixel channels imported as per-pixel attributes "
             "(red_p1 …), each at its address"
         )
     origin = f"Open Fixture Library fixture {PurePath(path).name}"
