@@ -187,12 +187,27 @@ def _patch(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]
     olds = {key(e): e for e in old}
     news = {key(e): e for e in new}
     out: list[Change] = []
+
+    def body(e: dict[str, Any]) -> str:
+        return json.dumps({f: v for f, v in e.items() if f != "id"}, sort_keys=True)
+
+    # a fixture under a new id with everything else the same was renumbered
+    gone = {body(e): k for k, e in olds.items() if k not in news}
+    renumbered: dict[str, str] = {}
+    for k, e in news.items():
+        if k not in olds and (was := gone.pop(body(e), None)) is not None:
+            renumbered[k] = was
     for k, e in olds.items():
-        if k not in news:
+        if k not in news and k not in renumbered.values():
             out.append(Change("fixture", "deleted", f"{label(e)} deleted (was at {where(e)})",
                               k, old=e))
     for k, e in news.items():
         o = olds.get(k)
+        if k in renumbered:
+            out.append(Change("fixture", "renumbered",
+                              f"fixture {renumbered[k]} renumbered to {k}", k, field="id",
+                              old=renumbered[k], new=k))
+            continue
         if o is None:
             mode = f" {e['mode']}" if e.get("mode") else ""
             out.append(Change("fixture", "added",

@@ -125,6 +125,13 @@ def test_fixture_moved_added_deleted_and_changed() -> None:
     ]
 
 
+def test_renumbered_fixture() -> None:
+    new = BASE.replace("{id: 102, profile", "{id: 202, profile")
+    changes = diff_shows(load(BASE), load(new)).changes
+    assert [(c.kind, c.text) for c in changes] == [("renumbered",
+                                                    "fixture 102 renumbered to 202")]
+
+
 def test_nested_values_outputs_show_info_and_lists() -> None:
     new = (BASE.replace('{"101": {intensity: 50}}', '{"101": {intensity: 50, color: red}}')
            .replace("universes: [1, 2]", "universes: [1, 2, 3]")
