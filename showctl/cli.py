@@ -392,6 +392,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return 0 if git else EXIT_DIFF_TROUBLE
     result = diff_shows(shows[0], shows[1])
     out = result.json() + "\n" if args.format == "json" else result.text()
+    if git and result.equal and args.format != "json":
+        out = "the same show: only comments or formatting changed\n"
     sys.stdout.write(out)
     return 0 if result.equal or git else 1
 

@@ -221,6 +221,9 @@ def test_git_diff_driver_reads_like_a_change_list(tmp_path: Path) -> None:
     log = git("log", "-p", "--ext-diff", "--format=%s")
     assert "second\n\nshowctl diff a/show.yaml b/show.yaml\nsettings: go_guard" in log
     assert "show 'Test' added: 8 cues in 2 lists, 2 fixtures" in log
+    show.write_text("# only a comment\n" + show.read_text())
+    assert git("diff") == ("showctl diff a/show.yaml b/show.yaml\n"
+                           "the same show: only comments or formatting changed\n")
     show.write_text("show: [\n")  # an unreadable version still lets git go on
     broken = git("diff")
     assert "show.yaml:" in broken and "showctl diff a/show.yaml" in broken
