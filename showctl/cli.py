@@ -361,6 +361,63 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_DIFF_TROUBLE = 2  # diff: 0 equal, 1 different, 2 a file could not be read
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from showctl.model.diff import diff_shows, read_for_diff
+    from showctl.model.show import Show
+
+    files = list(args.files)
+    git = len(files) == 7  # git's external diff: path old-file old-hex old-mode new-file …
+    if not git and len(files) != 2:
+        print("showctl diff: give OLD NEW (or the 7 arguments git passes a diff driver)",
+              file=sys.stderr)
+        return EXIT_DIFF_TROUBLE
+    (old_path, new_path), shown = ((files[1], files[4]), files[0]) if git else (files, None)
+    shows: list[Show | None] = []
+    trouble: list[Problem] = []
+    for path in (old_path, new_path):
+        if git and path == "/dev/null":
+            shows.append(None)
+            continue
+        show, problems = read_for_diff(path, shown)
+        trouble += problems
+        shows.append(show)
+    if git:
+        print(f"showctl diff a/{shown} b/{shown}")
+    if trouble:
+        for p in trouble:
+            print(p, file=sys.stdout if git else sys.stderr)
+        return 0 if git else EXIT_DIFF_TROUBLE
+    result = diff_shows(shows[0], shows[1])
+    out = result.json() + "\n" if args.format == "json" else result.text()
+    if git and result.equal and args.format != "json":
+        out = "the same show: only comments or formatting changed\n"
+    sys.stdout.write(out)
+    return 0 if result.equal or git else 1
+
+
+def cmd_cuesheet(args: argparse.Namespace) -> int:
+    from showctl.cuesheet import SheetError, cue_sheet, render
+    from showctl.model.loader import load_show
+
+    show = load_show(args.show)
+    try:
+        lists = cue_sheet(show, args.list, args.dept)
+    except SheetError as exc:
+        print(f"showctl cuesheet: {exc}", file=sys.stderr)
+        return EXIT_USER
+    text = render(show, lists, args.format, date=args.date,
+                  paper="Letter" if args.paper == "letter" else "A4", dept=args.dept)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="showctl", description="Show control: cue lists driving lights, sound and video."
@@ -466,6 +523,24 @@ def build_parser() -> argparse.ArgumentParser:
     fi.set_defaults(func=cmd_fixtures_import)
     fl = fsub.add_parser("list", help="the shipped fixture profiles")
     fl.set_defaults(func=cmd_fixtures_list)
+
+    cs = sub.add_parser("cuesheet", help="the calling script or a department's cue sheet "
+                        "(csv, md, or printable html)")
+    cs.add_argument("show")
+    cs.add_argument("--list", help="only this cue list (default: every list)")
+    cs.add_argument("--dept", help="only cues for this output (lx, sound…) or kind "
+                    "(dmx, osc, midi)")
+    cs.add_argument("--format", choices=("md", "csv", "html"), default="md")
+    cs.add_argument("--paper", choices=("a4", "letter"), default="a4", help="html page size")
+    cs.add_argument("--date", help="date printed in the header (default: today)")
+    cs.add_argument("--out", "-o", help="file to write (default: stdout)")
+    cs.set_defaults(func=cmd_cuesheet)
+
+    df = sub.add_parser("diff", help="what changed between two shows, in cue/fixture terms; "
+                        "exit 0 equal, 1 different, 2 unreadable (also a git diff driver)")
+    df.add_argument("files", nargs="+", metavar="OLD NEW")
+    df.add_argument("--format", choices=("text", "json"), default="text")
+    df.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("export-schema", help="write the show file's JSON Schema (for editors)")
     s.add_argument("--out", "-o", help="file to write (default: stdout)")

@@ -16,15 +16,25 @@ Facts we rely on: ``availableChannels`` maps a channel key to ``capability`` (on
 ``fineChannelAliases`` and modes name that alias where the fine byte goes; DMX values in
 ``dmxRange``/``defaultValue`` are in the channel's ``dmxValueResolution``, which defaults
 to the finest the aliases allow; ``WheelSlot`` capabilities point into ``wheels`` by
-wheel name (default: the channel's name) and 1-based ``slotNumber``. Template (matrix)
-channels and switching channels are not supported and are reported as warnings.
+wheel name (default: the channel's name) and 1-based ``slotNumber``. Switching channels
+are not supported and are reported as warnings.
+
+Pixel matrices: ``matrix`` names the pixels (``pixelCount`` [x, y, z] with OFL's default
+keys "1", "(1, 2)", "(1, 2, 3)", or ``pixelKeys`` by z, y, x; ``pixelGroups``), and
+``templateChannels`` hold channels whose keys contain ``$pixelKey``. A mode takes them
+as a resolved key ("Red 3") or as a block ``{"insert": "matrixChannels", "repeatFor":
+…, "channelOrder": "perPixel" | "perChannel", "templateChannels": [...]}``, where
+``repeatFor`` is ``eachPixelABC`` (keys in natural order), ``eachPixelXYZ`` and its
+permutations (the first axis varies fastest), ``eachPixelGroup`` or a list of keys. Each
+resolved channel becomes a per-pixel attribute (``red_p3``, labelled "Red 3"), so every
+channel keeps its address and a mode's footprint is the source's.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from showctl.lighting.importing import (
@@ -296,29 +306,24 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
         ftype if isinstance(ftype, str) else None,
         source=f"Open Fixture Library {manufacturer} {model}",
     )
-    if "templateChannels" in data or "matrix" in data:
-        warnings.append(
-            "matrix/pixel template channels are not supported; modes using them "
-            "are imported without those channels"
-        )
-
     wheels = data.get("wheels") if isinstance(data.get("wheels"), dict) else {}
     assert isinstance(wheels, dict)
     channels = data.get("availableChannels")
     if not isinstance(channels, dict) or not channels:
-        raise _err(path, "the fixture has no availableChannels")
+        if not isinstance(data.get("templateChannels"), dict):
+            raise _err(path, "the fixture has no availableChannels")
+        channels = {}
 
     # channel key -> attribute; fine alias key -> (attribute, byte index 1 = fine)
     attr_of: dict[str, str | None] = {}
     fine_of: dict[str, tuple[str, int]] = {}
-    for key, ch in channels.items():
-        if not isinstance(ch, dict):
-            continue
+
+    def add_channel(key: str, ch: dict[str, Any], name: str | None = None) -> None:
         base = _meaning(key, ch, wheels, warnings)
         if base is None:
             attr_of[key] = None
-            continue
-        attr = unique_name(base, draft.attributes)
+            return
+        attr = unique_name(name or base, draft.attributes)
         attr_of[key] = attr
         label = _channel_name(key, ch)
         draft.attributes[attr] = _attribute(key, ch, attr, base, label, wheels, data, warnings)
@@ -328,17 +333,44 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
                 if isinstance(alias, str):
                     fine_of[alias] = (attr, n)
 
+    for key, ch in channels.items():
+        if isinstance(ch, dict):
+            add_channel(key, ch)
+    matrix = _Matrix(data, path)
+    pixel_attrs = 0
+
+    def add_pixel_channel(ref: str) -> bool:
+        """Create the per-pixel attribute behind a resolved template key (or its fine
+        alias); False when ``ref`` is not one."""
+        nonlocal pixel_attrs
+        found = matrix.resolve(ref)
+        if found is None:
+            return False
+        template, pixel, ch = found
+        resolved = template.replace("$pixelKey", pixel)
+        if resolved not in attr_of:
+            base = _meaning(resolved, ch, wheels, warnings)
+            add_channel(resolved, ch, f"{base}_{_pixel_slug(pixel)}" if base else None)
+            pixel_attrs += 1
+        return True
+
     for mode in data.get("modes") or []:
         if not isinstance(mode, dict):
             continue
         mname = mode.get("shortName") or mode.get("name") or f"mode {len(draft.modes) + 1}"
         mname = unique_name(str(mname), draft.modes)
         out: list[str | None] = []
-        for i, ref in enumerate(mode.get("channels") or []):
+        refs: list[Any] = []
+        for ref in mode.get("channels") or []:
+            if isinstance(ref, dict):
+                refs.extend(matrix.expand(ref, mname, warnings))
+            else:
+                refs.append(ref)
+        for i, ref in enumerate(refs):
+            if isinstance(ref, str) and ref not in attr_of and ref not in fine_of:
+                add_pixel_channel(ref)
             if ref is None:
                 out.append(None)
-            elif isinstance(ref, dict):
-                warnings.append(f"mode {mname!r}: matrix channel block left out (unsupported)")
             elif ref in attr_of:
                 out.append(attr_of[ref])
             elif ref in fine_of:
@@ -368,20 +400,187 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
                 out[i] = None
         draft.modes[mname] = out
 
+    if pixel_attrs:
+        warnings.append(
+            f"pixel matrix: {pixel_attrs} pixel channels imported as per-pixel attributes "
+            "(red_p1 …), each at its address"
+        )
     origin = f"Open Fixture Library fixture {PurePath(path).name}"
     return finish(draft, warnings, origin, path)
 
 
+def _pixel_slug(key: str) -> str:
+    """A pixel or group key as part of an attribute name: "3" → p3, "(1, 2)" → p1_2,
+    "Outer ring" → outer_ring."""
+    s = re.sub(r"[^a-z0-9]+", "_", key.casefold()).strip("_")
+    return f"p{s}" if not s or not s[0].isalpha() else s
+
+
+def _natural(key: str) -> list[Any]:
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t.casefold())
+            for t in re.split(r"(\d+)", key) if t]
+
+
+class _Matrix:
+    """A fixture's pixels (OFL ``matrix``) and its ``templateChannels``."""
+
+    def __init__(self, data: dict[str, Any], path: str) -> None:
+        matrix = data.get("matrix") if isinstance(data.get("matrix"), dict) else {}
+        assert isinstance(matrix, dict)
+        templates = data.get("templateChannels")
+        self.templates: dict[str, dict[str, Any]] = {
+            k: v for k, v in (templates.items() if isinstance(templates, dict) else ())
+            if isinstance(v, dict)}
+        self.positions: dict[str, tuple[int, int, int]] = {}
+        keys = matrix.get("pixelKeys")
+        count = matrix.get("pixelCount")
+        if isinstance(keys, list):
+            for z, plane in enumerate(keys):
+                for y, row in enumerate(plane if isinstance(plane, list) else []):
+                    for x, key in enumerate(row if isinstance(row, list) else []):
+                        if isinstance(key, str):
+                            self.positions[key] = (x + 1, y + 1, z + 1)
+        elif isinstance(count, list) and len(count) == 3 and all(
+                isinstance(n, int) and n >= 1 for n in count):
+            axes = [n > 1 for n in count]
+            for z in range(1, count[2] + 1):
+                for y in range(1, count[1] + 1):
+                    for x in range(1, count[0] + 1):
+                        self.positions[self._default_key((x, y, z), axes)] = (x, y, z)
+        elif self.templates:
+            raise _err(path, "templateChannels without a matrix (pixelCount or pixelKeys)")
+        self.groups: dict[str, list[str]] = {}
+        groups = matrix.get("pixelGroups")
+        for name, group in (groups.items() if isinstance(groups, dict) else ()):
+            self.groups[name] = self._group(group)
+        # every resolved key (and fine alias) -> (template key, pixel/group key)
+        self.resolved: dict[str, tuple[str, str]] = {}
+        for tkey, ch in self.templates.items():
+            for pixel in [*self.positions, *self.groups]:
+                self.resolved.setdefault(tkey.replace("$pixelKey", pixel), (tkey, pixel))
+                for alias in ch.get("fineChannelAliases") or []:
+                    if isinstance(alias, str):
+                        self.resolved.setdefault(alias.replace("$pixelKey", pixel),
+                                                 (tkey, pixel))
+
+    @staticmethod
+    def _default_key(pos: tuple[int, int, int], axes: list[bool]) -> str:
+        used = [p for p, a in zip(pos, axes, strict=True) if a]
+        if len(used) <= 1:
+            return str(max(pos))
+        return "(" + ", ".join(map(str, used)) + ")"
+
+    def abc(self) -> list[str]:
+        return sorted(self.positions, key=_natural)
+
+    def by_order(self, order: str) -> list[str]:
+        idx = ["XYZ".index(a) for a in order]
+        return sorted(self.positions, key=lambda k: tuple(
+            self.positions[k][i] for i in reversed(idx)))
+
+    def _group(self, group: Any) -> list[str]:
+        if isinstance(group, list):
+            return [k for k in group if isinstance(k, str)]
+        if group == "all":
+            return self.abc()
+        if not isinstance(group, dict):
+            return []
+        keys = self.abc() if "name" in group else self.by_order("XYZ")
+        return [k for k in keys if self._fits(k, group)]
+
+    def _fits(self, key: str, rules: dict[str, Any]) -> bool:
+        pos = self.positions[key]
+        for i, axis in enumerate("xyz"):
+            for rule in rules.get(axis) or []:
+                if not _number_rule(str(rule), pos[i]):
+                    return False
+        return all(re.search(str(p), key) for p in rules.get("name") or [])
+
+    def resolve(self, ref: str) -> tuple[str, str, dict[str, Any]] | None:
+        """(template key, pixel key, the channel with its ``$pixelKey`` filled in)."""
+        found = self.resolved.get(ref)
+        if found is None:
+            return None
+        tkey, pixel = found
+        text = json.dumps(self.templates[tkey])
+        filled = text.replace("$pixelKey", json.dumps(pixel)[1:-1])
+        return tkey, pixel, json.loads(filled)
+
+    def expand(self, block: dict[str, Any], mode: str, warnings: list[str]) -> list[str | None]:
+        """The resolved channel keys of a ``matrixChannels`` insert block, in order."""
+        repeat = block.get("repeatFor")
+        templates = [t if isinstance(t, str) else None
+                     for t in block.get("templateChannels") or []]
+        if isinstance(repeat, list):
+            pixels = [str(k) for k in repeat]
+        elif repeat == "eachPixelABC":
+            pixels = self.abc()
+        elif repeat == "eachPixelGroup":
+            pixels = list(self.groups)
+        elif isinstance(repeat, str) and re.fullmatch(r"eachPixel[XYZ]{3}", repeat) and len(
+                set(repeat[-3:])) == 3:
+            pixels = self.by_order(repeat[-3:])
+        else:
+            warnings.append(f"mode {mode!r}: matrix block with repeatFor {repeat!r} "
+                            "we do not know; left out")
+            return []
+        if block.get("insert") != "matrixChannels":
+            warnings.append(f"mode {mode!r}: insert block {block.get('insert')!r} we do not "
+                            "know; read as matrixChannels")
+
+        def fill(t: str | None, p: str) -> str | None:
+            return None if t is None else t.replace("$pixelKey", p)
+
+        if block.get("channelOrder") == "perChannel":
+            return [fill(t, p) for t in templates for p in pixels]
+        return [fill(t, p) for p in pixels for t in templates]
+
+
+def _number_rule(rule: str, value: int) -> bool:
+    """OFL pixel group constraints: =3, >=2, <=4, even, odd, 3n, 3n+1."""
+    if rule.startswith("="):
+        return value == int(rule[1:])
+    if rule.startswith(">="):
+        return value >= int(rule[2:])
+    if rule.startswith("<="):
+        return value <= int(rule[2:])
+    rule = {"even": "2n", "odd": "2n+1"}.get(rule, rule)
+    m = re.fullmatch(r"(\d+)n(?:\+(\d+))?", rule)
+    if m is None:
+        return True
+    return value % int(m.group(1)) == int(m.group(2) or 0)
+
+
 def _manufacturer(data: dict[str, Any], path: str, warnings: list[str]) -> str:
+    """The maker: ``manufacturerKey`` (an OFL export) or the folder (a file from the OFL
+    repository, fixtures/<manufacturer-key>/<fixture>.json), named as the repository's
+    fixtures/manufacturers.json names it when that file is there."""
     key = data.get("manufacturerKey")
+    p = Path(path)
     if not isinstance(key, str):
-        # a file from the OFL repository sits in fixtures/<manufacturer-key>/
-        p = PurePath(path)
-        key = p.parent.name if p.parent.parent.name == "fixtures" else None
+        folder = p.resolve().parent
+        in_repo = folder.parent.name == "fixtures" or folder.name in _manufacturers(
+            folder.parent)
+        key = folder.name if in_repo else None
     if not key:
         warnings.append("no manufacturer in the file; set 'manufacturer:' by hand")
         return "Unknown"
+    named = _manufacturers(p.resolve().parent.parent).get(key)
+    if named:
+        return named
     return " ".join(w.capitalize() for w in re.split(r"[-_]", key) if w)
+
+
+def _manufacturers(folder: Path) -> dict[str, str]:
+    """manufacturer key → name, from an OFL repository's fixtures/manufacturers.json."""
+    try:
+        data = json.loads((folder / "manufacturers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v["name"] for k, v in data.items()
+            if isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"].strip()}
 
 
 def _attribute(

@@ -88,6 +88,27 @@ def _parse_show(text: str, name: str) -> tuple[m.Show | None, list[Problem]]:
     return (show if not problems else None), sorted(set(problems))
 
 
+def parse_structure(text: str, name: str = "<show>") -> tuple[m.Show | None, list[Problem]]:
+    """Show text read against the schema only (no cross-reference, media or fixture
+    checks): for tools that compare or print shows, such as ``showctl diff``."""
+    with gc_paused():
+        try:
+            located = load_located(text)
+        except YamlSyntaxError as exc:
+            return None, [Problem(name, exc.line, exc.col, exc.message)]
+        if not isinstance(located.data, dict):
+            return None, [Problem(name, 1, 1, "a show file must be a mapping with 'show:' "
+                                  "and 'cuelists:' at the top")]
+        from pydantic import ValidationError
+
+        from showctl.model import show as m
+
+        try:
+            return m.Show.model_validate(located.data), []
+        except ValidationError as exc:
+            return None, sorted(set(_problems_from(exc, located, name)))
+
+
 def _value_problems(show: m.Show, located: Located, name: str) -> list[Problem]:
     # One walk of the raw cues, for media and lighting alike.
     paths = {(ln, str(c.get("number"))): p for ln, p, c in all_raw_cues(located.data)}
