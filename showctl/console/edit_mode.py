@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input
 
-from showctl.console.dialogs import NumberDialog, SaveConflictDialog
+from showctl.console.dialogs import CueTypeDialog, NumberDialog, SaveConflictDialog
 from showctl.console.editor import CueEditor
 from showctl.console.programmer_panel import ProgrammerPanel
 from showctl.model import show as m
@@ -41,6 +41,7 @@ class EditModeActions(_AppBase):
         editor: CueEditor
         programmer_panel: ProgrammerPanel
         _editor_key: object
+        _insert_type: str
 
         @property
         def mode(self) -> str: ...
@@ -93,11 +94,31 @@ class EditModeActions(_AppBase):
     def action_edit_fields(self) -> None:
         self.query_one("#edit-name", Input).focus()
 
-    async def action_insert(self) -> None:
-        result = await self._edit("insert", after=self.selected, type="memo", name="New cue")
+    def action_insert(self) -> None:
+        """Ask for the new cue's type (the last one chosen is highlighted), then insert
+        it after the selected cue; the engine fills in what the type needs."""
+        after = self.selected
+
+        async def chosen(cue_type: str | None) -> None:
+            if cue_type is None:
+                return
+            self._insert_type = cue_type
+            await self.insert_cue(cue_type, after)
+
+        where = f"after cue {after}" if after is not None else "first in the list"
+        self.push_screen(CueTypeDialog(f"Insert a cue {where}:",
+                                       highlight=self._insert_type),
+                         chosen)
+
+    async def insert_cue(self, cue_type: str, after: str | None) -> bool:
+        """Insert a ``cue_type`` cue after ``after`` and select it for editing."""
+        name = "New cue" if cue_type == "memo" else f"New {cue_type.replace('_', ' ')} cue"
+        result = await self._edit("insert", after=after, type=cue_type, name=name)
         if result.ok and isinstance(result.data, dict):
             self.selected = result.data.get("number")
+            self._editor_key = None
             self.refresh_views()
+        return result.ok
 
     async def action_delete(self) -> None:
         if self.selected is None:

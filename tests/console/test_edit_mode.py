@@ -9,6 +9,7 @@ from textual.widgets import Checkbox, Input, Select
 from showctl.console.cuestack import CueStack
 from showctl.console.editor import CueEditor
 from showctl.console.standby import GoButton
+from showctl.model import show as m
 from tests.console.conftest import SIZE, Harness
 
 
@@ -109,7 +110,7 @@ async def test_insert_delete_renumber_move(harness: Harness) -> None:
     app = harness.app
     async with app.run_test(size=SIZE) as pilot:
         await enter_edit(harness, pilot)
-        await pilot.press("i")  # after cue 1, before cue 2
+        await pilot.press("i", "enter")  # a memo after cue 1, before cue 2
         assert numbers(harness) == ["1", "1.1", "2", "3", "4"]
         assert app.selected == "1.1"
         text = await harness.settle(pilot)
@@ -141,7 +142,7 @@ async def test_undo_redo(harness: Harness) -> None:
     app = harness.app
     async with app.run_test(size=SIZE) as pilot:
         await enter_edit(harness, pilot)
-        await pilot.press("i", "delete", "delete")  # insert 1.1, delete it, delete 2
+        await pilot.press("i", "enter", "delete", "delete")  # insert 1.1, delete it, delete 2
         assert numbers(harness) == ["1", "3", "4"]
         await pilot.press("ctrl+z")
         assert numbers(harness) == ["1", "2", "3", "4"]
@@ -193,3 +194,39 @@ async def test_edited_show_runs_in_the_engine(harness: Harness) -> None:
         await pilot.press("space")
         clock.advance(0.0)
         assert harness.kinds("cue_started") == [(0.0, "cue_started", "1")]
+
+
+async def test_insert_offers_every_cue_type(harness: Harness) -> None:
+    from textual.widgets import OptionList
+
+    from showctl.console.dialogs import CueTypeDialog
+
+    app = harness.app
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_edit(harness, pilot)
+        await pilot.press("down", "down")  # cue 3 (osc)
+        await pilot.press("i")
+        assert isinstance(app.screen, CueTypeDialog)
+        options = app.screen.query_one(OptionList)
+        offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert sorted(offered) == sorted(m.CUE_TYPES)
+        # pick "start": it targets the cue it is inserted after, and is selected
+        for _ in range(offered.index("start")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert numbers(harness) == ["1", "2", "3", "3.1", "4"]
+        cue = harness.engine.show.cuelists["main"].cues[3]
+        assert isinstance(cue, m.StartCue) and cue.target == "3"
+        assert app.selected == "3.1"
+        assert app.query_one("#edit-name", Input).value == "New start cue"
+        # the dialog remembers the type; an osc cue needs the show's osc output
+        await pilot.press("i")
+        assert app.screen.query_one(OptionList).highlighted == offered.index("start")
+        await pilot.press("escape")
+        assert numbers(harness) == ["1", "2", "3", "3.1", "4"]
+        await pilot.press("i")
+        for _ in range(offered.index("start") - offered.index("osc")):
+            await pilot.press("up")
+        await pilot.press("enter")
+        osc = harness.engine.show.cuelists["main"].cues[4]
+        assert isinstance(osc, m.OscCue) and osc.output == "snd" and app.selected == "3.2"

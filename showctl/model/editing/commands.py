@@ -10,6 +10,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from showctl.model.editing.base import EditError
+from showctl.model.editing.templates import cue_template
 from showctl.model.editing.values import (
     EDITABLE_FIELDS,
     _insert_position,
@@ -74,7 +75,10 @@ class SetField:
 
 @dataclass
 class InsertCue:
-    """Insert a new cue after ``after`` (same container), or first in the list."""
+    """Insert a new cue after ``after`` (same container), or first in the list.
+
+    The cue gets the keys its type needs to be valid (:func:`cue_template`), then
+    ``extra`` (which wins over the template)."""
 
     list: str
     after: str | None
@@ -82,6 +86,7 @@ class InsertCue:
     type: str = "memo"
     name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    template: bool = True
     _node: CommentedMap | None = None
     _seq: CommentedSeq | None = None
     _index: int = 0
@@ -100,7 +105,10 @@ class InsertCue:
             node["type"] = self.type
             if self.name:
                 node["name"] = self.name
-            for k, v in self.extra.items():
+            keys = (cue_template(doc, self.list, self.after, self.type, self.number)
+                    if self.template else {})
+            keys.update(self.extra)
+            for k, v in keys.items():
                 node[k] = v
             self._node = node
         if self.after is None:
