@@ -10,6 +10,7 @@ docs/console.md.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input
@@ -31,6 +32,26 @@ else:
     _AppBase = object
 
 
+_RENUMBER = re.compile(r"^\s*(\S+)(?:\s+step\s+(\S+))?(?:\s+thru\s+(\S+))?\s*$",
+                       re.IGNORECASE)
+
+
+def parse_renumber(text: str) -> dict[str, str] | None:
+    """The renumber dialog's line: ``N``, ``N step S``, ``N thru X`` or ``N step S thru
+    X`` → the ``renumber`` command's arguments (None when it is none of those)."""
+    match = _RENUMBER.match(text)
+    if match is None or match.group(1).lower() in ("step", "thru"):
+        return None
+    number, step, thru = match.groups()
+    args = {"number": number}
+    if step is not None:
+        args["step"] = step
+    if thru is not None:
+        args["thru"] = thru
+        args.setdefault("step", "1")
+    return args
+
+
 class EditModeActions(_AppBase):
     """The edit-mode actions and handlers of the console app (a mixin)."""
 
@@ -42,6 +63,7 @@ class EditModeActions(_AppBase):
         programmer_panel: ProgrammerPanel
         _editor_key: object
         _insert_type: str
+        _renumber_hint: dict[str, str]
 
         @property
         def mode(self) -> str: ...
@@ -82,9 +104,9 @@ class EditModeActions(_AppBase):
     async def _edit(self, verb: str, **args: Any) -> Result:
         """One edit command; the editor's status line says why when it is refused."""
         result = await self.send(verb, list=self.current_list, **args)
-        self.editor.set_status("" if result.ok else result.message)
         self._editor_key = None
         self.refresh_views()
+        self.editor.set_status("" if result.ok else result.message)
         return result
 
     async def on_cue_editor_edited(self, event: CueEditor.Edited) -> None:
@@ -133,22 +155,40 @@ class EditModeActions(_AppBase):
             self.refresh_views()
 
     def action_renumber(self) -> None:
+        """Renumber the selected cue: ``N`` (this cue), ``N step S`` (this cue and every
+        cue after it in the list: N, N+S, …) or ``N step S thru X`` (through cue X). After
+        a move out of number order the suggested number is filled in."""
         if self.selected is None:
             return
         old = self.selected
 
-        async def done(number: str | None) -> None:
-            if number is None or number == old:
+        async def done(text: str | None) -> None:
+            if text is None or text == old:
                 return
-            if (await self._edit("renumber", cue=old, number=number)).ok:
-                self.selected = number
+            args = parse_renumber(text)
+            if args is None:
+                self.editor.set_status(f"renumber: {text!r}? write N, N step S or "
+                                       "N step S thru X")
+                return
+            result = await self._edit("renumber", cue=old, **args)
+            if result.ok:
+                self.selected = args["number"]
+                self._renumber_hint = {}
                 self.refresh_views()
 
-        self.push_screen(NumberDialog(f"Renumber cue {old} as:", value=old), done)
+        value = self._renumber_hint.get(old, old)
+        self.push_screen(NumberDialog(f"Renumber cue {old} as:\n"
+                                      "N · N step S · N step S thru X", value=value), done)
 
     async def action_move(self, step: int) -> None:
-        if self.selected is not None:
-            await self._edit("move", cue=self.selected, step=step)
+        if self.selected is None:
+            return
+        result = await self._edit("move", cue=self.selected, step=step)
+        if result.ok and isinstance(result.data, dict) and result.data.get("suggest"):
+            self._renumber_hint = {self.selected: str(result.data["suggest"])}
+            self.editor.set_status(result.message)
+        elif result.ok:
+            self._renumber_hint = {}
 
     async def action_toggle_armed(self) -> None:
         cue = self._selected_cue()
