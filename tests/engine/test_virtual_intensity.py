@@ -72,3 +72,23 @@ def test_the_grandmaster_scales_the_emitters_once() -> None:
                                     (0.5, lambda e: e.set_grandmaster(0.5))], until=1.5)
     assert channels(trace, 1.2, 1, 2) == [128, 255]
     assert channels(trace, 1.2, 9, 12) == [128, 0, 0, 0]  # not 64: scaled once
+
+
+def test_the_programmer_dims_the_group() -> None:
+    from showctl.engine.engine import Engine
+    from showctl.engine.programmer import Programmer
+
+    prog = Programmer()
+
+    def attach(e: Engine) -> None:
+        fixtures = e.light_program.fixtures
+        assert fixtures is not None
+        prog.attach(e.lighting, fixtures.patch)
+
+    trace = drive(make_show(SHOW), [
+        (0, attach),
+        (0, lambda e: e.go()),                                    # mixed 100 % red
+        (1, lambda e: prog.set("mixed", {"intensity": 25})),
+    ], until=2)
+    assert channels(trace, 1.5, 1, 2) == [64, 255]
+    assert channels(trace, 1.5, 9, 12) == [64, 0, 0, 0]
