@@ -77,7 +77,9 @@ _VERBS = [
     Verb("set_field", Level.EDIT, "set a field of a cue", ("list", "cue", "field", "value")),
     Verb("insert", Level.EDIT, "insert a cue after another", ("list", "after", "type", "name")),
     Verb("delete", Level.EDIT, "delete a cue", ("list", "cue")),
-    Verb("renumber", Level.EDIT, "renumber a cue", ("list", "cue", "number")),
+    Verb("renumber", Level.EDIT, "renumber a cue; with step (and thru) the cue and those "
+         "after it (through cue thru) become number, number + step, …",
+         ("list", "cue", "number", "step", "thru")),
     Verb("move", Level.EDIT, "move a cue up or down", ("list", "cue", "step")),
     Verb("undo", Level.EDIT, "undo the last edit", ()),
     Verb("redo", Level.EDIT, "redo the last undone edit", ()),

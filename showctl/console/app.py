@@ -118,6 +118,10 @@ class ShowctlApp(EditModeActions, App[int]):
         self.current_list = ""
         self.selected: str | None = None
         self._editor_key: object = None
+        self._insert_type = "memo"
+        """The cue type the insert dialog offers first (the last one chosen)."""
+        self._renumber_hint: dict[str, str] = {}
+        """After a move out of number order: cue → the number the renumber dialog offers."""
         self.refreshes = 0
         self._top_last: Text | None = None
         self._closing = False

@@ -1,4 +1,5 @@
-"""Small modal prompts: a cue number for goto and renumber; what to do on quit."""
+"""Small modal prompts: a cue number for goto and renumber; the type of a new cue; what
+to do on quit."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 
 class NumberDialog(ModalScreen[str | None]):
@@ -131,6 +133,66 @@ class SaveConflictDialog(ModalScreen[str | None]):
         self.confirming = True
         self.query_one("#confirm", Label).update(
             "Press o again to overwrite the version on disk.")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+CUE_TYPE_HELP: dict[str, str] = {
+    "memo": "a note for the stage manager",
+    "wait": "waits (5 s)",
+    "group": "cues played together",
+    "light": "a lighting look",
+    "osc": "an OSC message",
+    "midi": "MIDI messages",
+    "msc": "a MIDI Show Control command",
+    "midi_file": "plays a MIDI file",
+    "timecode": "generates timecode",
+    "start": "starts another cue",
+    "stop": "stops a cue or a list",
+    "pause": "pauses a cue or a list",
+    "resume": "resumes a cue or a list",
+    "goto": "moves the playhead",
+    "arm": "arms a cue",
+    "disarm": "disarms a cue",
+    "fade_out": "fades a cue out",
+}
+"""The cue types the insert dialog offers, in its order, with a few words each."""
+
+
+class CueTypeDialog(ModalScreen[str | None]):
+    """Pick the type of a new cue: arrows and Enter (or a click); Esc cancels."""
+
+    DEFAULT_CSS = """
+    CueTypeDialog { align: center middle; }
+    CueTypeDialog > Vertical {
+        width: 50; height: auto; max-height: 90%; border: thick $accent;
+        background: $surface; padding: 0 1;
+    }
+    CueTypeDialog OptionList { height: auto; max-height: 20; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, *, highlight: str = "memo") -> None:
+        super().__init__()
+        self.title_text = title
+        self.highlight = highlight
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield OptionList(*[Option(f"{t:<10} {help_}", id=t)
+                               for t, help_ in CUE_TYPE_HELP.items()], id="cue-types")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        types = list(CUE_TYPE_HELP)
+        options.highlighted = types.index(self.highlight) if self.highlight in types else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

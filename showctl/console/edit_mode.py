@@ -10,11 +10,12 @@ docs/console.md.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input
 
-from showctl.console.dialogs import NumberDialog, SaveConflictDialog
+from showctl.console.dialogs import CueTypeDialog, NumberDialog, SaveConflictDialog
 from showctl.console.editor import CueEditor
 from showctl.console.programmer_panel import ProgrammerPanel
 from showctl.model import show as m
@@ -31,6 +32,26 @@ else:
     _AppBase = object
 
 
+_RENUMBER = re.compile(r"^\s*(\S+)(?:\s+step\s+(\S+))?(?:\s+thru\s+(\S+))?\s*$",
+                       re.IGNORECASE)
+
+
+def parse_renumber(text: str) -> dict[str, str] | None:
+    """The renumber dialog's line: ``N``, ``N step S``, ``N thru X`` or ``N step S thru
+    X`` → the ``renumber`` command's arguments (None when it is none of those)."""
+    match = _RENUMBER.match(text)
+    if match is None or match.group(1).lower() in ("step", "thru"):
+        return None
+    number, step, thru = match.groups()
+    args = {"number": number}
+    if step is not None:
+        args["step"] = step
+    if thru is not None:
+        args["thru"] = thru
+        args.setdefault("step", "1")
+    return args
+
+
 class EditModeActions(_AppBase):
     """The edit-mode actions and handlers of the console app (a mixin)."""
 
@@ -41,6 +62,8 @@ class EditModeActions(_AppBase):
         editor: CueEditor
         programmer_panel: ProgrammerPanel
         _editor_key: object
+        _insert_type: str
+        _renumber_hint: dict[str, str]
 
         @property
         def mode(self) -> str: ...
@@ -81,9 +104,9 @@ class EditModeActions(_AppBase):
     async def _edit(self, verb: str, **args: Any) -> Result:
         """One edit command; the editor's status line says why when it is refused."""
         result = await self.send(verb, list=self.current_list, **args)
-        self.editor.set_status("" if result.ok else result.message)
         self._editor_key = None
         self.refresh_views()
+        self.editor.set_status("" if result.ok else result.message)
         return result
 
     async def on_cue_editor_edited(self, event: CueEditor.Edited) -> None:
@@ -93,11 +116,31 @@ class EditModeActions(_AppBase):
     def action_edit_fields(self) -> None:
         self.query_one("#edit-name", Input).focus()
 
-    async def action_insert(self) -> None:
-        result = await self._edit("insert", after=self.selected, type="memo", name="New cue")
+    def action_insert(self) -> None:
+        """Ask for the new cue's type (the last one chosen is highlighted), then insert
+        it after the selected cue; the engine fills in what the type needs."""
+        after = self.selected
+
+        async def chosen(cue_type: str | None) -> None:
+            if cue_type is None:
+                return
+            self._insert_type = cue_type
+            await self.insert_cue(cue_type, after)
+
+        where = f"after cue {after}" if after is not None else "first in the list"
+        self.push_screen(CueTypeDialog(f"Insert a cue {where}:",
+                                       highlight=self._insert_type),
+                         chosen)
+
+    async def insert_cue(self, cue_type: str, after: str | None) -> bool:
+        """Insert a ``cue_type`` cue after ``after`` and select it for editing."""
+        name = "New cue" if cue_type == "memo" else f"New {cue_type.replace('_', ' ')} cue"
+        result = await self._edit("insert", after=after, type=cue_type, name=name)
         if result.ok and isinstance(result.data, dict):
             self.selected = result.data.get("number")
+            self._editor_key = None
             self.refresh_views()
+        return result.ok
 
     async def action_delete(self) -> None:
         if self.selected is None:
@@ -112,22 +155,40 @@ class EditModeActions(_AppBase):
             self.refresh_views()
 
     def action_renumber(self) -> None:
+        """Renumber the selected cue: ``N`` (this cue), ``N step S`` (this cue and every
+        cue after it in the list: N, N+S, …) or ``N step S thru X`` (through cue X). After
+        a move out of number order the suggested number is filled in."""
         if self.selected is None:
             return
         old = self.selected
 
-        async def done(number: str | None) -> None:
-            if number is None or number == old:
+        async def done(text: str | None) -> None:
+            if text is None or text == old:
                 return
-            if (await self._edit("renumber", cue=old, number=number)).ok:
-                self.selected = number
+            args = parse_renumber(text)
+            if args is None:
+                self.editor.set_status(f"renumber: {text!r}? write N, N step S or "
+                                       "N step S thru X")
+                return
+            result = await self._edit("renumber", cue=old, **args)
+            if result.ok:
+                self.selected = args["number"]
+                self._renumber_hint = {}
                 self.refresh_views()
 
-        self.push_screen(NumberDialog(f"Renumber cue {old} as:", value=old), done)
+        value = self._renumber_hint.get(old, old)
+        self.push_screen(NumberDialog(f"Renumber cue {old} as:\n"
+                                      "N · N step S · N step S thru X", value=value), done)
 
     async def action_move(self, step: int) -> None:
-        if self.selected is not None:
-            await self._edit("move", cue=self.selected, step=step)
+        if self.selected is None:
+            return
+        result = await self._edit("move", cue=self.selected, step=step)
+        if result.ok and isinstance(result.data, dict) and result.data.get("suggest"):
+            self._renumber_hint = {self.selected: str(result.data["suggest"])}
+            self.editor.set_status(result.message)
+        elif result.ok:
+            self._renumber_hint = {}
 
     async def action_toggle_armed(self) -> None:
         cue = self._selected_cue()

@@ -59,6 +59,9 @@ class CueEditor(Vertical):
         self.border_title = "Edit cue"
         self.list_name = ""
         self.cue: m.CueBase | None = None
+        self.status_text = ""
+        """Why the last edit was refused, or what it left to do (kept while the same cue
+        stays selected)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="edit-header")
@@ -76,6 +79,8 @@ class CueEditor(Vertical):
 
     def load(self, list_name: str, cue: m.CueBase | None) -> None:
         """Show a cue's fields (or nothing selected)."""
+        same = (list_name, getattr(cue, "number", None)) == (
+            self.list_name, getattr(self.cue, "number", None))
         self.list_name = list_name
         self.cue = cue
         header = self.query_one("#edit-header", Static)
@@ -97,9 +102,11 @@ class CueEditor(Vertical):
         with self.prevent(Select.Changed, Checkbox.Changed):
             self.query_one("#edit-continue", Select).value = cue.continue_.value
             self.query_one("#edit-armed", Checkbox).value = cue.armed
-        self.set_status("")
+        if not same:
+            self.set_status("")
 
     def set_status(self, text: str) -> None:
+        self.status_text = text
         self.query_one("#edit-status", Static).update(text)
 
     def _post(self, field: str, value: Any) -> None:

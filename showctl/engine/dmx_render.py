@@ -37,8 +37,17 @@ class Renderer:
             [kpos[(s.output, s.universe)] * 512 + s.coarse for s in layout.slots], dtype=np.int64
         ) if n else np.zeros(0, dtype=np.int64)
         is16 = np.array([s.fine is not None for s in layout.slots], dtype=bool)
-        self.idx8 = np.nonzero(~is16)[0]
-        self.idx16 = np.nonzero(is16)[0]
+        # Virtual attributes (no byte of their own) scale others instead of rendering.
+        real = np.array([not s.virtual for s in layout.slots], dtype=bool)
+        self._real = real
+        self.idx8 = np.nonzero(~is16 & real)[0]
+        self.idx16 = np.nonzero(is16 & real)[0]
+        scaled = sorted(layout.scaled_by.items())
+        self._emit = np.array([a for a, _ in scaled], dtype=np.int64)
+        self._by = np.array([b for _, b in scaled], dtype=np.int64)
+        self._virt_of = np.full(n, -1, dtype=np.int64)
+        if scaled:
+            self._virt_of[self._emit] = self._by
         self.pos8 = coarse_flat[self.idx8]
         self.pos16c = coarse_flat[self.idx16]
         self.pos16f = np.array(
@@ -60,7 +69,7 @@ class Renderer:
     def row_parts(self, row: int) -> tuple[npt.NDArray[np.int64], ...]:
         """(8-bit attrs, their positions, 16-bit attrs, coarse positions, fine positions)."""
         if row not in self._rows:
-            attrs = np.nonzero(self.row_of == row)[0]
+            attrs = np.nonzero((self.row_of == row) & self._real)[0]
             is16 = np.isin(attrs, self.idx16)
             a8, a16 = attrs[~is16], attrs[is16]
             fine = np.array([self._pos16f_by_attr[int(a)] for a in a16], dtype=np.int64)
@@ -73,6 +82,8 @@ class Renderer:
         changed ones. Same bytes as :meth:`render` would write for those rows."""
         flat = self.buffers.reshape(-1)
         out = []
+        if len(self._emit):
+            value_of = self._scaled(value_of)
         for r in rows:
             a8, p8, a16, p16c, p16f = self.row_parts(r)
             if len(a8):
@@ -87,6 +98,21 @@ class Renderer:
                 out.append((self.keys[r][0], self.keys[r][1], self.buffers[r].tobytes()))
         return out
 
+    def _scaled(self, value_of: Callable[[npt.NDArray[np.int64]], F32]
+                ) -> Callable[[npt.NDArray[np.int64]], F32]:
+        """``value_of`` with emitters multiplied by their virtual intensity."""
+
+        def scaled(idx: npt.NDArray[np.int64]) -> F32:
+            v = value_of(idx)
+            by = self._virt_of[idx]
+            sel = by >= 0
+            if sel.any():
+                v = v.copy()
+                v[sel] *= value_of(by[sel])
+            return v
+
+        return scaled
+
     def render(self, values: F32) -> list[tuple[str, int, bytes]]:
         """Render and return the universes whose bytes changed since the last render.
 
@@ -96,6 +122,10 @@ class Renderer:
         and the float→uint8 store truncates, which for non-negative values is floor.
         """
         flat = self.buffers.reshape(-1)
+        if len(self._emit):
+            # Emitters of fixtures without a dimmer, times their virtual intensity.
+            values = values.copy()
+            values[self._emit] *= values[self._by]
         if len(self.idx8):
             v8 = values[self._src8] if self._src8 is not None else values[self.idx8]
             t8 = self._t8

@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from showctl.lighting.patch import Patch, build_patch
+from showctl.lighting.profiles import EMITTERS
 from showctl.lighting.render import compile_patch
 from showctl.lighting.selection import select_fixtures
+from showctl.lighting.values import VIRTUAL_INTENSITY
 from showctl.model import show as m
 from showctl.model.levels import dmx_carrier
 
@@ -52,19 +54,33 @@ class FixtureProgram:
         for f in self.patch.fixtures:
             output = output_for_universe(self.show, f.universe)
             base = f.address - 1
+            virtual = f.layout.virtual_intensity
+            scaled: list[int] = []
             for attr, ch in f.layout.attributes.items():
                 i = compiled.attribute_index(f.key, attr)
-                layout.add(
+                emitter = virtual and attr in EMITTERS
+                j = layout.add(
                     f"{f.key}.{attr}",
                     Slot(output, f.universe, base + ch.coarse,
                          None if ch.fine is None else base + ch.fine),
                     home=float(home[i]),
                     intensity=bool(compiled.intensity_mask[i]),
-                    master=bool(compiled.master_mask[i]),
+                    # The virtual intensity takes the grandmaster for the emitters.
+                    master=bool(compiled.master_mask[i]) and not emitter,
                     # Wheels and gobos jump between slots; fading through them would
                     # show every colour and gobo in between.
                     snap=bool(ch.spec.slots),
                 )
+                if emitter:
+                    scaled.append(j)
+            if virtual:
+                # No dimmer channel: a virtual intensity (home: full, so the colours
+                # show as the cues set them) scales the emitters (docs/fixtures.md).
+                v = layout.add(f"{f.key}.{VIRTUAL_INTENSITY}",
+                               Slot(output, f.universe, -1, None, virtual=True),
+                               home=1.0, intensity=True, master=True)
+                for j in scaled:
+                    layout.scaled_by[j] = v
 
     def changes(self, cue: m.LightCue, layout: RigLayout) -> list[Change]:
         """The attribute changes of a light cue's ``fixtures:`` block."""

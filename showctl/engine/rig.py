@@ -15,12 +15,15 @@ CURVES = ("linear", "s_curve", "snap")
 
 @dataclass(slots=True)
 class Slot:
-    """Where one attribute lands: output, universe, coarse offset, optional fine offset."""
+    """Where one attribute lands: output, universe, coarse offset, optional fine offset.
+    A *virtual* attribute (the virtual intensity of a fixture without a dimmer channel)
+    has no byte of its own: it scales other attributes (:attr:`RigLayout.scaled_by`)."""
 
     output: str
     universe: int
     coarse: int
     fine: int | None = None
+    virtual: bool = False
 
 
 @dataclass(slots=True)
@@ -34,6 +37,9 @@ class RigLayout:
     snap: list[bool] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
+    scaled_by: dict[int, int] = field(default_factory=dict)
+    """Attribute index → the virtual intensity whose level multiplies its output (the
+    colour emitters of a fixture without an intensity channel)."""
 
     def add(self, name: str, slot: Slot, *, home: float = 0.0, intensity: bool = False,
             master: bool | None = None, snap: bool = False) -> int:

@@ -239,6 +239,15 @@ class ModeLayout:
             return "wheel"
         return None
 
+    @property
+    def virtual_intensity(self) -> bool:
+        """True for a mode with colour emitters and no intensity channel (an RGBW par in
+        its 4-channel mode): it gets a *virtual* ``intensity`` that scales the emitters'
+        output (docs/fixtures.md), so it dims like any other fixture."""
+        names = self.attributes.keys()
+        return not any(a in INTENSITY_ATTRIBUTES for a in names) and any(
+            a in EMITTERS for a in names)
+
     def describe(self) -> str:
         return f"{self.profile.display_name} mode {self.mode}"
 

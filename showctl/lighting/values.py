@@ -38,6 +38,13 @@ from showctl.lighting.profiles import (
 
 RGB = tuple[float, float, float]
 
+VIRTUAL_INTENSITY = "intensity"
+"""The attribute a mode without an intensity channel but with colour emitters gets as a
+virtual one (:attr:`ModeLayout.virtual_intensity`): a level in %, home 100 %, no DMX
+channel of its own; the engine multiplies the emitters' output by it."""
+
+_VIRTUAL_SPEC = AttributeSpec(label="virtual intensity")
+
 
 class ValueConversionError(ValueError):
     """A value that cannot be used for an attribute; the message is for a person."""
@@ -466,6 +473,8 @@ def to_normalized(
             return _color_value(layout, value)
         ch = layout.attributes.get(name)
         if ch is None:
+            if name == VIRTUAL_INTENSITY and layout.virtual_intensity:
+                return {name: attribute_value(_VIRTUAL_SPEC, name, value)}
             raise ValueConversionError(missing_attribute_message(layout, name))
         return {name: attribute_value(ch.spec, name, value, sixteen_bit=ch.sixteen_bit)}
     except ValueConversionError as exc:
@@ -474,6 +483,8 @@ def to_normalized(
 
 def missing_attribute_message(layout: ModeLayout, attr: str) -> str:
     have = list(layout.attributes)
+    if layout.virtual_intensity:
+        have.insert(0, VIRTUAL_INTENSITY)
     close = difflib.get_close_matches(attr, have, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return (

@@ -63,6 +63,7 @@ from showctl.model.editing import (
     MoveCue,
     RecordLook,
     Renumber,
+    RenumberCues,
     SetField,
     ShowDocument,
     UpdateLook,
@@ -354,10 +355,11 @@ class LiveRuntime:
         if v == "delete":
             return await self._apply(DeleteCue(lname, str(cmd.arg("cue"))))
         if v == "renumber":
-            return await self._apply(Renumber(lname, str(cmd.arg("cue")),
-                                              str(cmd.arg("number"))))
+            return await self._renumber(cmd, lname)
         if v == "move":
-            return await self._apply(MoveCue(lname, str(cmd.arg("cue")), int(cmd.arg("step", 1))))
+            number = str(cmd.arg("cue"))
+            out = await self._apply(MoveCue(lname, number, int(cmd.arg("step", 1))))
+            return self._order_hint(out, lname, number)
         if v in ("undo", "redo"):
             redo = v == "redo"
             done = self.document.redo() if redo else self.document.undo()
@@ -375,6 +377,61 @@ class LiveRuntime:
         if v == "update":
             return await self._update_look(lname, cmd.arg("cue"))
         raise CommandError(f"unknown command {v!r}")
+
+    async def _renumber(self, cmd: Command, lname: str) -> Outcome:
+        """One cue (``number``), or a range in one step: with ``step``, the cue and every
+        cue after it in the list (group children included) — through ``thru`` when given
+        — become ``number``, ``number + step``, …"""
+        assert self.document is not None
+        cue = str(cmd.arg("cue"))
+        step, thru = cmd.args.get("step"), cmd.args.get("thru")
+        if step is None and thru is None:
+            return await self._apply(Renumber(lname, cue, str(cmd.arg("number"))))
+        try:
+            start = float(str(cmd.arg("number")))
+            step_f = float(str(step if step is not None else 1))
+            flat = self.document.flat_numbers(lname)
+            if cue not in flat:
+                raise EditError(f"no cue {cue!r} in list {lname!r}")
+            first = flat.index(cue)
+            last = len(flat) - 1
+            if thru is not None:
+                if str(thru) not in flat:
+                    raise EditError(f"no cue {thru!r} in list {lname!r}")
+                last = flat.index(str(thru))
+                if last < first:
+                    raise EditError(f"cue {thru} comes before cue {cue}: give the range "
+                                    "in list order")
+        except ValueError:
+            return self._said("renumber: the start and the step are numbers "
+                              "(e.g. 10 step 5)", "bold yellow", ok=False)
+        except EditError as exc:
+            return self._said(f"edit refused: {exc}", "bold yellow", ok=False)
+        edit = RenumberCues(lname, flat[first:last + 1], start, step_f)
+        out = await self._apply(edit)
+        if not out.ok:
+            return out
+        return Outcome(True, out.message, {"number": edit.new_numbers()[0]})
+
+    def _order_hint(self, out: Outcome, lname: str, number: str) -> Outcome:
+        """After a move: when the cue's number is no longer between its neighbours', say
+        so and suggest a number that is (the console offers it on renumber)."""
+        if not out.ok or self.document is None:
+            return out
+        gap = self.document.out_of_order(lname, number)
+        if gap is None:
+            return out
+        prev, nxt = gap
+        try:
+            suggest = self.document.suggest_between(lname, prev, nxt)
+        except EditError:
+            return out
+        where = (f"between {prev} and {nxt}" if prev and nxt
+                 else f"before {nxt}" if nxt else f"after {prev}")
+        message = (f"{out.message}; cue {number} is now {where}, out of number order "
+                   f"(renumber: n, {suggest} suggested)")
+        self.log.note(message)
+        return Outcome(True, message, {"out_of_order": True, "suggest": suggest})
 
     async def _save(self, cmd: Command) -> Outcome:
         """Save; on a conflict with the file on disk: reload, save as or overwrite

@@ -9,6 +9,7 @@ from textual.widgets import Checkbox, Input, Select
 from showctl.console.cuestack import CueStack
 from showctl.console.editor import CueEditor
 from showctl.console.standby import GoButton
+from showctl.model import show as m
 from tests.console.conftest import SIZE, Harness
 
 
@@ -109,7 +110,7 @@ async def test_insert_delete_renumber_move(harness: Harness) -> None:
     app = harness.app
     async with app.run_test(size=SIZE) as pilot:
         await enter_edit(harness, pilot)
-        await pilot.press("i")  # after cue 1, before cue 2
+        await pilot.press("i", "enter")  # a memo after cue 1, before cue 2
         assert numbers(harness) == ["1", "1.1", "2", "3", "4"]
         assert app.selected == "1.1"
         text = await harness.settle(pilot)
@@ -141,7 +142,7 @@ async def test_undo_redo(harness: Harness) -> None:
     app = harness.app
     async with app.run_test(size=SIZE) as pilot:
         await enter_edit(harness, pilot)
-        await pilot.press("i", "delete", "delete")  # insert 1.1, delete it, delete 2
+        await pilot.press("i", "enter", "delete", "delete")  # insert 1.1, delete it, delete 2
         assert numbers(harness) == ["1", "3", "4"]
         await pilot.press("ctrl+z")
         assert numbers(harness) == ["1", "2", "3", "4"]
@@ -193,3 +194,84 @@ async def test_edited_show_runs_in_the_engine(harness: Harness) -> None:
         await pilot.press("space")
         clock.advance(0.0)
         assert harness.kinds("cue_started") == [(0.0, "cue_started", "1")]
+
+
+async def test_insert_offers_every_cue_type(harness: Harness) -> None:
+    from textual.widgets import OptionList
+
+    from showctl.console.dialogs import CueTypeDialog
+
+    app = harness.app
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_edit(harness, pilot)
+        await pilot.press("down", "down")  # cue 3 (osc)
+        await pilot.press("i")
+        assert isinstance(app.screen, CueTypeDialog)
+        options = app.screen.query_one(OptionList)
+        offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert sorted(offered) == sorted(m.CUE_TYPES)
+        # pick "start": it targets the cue it is inserted after, and is selected
+        for _ in range(offered.index("start")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert numbers(harness) == ["1", "2", "3", "3.1", "4"]
+        cue = harness.engine.show.cuelists["main"].cues[3]
+        assert isinstance(cue, m.StartCue) and cue.target == "3"
+        assert app.selected == "3.1"
+        assert app.query_one("#edit-name", Input).value == "New start cue"
+        # the dialog remembers the type; an osc cue needs the show's osc output
+        await pilot.press("i")
+        assert app.screen.query_one(OptionList).highlighted == offered.index("start")
+        await pilot.press("escape")
+        assert numbers(harness) == ["1", "2", "3", "3.1", "4"]
+        await pilot.press("i")
+        for _ in range(offered.index("start") - offered.index("osc")):
+            await pilot.press("up")
+        await pilot.press("enter")
+        osc = harness.engine.show.cuelists["main"].cues[4]
+        assert isinstance(osc, m.OscCue) and osc.output == "snd" and app.selected == "3.2"
+
+
+async def test_delete_a_target_move_out_of_order_renumber_a_range(harness: Harness) -> None:
+    from showctl.console.editor import CueEditor
+
+    app = harness.app
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_edit(harness, pilot)
+        assert await app.insert_cue("stop", "3")  # 3.1 stops cue 3
+        await pilot.press("up")
+        assert app.selected == "3"
+        await pilot.press("delete")
+        assert numbers(harness) == ["1", "2", "3", "3.1", "4"]
+        text = await harness.settle(pilot)
+        assert "cue 3 cannot be deleted: cue 3.1 (New stop cue) stops it" in text
+        assert "cannot be deleted" in app.query_one(CueEditor).status_text
+        # moving cue 3 below 3.1 puts its number out of order: the renumber dialog offers
+        # a number that fits
+        await pilot.press("ctrl+down")
+        assert numbers(harness) == ["1", "2", "3.1", "3", "4"]
+        assert "out of number order" in app.query_one(CueEditor).status_text
+        await pilot.press("n")
+        dialog_input = app.screen.query_one(Input)
+        assert dialog_input.value == "3.2"
+        await pilot.press("escape")
+        # renumber the cue and all after it in one step; the stop cue follows its target
+        await pilot.press("up")
+        assert app.selected == "3.1"
+        await pilot.press("n")
+        app.screen.query_one(Input).value = "10 step 10"
+        await pilot.press("enter")
+        assert numbers(harness) == ["1", "2", "10", "20", "30"]
+        stop = harness.engine.show.cuelists["main"].cues[2]
+        assert isinstance(stop, m.StopCue) and stop.target == "20"
+        assert app.selected == "10"
+        # a range: 10 thru 20 only
+        await pilot.press("n")
+        app.screen.query_one(Input).value = "5 step 0.5 thru 20"
+        await pilot.press("enter")
+        assert numbers(harness) == ["1", "2", "5", "5.5", "30"]
+        # a line that is not a renumber says how to write one
+        await pilot.press("n")
+        app.screen.query_one(Input).value = "step 5"
+        await pilot.press("enter")
+        assert "write N, N step S or N step S thru X" in app.query_one(CueEditor).status_text

@@ -37,7 +37,15 @@ Modules
 from __future__ import annotations
 
 from showctl.model.editing.base import Command, CueAddress, EditError, SaveConflict
-from showctl.model.editing.commands import DeleteCue, InsertCue, MoveCue, Renumber, SetField
+from showctl.model.editing.commands import (
+    DeleteCue,
+    InsertCue,
+    MoveCue,
+    Renumber,
+    RenumberCues,
+    SetField,
+    dependents,
+)
 from showctl.model.editing.document import ShowDocument
 from showctl.model.editing.looks import RecordLook, UpdateLook
 from showctl.model.editing.values import EDITABLE_FIELDS, TIME_FIELDS, parse_seconds_checked
@@ -53,9 +61,11 @@ __all__ = [
     "MoveCue",
     "RecordLook",
     "Renumber",
+    "RenumberCues",
     "SaveConflict",
     "SetField",
     "ShowDocument",
     "UpdateLook",
+    "dependents",
     "parse_seconds_checked",
 ]

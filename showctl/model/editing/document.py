@@ -96,23 +96,30 @@ class ShowDocument:
 
     def suggest_number(self, list_name: str, after: str | None) -> str:
         """A free cue number between ``after`` and the cue after it (QLab-like)."""
-        taken = {n for (ln, n) in self._index if ln == list_name}
         if after is None:
             seq = self.list_cues(list_name)
-            nxt = _num_or_none(self._number_at(seq, 0)) if len(seq) else None
-            lo = 0.0
-        else:
-            where = self.locate(list_name, after)
-            nxt_text = (self._number_at(where.seq, where.index + 1)
-                        if where.index + 1 < len(where.seq) else None)
-            nxt = _num_or_none(nxt_text)
-            lo_num = _num_or_none(after)
+            return self.suggest_between(list_name, None,
+                                        self._number_at(seq, 0) if len(seq) else None)
+        where = self.locate(list_name, after)
+        nxt = (self._number_at(where.seq, where.index + 1)
+               if where.index + 1 < len(where.seq) else None)
+        return self.suggest_between(list_name, after, nxt)
+
+    def suggest_between(self, list_name: str, lo_text: str | None,
+                        hi_text: str | None) -> str:
+        """A free cue number above ``lo_text`` (0 when None) and below ``hi_text``
+        (no bound when None or not a number): 1 → 2, then 1.1, 1.01 …"""
+        taken = {n for (ln, n) in self._index if ln == list_name}
+        nxt = _num_or_none(hi_text)
+        lo = 0.0
+        if lo_text is not None:
+            lo_num = _num_or_none(lo_text)
             if lo_num is None:
                 for suffix in range(1, 100):
-                    label = f"{after}.{suffix}"
+                    label = f"{lo_text}.{suffix}"
                     if label not in taken:
                         return label
-                raise EditError("no free cue number after " + after)
+                raise EditError("no free cue number after " + lo_text)
             lo = lo_num
         hi = nxt if nxt is not None and nxt > lo else None
         whole = float(int(lo) + 1)
@@ -126,7 +133,37 @@ class ShowDocument:
                 if text not in taken:
                     return text
                 cand = round(cand + step, decimals)
-        raise EditError(f"no free cue number after {after}: renumber first")
+        raise EditError(f"no free cue number after {lo_text}: renumber first")
+
+    def flat_numbers(self, list_name: str) -> list[str]:
+        """The list's cue numbers in playing order, group children after their group."""
+        out: list[str] = []
+
+        def walk(cues: list[m.Cue]) -> None:
+            for cue in cues:
+                out.append(cue.number)
+                if isinstance(cue, m.GroupCue):
+                    walk(cue.cues)
+
+        if list_name not in self.show.cuelists:
+            raise EditError(f"no cue list named {list_name!r}")
+        walk(self.show.cuelists[list_name].cues)
+        return out
+
+    def out_of_order(self, list_name: str, number: str) -> tuple[str | None, str | None] | None:
+        """``(previous, next)`` sibling numbers when ``number`` does not lie between them
+        (both numeric); None when it is in order (or cannot be compared)."""
+        where = self.locate(list_name, number)
+        prev = self._number_at(where.seq, where.index - 1) if where.index > 0 else None
+        nxt = (self._number_at(where.seq, where.index + 1)
+               if where.index + 1 < len(where.seq) else None)
+        me = _num_or_none(number)
+        if me is None:
+            return None
+        p, n = _num_or_none(prev), _num_or_none(nxt)
+        if (p is not None and p >= me) or (n is not None and n <= me):
+            return prev, nxt
+        return None
 
     def _number_at(self, seq: CommentedSeq, i: int) -> str | None:
         for (_ln, n), (s, idx) in self._index.items():
