@@ -122,10 +122,11 @@ def build_plan(raw: Iterable[RawSegment]) -> tuple[Plan, list[tuple[Any, str]]]:
             if time_of_day and out and start < out[-1].start - DAY / 2:
                 start += DAY  # past midnight
             if out and start < out[-1].start:
+                before = format_plan_time(out[-1].start, time_of_day)
                 problems.append((r.where, f"segment {r.name!r} is planned at "
                                  f"{format_plan_time(start, time_of_day)}, before "
-                                 f"{out[-1].name!r} ({format_plan_time(out[-1].start, time_of_day)})"
-                                 ": planned starts go in show order"))
+                                 f"{out[-1].name!r} ({before}): planned starts go in show "
+                                 "order"))
             elif prev_end is not None and start < prev_end - 1e-9 and prev is not None:
                 problems.append((r.where, f"segment {r.name!r} at "
                                  f"{format_plan_time(start, time_of_day)} overlaps "
@@ -270,17 +271,16 @@ def progress(
         if now_axis is not None and segs:
             over = max(0.0, now_axis - segs[0].start)
     else:
-        cur = rows[current]
         a = actual[current]
-        assert a is not None and cur["start_delta"] is not None
+        assert a is not None
+        delta = rows[current]["start_delta"]
         elapsed = now - a
         length = segs[current].length
         if live:
-            over = cur["start_delta"] + (max(0.0, elapsed - length) if length is not None
-                                         else 0.0)
             remaining = None if length is None else length - elapsed
-        else:
-            over = cur["start_delta"] + (elapsed - length if length is not None else 0.0)
+        if isinstance(delta, float):
+            over = delta + (0.0 if length is None else
+                            max(0.0, elapsed - length) if live else elapsed - length)
         nxt = current + 1 if current + 1 < len(segs) else None
     if nxt is not None and now_axis is not None:
         next_in = segs[nxt].start - now_axis
