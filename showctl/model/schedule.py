@@ -101,16 +101,14 @@ def build_plan(raw: Iterable[RawSegment]) -> tuple[Plan, list[tuple[Any, str]]]:
     order, overlapping segments, times of day mixed with offsets."""
     rows = list(raw)
     problems: list[tuple[Any, str]] = []
-    kinds = {r.start[1] for r in rows if r.start is not None}
-    time_of_day = kinds == {True}
-    if len(kinds) > 1:
-        first = next(r for r in rows if r.start is not None)
-        for r in rows:
-            if r.start is not None and r.start[1] != first.start[1]:  # type: ignore[index]
-                problems.append((r.where, f"segment {r.name!r}: planned_start mixes a "
-                                 f"{'time of day' if r.start[1] else 'show offset'} with the "
-                                 f"{'times of day' if first.start[1] else 'show offsets'} "  # type: ignore[index]
-                                 "of the segments before it; use one kind"))
+    first = next((r.start for r in rows if r.start is not None), None)
+    time_of_day = first is not None and first[1]
+    for r in rows:
+        if r.start is not None and r.start[1] != time_of_day:
+            problems.append((r.where, f"segment {r.name!r}: planned_start mixes a "
+                             f"{'time of day' if r.start[1] else 'show offset'} with the "
+                             f"{'times of day' if time_of_day else 'show offsets'} of the "
+                             "segments before it; use one kind"))
     out: list[Segment] = []
     prev_end: float | None = None
     prev: RawSegment | None = None
