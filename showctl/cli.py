@@ -140,15 +140,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     runlog = None if args.no_runlog else (args.runlog or "")
     if args.headless:
         from showctl.headless import ApiAddress, run_headless
+        from showctl.web.server import WebAddress
 
         try:
             api = None if args.no_api else ApiAddress.parse(args.api or "")
+            web = None if args.no_web else WebAddress.parse(args.web or "")
         except ValueError as exc:
             print(f"showctl: {exc}", file=sys.stderr)
             return EXIT_USER
         return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose,
                             show_path=args.show, runlog=runlog, remote=remote, api=api,
-                            log_file=args.engine_log or "")
+                            log_file=args.engine_log or "", web=web)
     if args.no_api:
         print("showctl: the console needs the native API: drop --no-api, or use --headless",
               file=sys.stderr)
@@ -172,13 +174,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _engine_args(args: argparse.Namespace) -> list[str]:
     """The ``run`` options the engine process needs (the console's own are left out)."""
     out: list[str] = []
-    for flag in ("rig", "runlog", "osc_port", "osc_host", "udp_reply_port", "remote", "api"):
+    for flag in ("rig", "runlog", "osc_port", "osc_host", "udp_reply_port", "remote", "api",
+                 "web"):
         value = getattr(args, flag, None)
         if value is not None:
             out += [f"--{flag.replace('_', '-')}", str(value)]
     for code in args.passcode:
         out += ["--passcode", code]
-    for flag in ("no_runlog", "no_osc"):
+    for flag in ("no_runlog", "no_osc", "no_web"):
         if getattr(args, flag, False):
             out.append(f"--{flag.replace('_', '-')}")
     return out
@@ -375,6 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "or any free port when that is taken; other hosts need --passcode")
     run.add_argument("--no-api", action="store_true",
                      help="headless: no native API (no attach, not listed by ps)")
+    run.add_argument("--web", metavar="[HOST:]PORT",
+                     help="the browser page (run of show, cues, remote): default "
+                          "127.0.0.1:53190, or any free port when that is taken; other hosts "
+                          "need --passcode")
+    run.add_argument("--no-web", action="store_true", help="no browser page")
     run.add_argument("--engine-log", help=argparse.SUPPRESS)
     _runlog_flags(run)
     from showctl.remote.options import add_remote_arguments

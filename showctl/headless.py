@@ -35,6 +35,7 @@ from showctl.live.runtime import LiveRuntime
 from showctl.live.server import ApiServer
 from showctl.model import show as m
 from showctl.replay import _auto_go
+from showctl.web.server import WebAddress, start_web
 
 if TYPE_CHECKING:
     from showctl.remote.config import RemoteConfig
@@ -82,14 +83,15 @@ class _Out:
 def run_headless(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True,
     show_path: str = "show.yaml", runlog: str | None = "", remote: RemoteConfig | None = None,
-    api: ApiAddress | None = ApiAddress(), log_file: str = "",
+    api: ApiAddress | None = ApiAddress(), log_file: str = "", web: WebAddress | None = None,
 ) -> int:
     """Run live without a console. ``runlog``: a path, ``""`` for the default place, or
     None for no run log. ``remote``: the OSC API and triggers (None = defaults).
-    ``api``: where the native API listens (None = no API, no registration)."""
+    ``api``: where the native API listens (None = no API, no registration). ``web``:
+    where the page listens (None = no page; it needs the API)."""
     return asyncio.run(_run(show, rig, auto=auto, quiet_outputs=quiet_outputs,
                             show_path=show_path, runlog=runlog, remote=remote, api=api,
-                            log_file=log_file))
+                            log_file=log_file, web=web))
 
 
 def api_passcodes(remote: RemoteConfig | None) -> dict[str, Level]:
@@ -128,7 +130,7 @@ async def _start_api(runtime: LiveRuntime, api: ApiAddress, remote: RemoteConfig
 async def _run(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool,
     show_path: str, runlog: str | None, remote: RemoteConfig | None, api: ApiAddress | None,
-    log_file: str,
+    log_file: str, web: WebAddress | None = None,
 ) -> int:
     out = _Out(sys.stdout)
     runtime = LiveRuntime(show, rig=rig, path=show_path, remote=remote, runlog=runlog,
@@ -153,6 +155,7 @@ async def _run(
     if runtime.remote_error:
         print(f"showctl: {runtime.remote_error}", file=sys.stderr, flush=True)
     server = await _start_api(runtime, api, remote, out) if api is not None else None
+    page = await start_web(server, web, out) if server is not None and web is not None else None
     registered = False
     if server is not None:
         osc = (runtime.remote.osc.tcp_port or runtime.remote.osc.udp_port
@@ -178,6 +181,8 @@ async def _run(
             _read_commands(runtime, out)
             await runtime.ended.wait()
     finally:
+        if page is not None:
+            await page.close()
         if server is not None:
             await server.close("show ended")
         if registered:

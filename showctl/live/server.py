@@ -104,6 +104,10 @@ class ApiServer:
     def address(self) -> str:
         return f"{self.host}:{self.port}"
 
+    async def handle_websocket(self, ws: Any) -> None:
+        """Serve one WebSocket connection (also for other servers: the page's)."""
+        await self._ws_handler(ws)
+
     async def _ws_handler(self, ws: Any) -> None:
         queue: asyncio.Queue[str | None] = asyncio.Queue()
 
