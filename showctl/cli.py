@@ -91,6 +91,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if line.get("kind") == "cue_started":
                 planned_from.setdefault((line["list"], line["cue"]), float(line["t"]))
     print(_table(result.rows, planned_from if expected is not None else None))
+    from showctl.model import schedule
+
+    ros = schedule.replay_progress(schedule.plan(show), result.trace, result.length)
+    if ros is not None:
+        print("\n".join(schedule.summary_lines(ros)))
     for err in result.errors:
         print(f"warning: {err}", file=sys.stderr)
     ratio = result.length / wall if wall > 0 else float("inf")

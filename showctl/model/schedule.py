@@ -289,6 +289,47 @@ def progress(
     }
 
 
+def replay_progress(the_plan: Plan, trace: Iterable[Mapping[str, Any]],
+                    end: float) -> dict[str, Any] | None:
+    """Planned vs actual of a replay (a trace: ``cue_triggered`` lines with ``t``). A
+    replay has no wall clock: a time-of-day plan is lined up so the first segment that
+    ran started on time, and the rest is measured against it."""
+    if not the_plan:
+        return None
+    starts: dict[tuple[str, str], float] = {}
+    gos: list[float] = []
+    for line in trace:
+        if line.get("kind") == "cue_triggered":
+            starts.setdefault((str(line["list"]), str(line["cue"])), float(line["t"]))
+        elif line.get("kind") == "go":
+            gos.append(float(line["t"]))
+    wall = None
+    if the_plan.time_of_day:
+        first = next(((s.start, starts[(s.list, s.cue)]) for s in the_plan.segments
+                      if (s.list, s.cue) in starts), None)
+        if first is None and gos:
+            first = (the_plan.segments[0].start, min(gos))
+        wall = None if first is None else first[0] - first[1]
+    return progress(the_plan, starts, end, wall_start=wall,
+                    show_start=min(gos) if gos else None, live=False)
+
+
+def summary_lines(sc: Mapping[str, Any]) -> list[str]:
+    """The run of show as text: planned vs actual, over/under each and in total."""
+    tod = bool(sc["time_of_day"])
+    out = ["Run of show",
+           f"  {'segment':<24} {'planned':>9} {'length':>8} {'actual':>9} {'length':>8} "
+           f"{'start':>8} {'over':>8}"]
+    for g in sc["segments"]:
+        out.append(f"  {g['name'][:24]:<24} {format_plan_time(g['planned_start'], tod):>9} "
+                   f"{format_length(g['planned_length']):>8} "
+                   f"{format_plan_time(g['actual_start'], tod):>9} "
+                   f"{format_length(g['actual_length']):>8} "
+                   f"{format_delta(g['start_delta']):>8} {format_delta(g['length_delta']):>8}")
+    out.append(f"  {'over/under in total':<24} {format_delta(sc['over']):>56}")
+    return out
+
+
 def format_plan_time(t: float | None, time_of_day: bool) -> str:
     """A plan-axis time: ``19:50`` (``19:50:30``) of day, or ``+15:00`` from the start."""
     if t is None:

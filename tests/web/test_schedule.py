@@ -138,3 +138,64 @@ def test_check_finds_order_overlap_and_mixed_kinds_with_line_and_column(tmp_path
                                          (3725.0, "+1:02:05")])
 def test_over_under_is_written_with_its_sign(t: float, text: str) -> None:
     assert schedule.format_delta(t) == text
+
+
+REPLAYED = """\
+show: {title: Conference}
+settings: {go_guard: 0, auto_go_gap: 0}
+cuelists:
+  main:
+    cues:
+      - {number: "1", type: wait, duration: 600, name: Doors, segment: Doors,
+         planned_start: "19:30"}
+      - {number: "2", type: wait, duration: 400, name: Welcome, segment: Welcome,
+         planned_start: "19:45", planned_length: "5:00"}
+      - {number: "3", type: wait, duration: 1800, name: Keynote, segment: Keynote,
+         planned_start: "19:50", planned_length: "30:00"}
+"""
+
+
+def test_the_report_of_a_run_has_the_segment_table(tmp_path: Path) -> None:
+    from showctl.replay import record_replay
+    from showctl.report.html_page import render_html
+    from showctl.report.model import build_report
+    from showctl.report.text import render_text
+
+    p = tmp_path / "replayed.yaml"
+    p.write_text(REPLAYED, encoding="utf-8")
+    show = load_show(p)
+    # the run starts at 19:32 (two minutes late); each GO the moment the cue before ends
+    _, rec = record_replay(show, None, started=datetime(2026, 11, 27, 19, 32).astimezone())
+    report = build_report(rec.runlog(), show)
+    sc = report.schedule
+    assert sc is not None
+    got = [(g["name"], schedule.format_delta(g["start_delta"]),
+            schedule.format_length(g["actual_length"]),
+            schedule.format_delta(g["length_delta"])) for g in sc["segments"]]
+    assert got == [("Doors", "+2:00", "10:00", "-5:00"), ("Welcome", "-3:00", "6:40", "+1:40"),
+                   ("Keynote", "-1:20", "30:00", "0:00")]
+    assert schedule.format_delta(sc["over"]) == "-1:20"
+    page = render_html(report)
+    assert "<h2>Run of show</h2>" in page
+    assert '<td class="n late">+2:00</td>' in page and "19:32" in page
+    assert 'over/under in total</th><td class="n early">-1:20</td>' in page
+    text = render_text(report)
+    assert "Run of show" in text and "over/under in total" in text
+
+
+def test_a_replay_prints_the_run_of_show(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    p = tmp_path / "replayed.yaml"
+    p.write_text(REPLAYED, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, "-m", "showctl", "replay", str(p), "--no-runlog"],
+                       capture_output=True, text=True, timeout=60, cwd=root,
+                       env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    at = lines.index("Run of show")
+    assert lines[at + 2].split() == ["Doors", "19:30", "15:00", "19:30", "10:00", "0:00",
+                                     "-5:00"]
+    assert lines[at + 4].split()[-1] == "0:00" and lines[at + 5].split()[-1] == "-3:20"
