@@ -35,10 +35,10 @@ from showctl.live.runtime import LiveRuntime
 from showctl.live.server import ApiServer
 from showctl.model import show as m
 from showctl.replay import _auto_go
-from showctl.web.server import WebAddress, start_web
 
 if TYPE_CHECKING:
     from showctl.remote.config import RemoteConfig
+    from showctl.web.server import WebAddress
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,11 @@ async def _run(
     if runtime.remote_error:
         print(f"showctl: {runtime.remote_error}", file=sys.stderr, flush=True)
     server = await _start_api(runtime, api, remote, out) if api is not None else None
-    page = await start_web(server, web, out) if server is not None and web is not None else None
+    page = None
+    if server is not None and web is not None:
+        from showctl.web.server import start_web
+
+        page = await start_web(server, web, out)
     registered = False
     if server is not None:
         osc = (runtime.remote.osc.tcp_port or runtime.remote.osc.udp_port
