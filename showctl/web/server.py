@@ -104,7 +104,10 @@ class WebServer:
                            "(--passcode)")
         self._server = await serve(self.api.handle_websocket, self.host, self.port,
                                    process_request=self._http, max_size=1 << 20,
-                                   ping_interval=5, ping_timeout=10, server_header=None)
+                                   ping_interval=5, ping_timeout=10, server_header=None,
+                                   # deflate per page would cost the engine's loop more
+                                   # than a LAN saves (bench/bench_web.py)
+                                   compression=None)
         sock = next(iter(self._server.sockets))
         self.port = int(sock.getsockname()[1])
         return self.host, self.port

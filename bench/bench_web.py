@@ -1,0 +1,263 @@
+"""The page, measured: many browser pages on one engine while 256 universes fade.
+
+Three processes, as at a show: the engine process (``run_headless``, the same as
+``showctl run``: LiveRuntime, native API, the page's server), an Art-Net receiver that
+stamps each packet with the kernel's receive time, and the pages — ``--pages`` clients
+speaking exactly what the page's JavaScript speaks over the page's port (``/api``:
+``hello`` with every list's rows and no lighting levels, then the pushed states) plus
+one control client that presses GO.
+
+Figures:
+1. frames at the receiver during the fade against the 44 Hz grid (held: every frame,
+   none later than one frame period);
+2. engine event → page update: GO sent by the control client → each page's first state
+   showing the new playhead, p50 / p99 over every page and GO (the pages' own process
+   decodes every state of every page, so its backlog counts too: an upper bound);
+3. the engine process's CPU over the fade.
+
+Run:  python3 bench/bench_web.py [--pages 0,50] [--universes 256] [--no-doc]
+(appends to docs/performance.md)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import multiprocessing as mp
+import os
+import platform
+import socket
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_dmx import ART_PORT, RATE, engine_show, pct, receiver_main  # noqa: E402
+from bench_live import proc_cpu, wait_for_port  # noqa: E402
+
+WEB_PORT = 53291
+DOC = ROOT / "docs" / "performance.md"
+FADE = 12.0
+GOS = 60
+
+
+def engine_main(n: int, runtime_dir: str) -> None:
+    os.environ["SHOWCTL_RUNTIME_DIR"] = runtime_dir
+    from showctl.drivers.artnet import ArtNetConfig
+    from showctl.headless import ApiAddress, run_headless
+    from showctl.remote.config import OscApiConfig, RemoteConfig
+    from showctl.web.server import WebAddress
+
+    from showctl.model import show as m
+
+    show = engine_show(n, fade=FADE)
+    # The GOs that the pages watch fire memo cues: the figure is the event's way to the
+    # pages, not the cost of a light cue's GO (bench_live.py measures that).
+    show.cuelists["go"] = m.CueList.model_validate(
+        {"cues": [{"number": str(i + 1), "type": "memo"} for i in range(GOS + 2)]})
+    rig = {"lx": ArtNetConfig(nodes=[f"127.0.0.1:{ART_PORT}"], listen=None,
+                              universe_offset=-1)}
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - the engine runs detached
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    run_headless(show, rig, auto=False, show_path=f"bench-web-{n}.yaml", runlog=None,
+                 remote=RemoteConfig(osc=OscApiConfig(port=0)), api=ApiAddress(port=0),
+                 web=WebAddress(port=WEB_PORT, fixed=True))
+
+
+def pages_main(pages: int, conn: Connection) -> None:
+    """``pages`` page clients and one control client, in one asyncio loop."""
+    from websockets.asyncio.client import connect
+
+    url = f"ws://127.0.0.1:{WEB_PORT}/api"
+    hello = json.dumps({"op": "hello", "version": 1, "lists": None, "outputs": []})
+    marker = '"go":{"name":"go","playhead":'
+
+    async def page(i: int, seen: dict[str, list[float]], ready: asyncio.Event,
+                   counter: list[int]) -> None:
+        async with connect(url, max_size=None) as ws:
+            await ws.send(hello)
+            last = None
+            async for text in ws:
+                t = time.perf_counter()
+                at = text.find(marker) if isinstance(text, str) else -1
+                if at >= 0 and counter[0] == pages:  # a state: read only the playhead
+                    end = text.find(",", at + len(marker))
+                    ph = json.loads(text[at + len(marker):end])
+                    if ph != last:
+                        seen.setdefault(str(ph), []).append(t)
+                        last = ph
+                    continue
+                msg = json.loads(text)
+                state = msg.get("state")
+                if state is None:
+                    if msg.get("op") == "bye":
+                        return
+                    continue
+                if msg.get("op") == "welcome":
+                    counter[0] += 1
+                    if counter[0] == pages:
+                        ready.set()
+                ph = state["lists"]["go"]["playhead"]
+                if ph != last:
+                    seen.setdefault(str(ph), []).append(t)
+                    last = ph
+
+    async def run() -> dict[str, Any]:
+        seen: dict[str, list[float]] = {}
+        ready = asyncio.Event()
+        counter = [0]
+        tasks = [asyncio.create_task(page(i, seen, ready, counter)) for i in range(pages)]
+        if pages:
+            await asyncio.wait_for(ready.wait(), 60)
+        sent: dict[str, float] = {}
+        async with connect(url, max_size=None) as ctl:
+            await ctl.send(hello)
+            rid = 0
+
+            async def cmd(verb: str, **args: Any) -> float:
+                nonlocal rid
+                rid += 1
+                t = time.perf_counter()
+                await ctl.send(json.dumps({"op": "cmd", "id": rid, "verb": verb,
+                                           "args": args}))
+                return t
+
+            async def drain() -> None:
+                async for _ in ctl:
+                    pass
+
+            drainer = asyncio.create_task(drain())
+            await cmd("go", list="main")  # cue 1: start levels at once
+            await asyncio.sleep(1.0)
+            conn.send("fade")
+            fade_at = await cmd("go", list="main")  # cue 2: every channel fades
+            await asyncio.sleep(0.5)
+            import random
+
+            rnd = random.Random(5)
+            for k in range(GOS):
+                await asyncio.sleep(rnd.uniform(0.1, 0.17))
+                sent[str(k + 2)] = await cmd("go", list="go")
+            await asyncio.sleep(max(0.0, FADE + 0.7 - (time.perf_counter() - fade_at)))
+            conn.send("faded")
+            await asyncio.sleep(0.3)
+            await cmd("end_show")
+            await asyncio.sleep(0.5)
+            drainer.cancel()
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        lat = []
+        for number, t0 in sent.items():
+            for t in seen.get(number, []):
+                lat.append((t - t0) * 1000)
+        return {"fade_start": fade_at, "latencies": lat,
+                "missing": GOS * pages - len(lat)}
+
+    conn.send(asyncio.run(run()))
+
+
+def run(n: int, pages: int) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    rx_parent, rx_child = ctx.Pipe()
+    rx = ctx.Process(target=receiver_main, args=(ART_PORT, 0, rx_child), daemon=True)
+    rx.start()
+    assert rx_parent.recv() == "ready"
+    rundir = tempfile.mkdtemp(prefix="bench-web-")
+    eng = ctx.Process(target=engine_main, args=(n, rundir), daemon=True)
+    eng.start()
+    wait_for_port(WEB_PORT)
+    pg_parent, pg_child = ctx.Pipe()
+    pg = ctx.Process(target=pages_main, args=(pages, pg_child), daemon=True)
+    pg.start()
+    assert pg_parent.recv() == "fade"
+    cpu0 = proc_cpu(eng.pid or 0)
+    assert pg_parent.recv() == "faded"
+    cpu1 = proc_cpu(eng.pid or 0)
+    result: dict[str, Any] = pg_parent.recv()
+    pg.join(20)
+    eng.join(20)
+    time.sleep(0.2)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(b"STOP", ("127.0.0.1", ART_PORT))
+    _received, arrivals = rx_parent.recv()
+    rx.join(10)
+    result["arrivals"] = arrivals
+    result["engine_cpu"] = cpu1 - cpu0
+    return result
+
+
+def frames(r: dict[str, Any]) -> dict[str, float]:
+    """The probe universe's frames from the fade's GO to its end (0 → 255 over FADE s):
+    how many, and how late each came against the 44 Hz grid from the first after it."""
+    probe = [(t, v) for t, v in r["arrivals"] if t >= r["fade_start"]]
+    start = next((i for i, (_, v) in enumerate(probe) if v > 0), None)
+    expected = round(FADE * RATE) + 1
+    if start is None:
+        return {"frames": 0, "expected": expected, "late_p99": float("nan"),
+                "late_max": float("nan"), "rate": 0.0}
+    fade = probe[max(0, start - 1):]
+    end = next((i for i, (_, v) in enumerate(fade) if v == 255), len(fade) - 1)
+    fade = fade[: end + 1]
+    t0 = fade[1][0]
+    late = [max(0.0, (t - (t0 + k / RATE)) * 1000) for k, (t, _) in enumerate(fade[1:])]
+    span = fade[-1][0] - fade[0][0]
+    return {"frames": len(fade), "expected": expected, "late_p99": pct(late, 0.99),
+            "late_max": max(late), "rate": (len(fade) - 1) / span if span > 0 else 0.0}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", default="0,50")
+    ap.add_argument("--universes", type=int, default=256)
+    ap.add_argument("--no-doc", action="store_true")
+    args = ap.parse_args()
+    n = args.universes
+    rows = ["| pages | frames at the receiver / due | Hz | frame lateness p99 / max (ms) "
+            "| held | GO → page update p50 / p99 / max (ms) | updates missing | engine CPU "
+            f"over the {FADE:g} s fade (s) |", "|---|---|---|---|---|---|---|---|"]
+    for pages in [int(x) for x in args.pages.split(",")]:
+        r = run(n, pages)
+        f = frames(r)
+        # held: every frame of the fade (the probe's first non-zero frame may be frame 0
+        # or frame 1 of the grid: one short is not a drop) and none a period late
+        held = f["frames"] >= f["expected"] - 1 and f["late_max"] < 1000 / RATE
+        lat = r["latencies"]
+        lat_s = (f"{pct(lat, 0.5):.1f} / {pct(lat, 0.99):.1f} / {max(lat):.1f}" if lat
+                 else "–")
+        rows.append(f"| {pages} | {f['frames']} / {f['expected']} | {f['rate']:.2f} | "
+                    f"{f['late_p99']:.1f} / {f['late_max']:.1f} | {'yes' if held else 'no'} "
+                    f"| {lat_s} | {r['missing']} | {r['engine_cpu']:.2f} |")
+        print(rows[-1], flush=True)
+    text = "\n".join(rows)
+    print(text)
+    if not args.no_doc:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        with DOC.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n## The page: pages open on one engine while {n} universes fade "
+                     f"({stamp})\n\n"
+                     f"`python3 bench/bench_web.py --pages {args.pages} --universes {n}` on "
+                     f"{platform.machine()}, {os.cpu_count()} CPUs (shared), Python "
+                     f"{platform.python_version()}. Every channel of {n} universes fades "
+                     f"for {FADE:g} s (Art-Net to a receiver process that stamps packets "
+                     "with the kernel's time). The pages are WebSocket clients on the "
+                     "page's port speaking what the page's JavaScript speaks (every list's "
+                     "rows, no lighting levels, states pushed at 10 Hz and after each "
+                     f"command), all in one process; a control client presses GO {GOS} "
+                     "times during the fade on a second list of memo cues (one cue per GO). 'GO → page "
+                     "update' runs from the GO's send to each page's first state with the "
+                     "new playhead (every page, every GO).\n\n"
+                     f"{text}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
