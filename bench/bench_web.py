@@ -67,6 +67,11 @@ def engine_main(n: int, runtime_dir: str) -> None:
                               universe_offset=-1)}
     sys.stdin = open(os.devnull)  # noqa: SIM115 - the engine runs detached
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    if os.environ.get("BENCH_GC_FREEZE"):
+        import gc
+
+        gc.collect()
+        gc.freeze()
     run_headless(show, rig, auto=False, show_path=f"bench-web-{n}.yaml", runlog=None,
                  remote=RemoteConfig(osc=OscApiConfig(port=0)), api=ApiAddress(port=0),
                  web=WebAddress(port=WEB_PORT, fixed=True))

@@ -122,7 +122,10 @@ class WebServer:
     def _http(self, connection: Any, request: Request) -> Response | None:
         path = urlsplit(request.path).path
         upgrade = "websocket" in request.headers.get("Upgrade", "").lower()
-        if path == "/api" and upgrade:
+        if path == "/api" and not upgrade:
+            return self._respond(426, "Upgrade Required", b"the native API: a WebSocket\n",
+                                 "text/plain; charset=utf-8")
+        if path == "/api":
             origin = request.headers.get("Origin")
             if origin is not None and urlsplit(origin).netloc != request.headers.get("Host"):
                 _log.info("page: refused a WebSocket from origin %s", origin)
