@@ -236,7 +236,7 @@ def cmd_ps(args: argparse.Namespace) -> int:
     entries = running()
     if args.json:
         print(json.dumps([{"show": e.show, "title": e.title, "pid": e.pid, "api": e.api,
-                           "osc": e.osc, "started": e.started,
+                           "osc": e.osc, "web": e.web, "started": e.started,
                            "uptime": round(e.uptime(), 1)} for e in entries], indent=1))
         return 0
     if not entries:

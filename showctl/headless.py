@@ -167,7 +167,7 @@ async def _run(
         register(Entry(show=str(Path(show_path).resolve()), title=show.show.title,
                        pid=os.getpid(), api=server.address, osc=osc,
                        started=datetime.now().astimezone().isoformat(timespec="seconds"),
-                       log=log_file))
+                       log=log_file, web=page.url if page is not None else ""))
         registered = True
     out(f"showctl: {show.show.title} — {sum(1 for _ in show.walk())} cues; "
         + ("auto GO" if auto else "Enter = GO, or type stop/pause/resume/panic/back/"

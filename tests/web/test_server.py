@@ -95,3 +95,39 @@ def test_addresses_and_the_documented_port() -> None:
     assert WebAddress.parse("0.0.0.0:80") == WebAddress("0.0.0.0", 80, True)
     with pytest.raises(ValueError, match="port must be a number"):
         WebAddress.parse("host:http")
+
+
+def test_the_engine_process_serves_its_page_and_registers_it(small_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "showctl", "run", str(small_path), "--headless", "--no-runlog",
+         "--osc-port", "0", "--api", "127.0.0.1:0", "--web", "127.0.0.1:0"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=root, env=env)
+    try:
+        assert proc.stdout is not None
+        line = ""
+        deadline = time.monotonic() + 30
+        while "page on " not in line and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+        url = line.split("page on ", 1)[1].strip()
+        with urllib.request.urlopen(url, timeout=5) as r:
+            assert r.status == 200 and b"showctl" in r.read()
+        for _ in range(100):
+            ps = subprocess.run([sys.executable, "-m", "showctl", "ps", "--json"], env=env,
+                                capture_output=True, text=True, cwd=root, timeout=30)
+            mine = [e for e in json.loads(ps.stdout) if e["pid"] == proc.pid]
+            if mine:
+                break
+            time.sleep(0.1)
+        assert mine and mine[0]["web"] == url
+    finally:
+        proc.terminate()
+        assert proc.wait(10) == 0
