@@ -50,8 +50,55 @@ FADE = 12.0
 GOS = 60
 
 
-def engine_main(n: int, runtime_dir: str) -> None:
+class LagProbe:
+    """Event-loop stalls of the engine process: a callback every 5 ms notes how late it
+    ran and how much CPU the engine's thread used meanwhile — a stall with the CPU busy
+    is the engine's own work; one without is the OS running something else (the
+    pages', the receiver's or anyone's process on a shared machine)."""
+
+    def __init__(self) -> None:
+        self.stalls: list[tuple[float, float, float]] = []  # (at, late ms, own cpu ms)
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        import gc
+
+        self.gcs: list[tuple[float, int, float]] = []  # (at, generation, ms)
+        started: list[float] = [0.0]
+
+        def on_gc(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                now = time.perf_counter()
+                self.gcs.append((now, info["generation"], (now - started[0]) * 1000))
+
+        gc.callbacks.append(on_gc)
+        self.loop = loop
+        self._last = (time.perf_counter(), time.thread_time())
+        loop.call_later(0.005, self._tick)
+
+    def _tick(self) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        late = (wall - self._last[0] - 0.005) * 1000
+        if late > 10.0:
+            self.stalls.append((wall, late, (cpu - self._last[1]) * 1000))
+        self._last = (wall, cpu)
+        assert self.loop is not None
+        self.loop.call_later(0.005, self._tick)
+
+
+def engine_main(n: int, runtime_dir: str, conn: Connection) -> None:
     os.environ["SHOWCTL_RUNTIME_DIR"] = runtime_dir
+    probe = LagProbe()
+
+    class Policy(asyncio.DefaultEventLoopPolicy):
+        def new_event_loop(self) -> asyncio.AbstractEventLoop:
+            loop = super().new_event_loop()
+            loop.call_soon(probe.start, loop)
+            return loop
+
+    asyncio.set_event_loop_policy(Policy())
     from showctl.drivers.artnet import ArtNetConfig
     from showctl.headless import ApiAddress, run_headless
     from showctl.model import show as m
@@ -67,14 +114,10 @@ def engine_main(n: int, runtime_dir: str) -> None:
                               universe_offset=-1)}
     sys.stdin = open(os.devnull)  # noqa: SIM115 - the engine runs detached
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-    if os.environ.get("BENCH_GC_FREEZE"):
-        import gc
-
-        gc.collect()
-        gc.freeze()
     run_headless(show, rig, auto=False, show_path=f"bench-web-{n}.yaml", runlog=None,
                  remote=RemoteConfig(osc=OscApiConfig(port=0)), api=ApiAddress(port=0),
                  web=WebAddress(port=WEB_PORT, fixed=True))
+    conn.send((probe.stalls, probe.gcs))
 
 
 def pages_main(pages: int, conn: Connection) -> None:
@@ -180,7 +223,8 @@ def run(n: int, pages: int) -> dict[str, Any]:
     rx.start()
     assert rx_parent.recv() == "ready"
     rundir = tempfile.mkdtemp(prefix="bench-web-")
-    eng = ctx.Process(target=engine_main, args=(n, rundir), daemon=True)
+    eng_parent, eng_child = ctx.Pipe()
+    eng = ctx.Process(target=engine_main, args=(n, rundir, eng_child), daemon=True)
     eng.start()
     wait_for_port(WEB_PORT)
     pg_parent, pg_child = ctx.Pipe()
@@ -192,6 +236,7 @@ def run(n: int, pages: int) -> dict[str, Any]:
     cpu1 = proc_cpu(eng.pid or 0)
     result: dict[str, Any] = pg_parent.recv()
     pg.join(20)
+    stalls, gcs = eng_parent.recv()
     eng.join(20)
     time.sleep(0.2)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -200,6 +245,12 @@ def run(n: int, pages: int) -> dict[str, Any]:
     rx.join(10)
     result["arrivals"] = arrivals
     result["engine_cpu"] = cpu1 - cpu0
+    # stalls of the engine's loop during the fade: (late ms, own CPU ms)
+    result["stalls"] = [(late, own) for at, late, own in stalls
+                        if result["fade_start"] <= at <= result["fade_start"] + FADE]
+    # the engine's garbage collections during the fade: (generation, ms)
+    result["gcs"] = [(gen, ms) for at, gen, ms in gcs
+                     if result["fade_start"] <= at <= result["fade_start"] + FADE]
     return result
 
 
@@ -237,10 +288,13 @@ def main() -> int:
     n = args.universes
     rows = ["| pages | frames at the receiver / due | Hz | frame lateness p99 / max (ms) "
             "| largest gap (ms) | held | GO → page update p50 / p99 / max (ms) "
-            f"| updates missing | engine CPU over the {FADE:g} s fade (s) |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            f"| updates missing | engine CPU over the {FADE:g} s fade (s) "
+            "| engine loop stalls > 10 ms: count, longest own CPU (ms) | load before |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for pages in [int(x) for x in args.pages.split(",")]:
+        load = os.getloadavg()[0]
         r = run(n, pages)
+        own = max((c for _, c in r["stalls"]), default=0.0)
         f = frames(r)
         # held: no frame dropped (the probe's 8-bit level leaves 0 a frame after the GO
         # and reaches 255 a frame before the fade's end, so all its frames are the
@@ -252,7 +306,8 @@ def main() -> int:
         rows.append(f"| {pages} | {f['frames']} / {f['expected']} | {f['rate']:.2f} | "
                     f"{f['late_p99']:.1f} / {f['late_max']:.1f} | {f['gap_ms']:.1f} | "
                     f"{'yes' if held else 'no'} "
-                    f"| {lat_s} | {r['missing']} | {r['engine_cpu']:.2f} |")
+                    f"| {lat_s} | {r['missing']} | {r['engine_cpu']:.2f} "
+                    f"| {len(r['stalls'])}, {own:.1f} | {load:.2f} |")
         print(rows[-1], flush=True)
     text = "\n".join(rows)
     print(text)
@@ -274,7 +329,11 @@ def main() -> int:
                      f"command), all in one process; a control client presses GO {GOS} "
                      "times during the fade on a second list of memo cues (one cue per GO). "
                      "'GO → page update' runs from the GO's send to each page's first "
-                     "state with the new playhead (every page, every GO).\n\n"
+                     "state with the new playhead (every page, every GO). A callback every "
+                     "5 ms in the engine's loop counts its stalls over 10 ms and the "
+                     "engine thread's own CPU in the longest (the rest of a stall is the "
+                     "OS running other processes: the CPUs are shared); 'load before' is "
+                     "the 1-minute load average when the run began.\n\n"
                      f"{text}\n")
     return 0
 
