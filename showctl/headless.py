@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -152,6 +152,9 @@ async def _run(
         # A closed terminal or a dropped ssh session must not take the show down.
         loop.add_signal_handler(signal.SIGHUP, lambda: None)
     await runtime.start()
+    # the run of show's times of day are read on the wall clock (also without a run log)
+    runtime.wall_start = (datetime.now().astimezone()
+                          - timedelta(seconds=runtime.engine.now()))
     if runtime.remote_error:
         print(f"showctl: {runtime.remote_error}", file=sys.stderr, flush=True)
     server = await _start_api(runtime, api, remote, out) if api is not None else None

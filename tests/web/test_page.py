@@ -355,3 +355,33 @@ def test_a_lost_connection_is_shown_and_recovered_by_itself(show: Path, browser:
         assert _standby(browser) == "1"
     finally:
         second.stop()
+
+
+def test_a_show_two_minutes_late_shows_plus_two_minutes_on_the_page(
+        tmp_path: Path, browser: Any) -> None:
+    """The engine's numbers on the wall clock, as the page shows them: the doors were
+    planned two minutes ago and nothing has fired yet."""
+    import datetime as dt
+
+    doors = dt.datetime.now().astimezone() - dt.timedelta(seconds=120)
+    welcome = doors + dt.timedelta(minutes=15)
+    p = tmp_path / "late.yaml"
+    p.write_text(SHOW.replace('planned_start: "+0"', f'planned_start: "{doors:%H:%M:%S}"')
+                 .replace('segment: Welcome,', f'segment: Welcome, planned_start: '
+                          f'"{welcome:%H:%M:%S}",'), encoding="utf-8")
+    e = Engine(p, "--web", "127.0.0.1:0")
+    try:
+        browser.get(e.url)
+        _wait(browser, "document.body.classList.contains('live')")
+        # two minutes and the seconds the engine and the browser took to start
+        _wait(browser, "/^\\+2:[0-3]\\d$/.test(document.getElementById('ros-over')"
+                       ".textContent)", timeout=5.0)
+        assert "late" in browser.find_element(By.ID, "ros-over").get_attribute("class")
+        assert browser.find_element(By.ID, "ros-over-word").text == "behind"
+        assert browser.find_element(By.ID, "ros-current").text == "not started"
+        assert browser.find_element(By.ID, "ros-next").text == "Doors"
+        assert browser.find_element(By.ID, "ros-next-at").text == f"{doors:%H:%M:%S}"
+        assert browser.find_element(By.ID, "ros-next-in").text.startswith("overdue 2:")
+        _shot(browser, "page-late-desktop", 1440, 900)
+    finally:
+        e.stop()

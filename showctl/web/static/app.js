@@ -192,7 +192,10 @@ function renderSchedule(sc) {
   const nx = sc.next === null ? null : segs[sc.next];
   $("ros-next").textContent = nx ? nx.name : "—";
   $("ros-next-at").textContent = nx ? planTime(nx.planned_start, sc.time_of_day) : "–";
-  $("ros-next-in").textContent = nx ? len(sc.next_in) : "–";
+  const nin = $("ros-next-in");
+  nin.textContent = !nx ? "–" : sc.next_in !== null && sc.next_in < 0
+    ? `overdue ${len(-sc.next_in)}` : len(sc.next_in);
+  nin.className = nx && sc.next_in !== null && sc.next_in < 0 ? "late" : "";
   const body = $("ros-table").tBodies[0];
   const rows = segs.map((g) => {
     const tr = el("tr", g.state);
