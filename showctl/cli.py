@@ -91,6 +91,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if line.get("kind") == "cue_started":
                 planned_from.setdefault((line["list"], line["cue"]), float(line["t"]))
     print(_table(result.rows, planned_from if expected is not None else None))
+    from showctl.model import schedule
+
+    ros = schedule.replay_progress(schedule.plan(show), result.trace, result.length)
+    if ros is not None:
+        print("\n".join(schedule.summary_lines(ros)))
     for err in result.errors:
         print(f"warning: {err}", file=sys.stderr)
     ratio = result.length / wall if wall > 0 else float("inf")
@@ -151,15 +156,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         return supervise(sys.argv[1:], fork_main=engine)
     if args.headless:
         from showctl.headless import ApiAddress, run_headless
+        from showctl.web.server import WebAddress
 
         try:
             api = None if args.no_api else ApiAddress.parse(args.api or "")
+            web = None if args.no_web else WebAddress.parse(args.web or "")
         except ValueError as exc:
             print(f"showctl: {exc}", file=sys.stderr)
             return EXIT_USER
         return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose,
                             show_path=args.show, runlog=runlog, remote=remote, api=api,
-                            log_file=args.engine_log or "", journal=_journal_mode(args))
+                            log_file=args.engine_log or "", journal=_journal_mode(args),
+                            web=web)
     if args.no_api:
         print("showctl: the console needs the native API: drop --no-api, or use --headless",
               file=sys.stderr)
@@ -189,13 +197,14 @@ def _journal_mode(args: argparse.Namespace) -> str:
 def _engine_args(args: argparse.Namespace) -> list[str]:
     """The ``run`` options the engine process needs (the console's own are left out)."""
     out: list[str] = []
-    for flag in ("rig", "runlog", "osc_port", "osc_host", "udp_reply_port", "remote", "api"):
+    for flag in ("rig", "runlog", "osc_port", "osc_host", "udp_reply_port", "remote", "api",
+                 "web"):
         value = getattr(args, flag, None)
         if value is not None:
             out += [f"--{flag.replace('_', '-')}", str(value)]
     for code in args.passcode:
         out += ["--passcode", code]
-    for flag in ("no_runlog", "no_osc", "resume", "fresh", "no_journal"):
+    for flag in ("no_runlog", "no_osc", "resume", "fresh", "no_journal", "no_web"):
         if getattr(args, flag, False):
             out.append(f"--{flag.replace('_', '-')}")
     return out
@@ -245,7 +254,7 @@ def cmd_ps(args: argparse.Namespace) -> int:
     entries = running()
     if args.json:
         print(json.dumps([{"show": e.show, "title": e.title, "pid": e.pid, "api": e.api,
-                           "osc": e.osc, "started": e.started,
+                           "osc": e.osc, "web": e.web, "started": e.started,
                            "uptime": round(e.uptime(), 1)} for e in entries], indent=1))
         return 0
     if not entries:
@@ -452,6 +461,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "or any free port when that is taken; other hosts need --passcode")
     run.add_argument("--no-api", action="store_true",
                      help="headless: no native API (no attach, not listed by ps)")
+    run.add_argument("--web", metavar="[HOST:]PORT",
+                     help="the browser page (run of show, cues, remote): default "
+                          "127.0.0.1:53190, or any free port when that is taken; other hosts "
+                          "need --passcode")
+    run.add_argument("--no-web", action="store_true", help="no browser page")
     run.add_argument("--engine-log", help=argparse.SUPPRESS)
     crash = run.add_mutually_exclusive_group()
     crash.add_argument("--resume", action="store_true",

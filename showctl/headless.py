@@ -23,7 +23,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from showctl.live.journal import JournalData
     from showctl.live.resume import JournalTap
     from showctl.remote.config import RemoteConfig
+    from showctl.web.server import WebAddress
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +87,14 @@ def run_headless(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True,
     show_path: str = "show.yaml", runlog: str | None = "", remote: RemoteConfig | None = None,
     api: ApiAddress | None = ApiAddress(), log_file: str = "", journal: str = "auto",
+    web: WebAddress | None = None,
 ) -> int:
     """Run live without a console. ``runlog``: a path, ``""`` for the default place, or
     None for no run log. ``remote``: the OSC API and triggers (None = defaults).
     ``api``: where the native API listens (None = no API, no registration).
     ``journal``: ``auto`` (resume when the show's last run crashed), ``resume``,
-    ``fresh`` or ``off`` (no journal: no crash resume)."""
+    ``fresh`` or ``off`` (no journal: no crash resume). ``web``: where the page
+    listens (None = no page; it needs the API)."""
     from showctl.live.journal import needs_resume
     from showctl.live.resume import run_resumable
 
@@ -101,7 +104,7 @@ def run_headless(
               file=sys.stderr, flush=True)
     main = _run(show, rig, auto=auto, quiet_outputs=quiet_outputs, show_path=show_path,
                 runlog=runlog, remote=remote, api=api, log_file=log_file,
-                journal=journal != "off", resume=resume)
+                journal=journal != "off", resume=resume, web=web)
     if resume is not None:
         return int(run_resumable(main))
     return asyncio.run(main)
@@ -153,6 +156,7 @@ async def _run(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool,
     show_path: str, runlog: str | None, remote: RemoteConfig | None, api: ApiAddress | None,
     log_file: str, journal: bool = False, resume: JournalData | None = None,
+    web: WebAddress | None = None,
 ) -> int:
     out = _Out(sys.stdout)
     runtime = LiveRuntime(show, rig=rig, path=show_path, remote=remote, runlog=runlog,
@@ -180,9 +184,17 @@ async def _run(
     freeze_startup_heap()
     if tap is not None and resume is not None:
         out(f"showctl: {await _resume(runtime, tap, remote)}")
+    # the run of show's times of day are read on the wall clock (also without a run log)
+    runtime.wall_start = (datetime.now().astimezone()
+                          - timedelta(seconds=runtime.engine.now()))
     if runtime.remote_error:
         print(f"showctl: {runtime.remote_error}", file=sys.stderr, flush=True)
     server = await _start_api(runtime, api, remote, out) if api is not None else None
+    page = None
+    if server is not None and web is not None:
+        from showctl.web.server import start_web
+
+        page = await start_web(server, web, out)
     registered = False
     if server is not None:
         osc = (runtime.remote.osc.tcp_port or runtime.remote.osc.udp_port
@@ -190,7 +202,7 @@ async def _run(
         register(Entry(show=str(Path(show_path).resolve()), title=show.show.title,
                        pid=os.getpid(), api=server.address, osc=osc,
                        started=datetime.now().astimezone().isoformat(timespec="seconds"),
-                       log=log_file))
+                       log=log_file, web=page.url if page is not None else ""))
         registered = True
     out(f"showctl: {show.show.title} — {sum(1 for _ in show.walk())} cues; "
         + ("auto GO" if auto else "Enter = GO, or type stop/pause/resume/panic/back/"
@@ -208,6 +220,8 @@ async def _run(
             _read_commands(runtime, out)
             await runtime.ended.wait()
     finally:
+        if page is not None:
+            await page.close()
         if server is not None:
             await server.close("show ended")
         if registered:

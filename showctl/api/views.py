@@ -188,6 +188,9 @@ class State:
     timecode: tuple[str, ...] = ()
     clients: int = 0
     list_names: tuple[str, ...] = ()
+    schedule: dict[str, Any] | None = None
+    """The run of show, planned vs actual (None: the show has no segments); plain JSON
+    as :func:`showctl.model.schedule.progress` makes it (docs/api.md)."""
 
     def to_json(self) -> dict[str, Any]:
         # By hand, not dataclasses.asdict: that deep-copies every value, and a state is
@@ -206,7 +209,7 @@ class State:
             "programmer": None if self.programmer is None else list(self.programmer),
             "grandmaster": self.grandmaster, "blackout": self.blackout,
             "timecode": list(self.timecode), "clients": self.clients,
-            "list_names": list(self.list_names),
+            "list_names": list(self.list_names), "schedule": self.schedule,
         }
 
     @classmethod
@@ -223,7 +226,7 @@ class State:
             programmer=tuple(d["programmer"]) if d.get("programmer") is not None else None,
             grandmaster=d.get("grandmaster", 1.0), blackout=d.get("blackout", False),
             timecode=tuple(d.get("timecode", ())), clients=d.get("clients", 0),
-            list_names=tuple(d.get("list_names", ())),
+            list_names=tuple(d.get("list_names", ())), schedule=d.get("schedule"),
         )
 
 

@@ -55,6 +55,8 @@ class Entry:
     """ISO 8601 wall-clock time the engine started."""
     log: str = ""
     """Where the engine process writes its output (when started by `showctl run`)."""
+    web: str = ""
+    """The show's page (``http://host:port/``), or "" without one."""
 
     @property
     def key(self) -> str:

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ from showctl.engine.programmer import (
 )
 from showctl.live.commands import ENGINE_VERBS, apply_operator
 from showctl.live.log import EventLog, unmapped_outputs
+from showctl.live.schedule import ScheduleTracker
 from showctl.live.state import (
     CueHistory,
     lighting_view,
@@ -124,6 +126,11 @@ class LiveRuntime:
         self.programmer = Programmer()
         """Live fixture values of edit mode (kept across session rebuilds)."""
         self.history = CueHistory()
+        self.schedule = ScheduleTracker()
+        """When each run-of-show segment started (the state's ``schedule``)."""
+        self.wall_start: datetime | None = None
+        """The wall clock at show time 0 (default: the run log's); a time-of-day run of
+        show needs it."""
         self.log = EventLog(show.cue_names(), self._show_time)
         self.show_started: float | None = None
         """Engine show time of the first accepted GO (the top bar's show clock)."""
@@ -200,6 +207,7 @@ class LiveRuntime:
         self.clock = self.session.clock
         bus = self.session.bus
         bus.subscribe(self.history)
+        bus.subscribe(self.schedule)
         bus.subscribe(self.log)
         self.log.drivers = self.session.drivers
         bus.subscribe(self._on_engine_event)
@@ -624,4 +632,8 @@ class LiveRuntime:
             programmer=(tuple(self.programmer.lines()) if self.mode == "edit" else None),
             grandmaster=lighting.grandmaster, blackout=lighting.blackout,
             timecode=timecode, clients=self.clients, list_names=tuple(engine.lists),
+            schedule=self.schedule.state(
+                self.show, now, show_start=self.show_started,
+                wall_start=self.wall_start or (self.recorder.started if self.recorder
+                                               else None)),
         )

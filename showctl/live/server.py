@@ -104,6 +104,10 @@ class ApiServer:
     def address(self) -> str:
         return f"{self.host}:{self.port}"
 
+    async def handle_websocket(self, ws: Any) -> None:
+        """Serve one WebSocket connection (also for other servers: the page's)."""
+        await self._ws_handler(ws)
+
     async def _ws_handler(self, ws: Any) -> None:
         queue: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -221,9 +225,7 @@ class ApiServer:
         outcome = await self.runtime.execute(cmd)
         self._flush_log()
         # Every client sees what a command did at once, not at the next push.
-        for other in self.peers:
-            if other.level is not None:
-                self._push_state(other)
+        self._push_states([p for p in self.peers if p.level is not None])
         peer.send({"op": "result", "id": rid, "ok": outcome.ok, "message": outcome.message,
                    "data": outcome.data})
 
@@ -265,6 +267,26 @@ class ApiServer:
         peer.layout_key = key
         return self.runtime.state(lists=peer.lists, outputs=peer.outputs,
                                   names=names).to_json()
+
+    def _push_states(self, peers: list[Peer]) -> None:
+        """The same state to many clients: built and encoded once per distinct view (the
+        lists and outputs a client shows, with or without the attribute names), not once
+        per client — fifty browser pages cost about what one does."""
+        key = self.runtime.layout_key
+        texts: dict[tuple[Any, ...], str] = {}
+        for peer in peers:
+            if peer.closed:
+                continue
+            names = key != peer.layout_key
+            peer.layout_key = key
+            view = (None if peer.lists is None else tuple(peer.lists),
+                    None if peer.outputs is None else tuple(peer.outputs), names)
+            text = texts.get(view)
+            if text is None:
+                state = self.runtime.state(lists=peer.lists, outputs=peer.outputs,
+                                           names=names).to_json()
+                text = texts[view] = encode({"op": "state", "state": state})
+            peer.deliver(text)
 
     def _push_state(self, peer: Peer, rid: int = 0) -> None:
         msg: dict[str, Any] = {"op": "state", "state": self._state(peer)}
@@ -308,11 +330,10 @@ class ApiServer:
         if not active:
             return
         self._flush_log()
-        for peer in active:
-            try:
-                self._push_state(peer)
-            except Exception:  # a state that cannot be built must not stop the pushes
-                _log.exception("state push failed")
+        try:
+            self._push_states(active)
+        except Exception:  # a state that cannot be built must not stop the pushes
+            _log.exception("state push failed")
         clock = self.runtime.clock
         assert clock is not None
         # Deadlines, not intervals; after a stall, the next push is from now.

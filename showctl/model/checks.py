@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from showctl.model import schedule
+
 Path = tuple[str | int, ...]
 Finding = tuple[Path, str]
 
@@ -32,6 +34,7 @@ def check_raw(data: dict[str, Any]) -> list[Finding]:
         *_outputs(outputs, cues),
         *_artnet_outputs(outputs, cues),
         *_timecode_triggers(lists, cues),
+        *schedule.check_raw(cues),
     ]
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from showctl.lighting.patch import PatchEntry
 from showctl.model.levels import parse_address, parse_level
 from showctl.model.msc_commands import MscCommand
+from showctl.model.schedule import parse_planned_start
 from showctl.model.timevalue import Seconds
 from showctl.model.triggers import TimecodeChase, Trigger
 
@@ -94,6 +95,20 @@ class CueBase(Strict):
     armed: bool = True
     color: str | None = None
     triggers: list[Trigger] = Field(default_factory=list)
+    segment: str | None = Field(
+        default=None, description="Run of show: this cue opens the segment of this name.")
+    planned_start: str | float | None = Field(
+        default=None, description="Run of show: planned start of the segment, a time of day "
+        "('19:50') or an offset from the show start ('+15:00').")
+    planned_length: Seconds | None = Field(
+        default=None, description="Run of show: planned length of the segment.")
+
+    @field_validator("planned_start")
+    @classmethod
+    def _planned_start(cls, v: str | float | None) -> str | float | None:
+        if v is not None:
+            parse_planned_start(v)
+        return v
 
     @field_validator("number", mode="before")
     @classmethod

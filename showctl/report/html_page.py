@@ -6,7 +6,9 @@ Inline CSS and SVG, no scripts, no external links: a file to mail round or print
 from __future__ import annotations
 
 import html
+from typing import Any
 
+from showctl.model.schedule import format_delta, format_length, format_plan_time
 from showctl.report.formatting import _carried, _clock, _date, _how, fmt_delta, fmt_time
 from showctl.report.model import Deviation, Report
 
@@ -31,6 +33,9 @@ tr.late td.dev { color: #b00020; font-weight: 600; }
 tr.early td.dev { color: #0b6bcb; font-weight: 600; }
 td.dev.late { color: #b00020; font-weight: 600; }
 td.dev.early { color: #0b6bcb; font-weight: 600; }
+table.segments td.late { color: #b00020; font-weight: 600; }
+table.segments td.early { color: #0b6bcb; font-weight: 600; }
+table.segments tr.total th { text-align: right; }
 .none { color: #777; font-style: italic; }
 .fault, .panic { color: #b00020; }
 svg { font: 11px system-ui, sans-serif; }
@@ -88,6 +93,9 @@ def render_html(report: Report) -> str:
             f"<td class=\"n\">{fmt_time(s.end)}</td><td class=\"n\">{fmt_time(s.running)}</td>"
             f"<td>{_clock(r, s.start)}–{_clock(r, s.end)}</td></tr>\n")
     add("</table>\n")
+
+    if r.schedule is not None:
+        add(schedule_table_html(r.schedule))
 
     add("<h2>Timeline</h2>\n")
     add(timeline_svg(r))
@@ -277,3 +285,28 @@ def timeline_svg(report: Report) -> str:
             f"<title>{_e(f'FAULT {f.output}: {f.reason}')} at {fmt_time(f.at)}</title></line>\n")
     add("</svg>")
     return "".join(out)
+
+
+def schedule_table_html(sc: dict[str, Any]) -> str:
+    """The run of show: planned vs actual per segment, over/under each and in total."""
+    tod = bool(sc["time_of_day"])
+    out = ["<h2>Run of show</h2>\n<table class=\"segments\">\n<tr><th>segment</th>"
+           "<th>cue</th><th class=\"n\">planned</th><th class=\"n\">length</th>"
+           "<th class=\"n\">actual</th><th class=\"n\">length</th>"
+           "<th class=\"n\">start +/−</th><th class=\"n\">over/under</th></tr>\n"]
+    for g in sc["segments"]:
+        out.append(
+            f"<tr><td>{_e(g['name'])}</td><td>{_e(g['list'])} {_e(g['cue'])}</td>"
+            f"<td class=\"n\">{format_plan_time(g['planned_start'], tod)}</td>"
+            f"<td class=\"n\">{format_length(g['planned_length'])}</td>"
+            f"<td class=\"n\">{format_plan_time(g['actual_start'], tod)}</td>"
+            f"<td class=\"n\">{format_length(g['actual_length'])}</td>"
+            f"{_delta_cell(g['start_delta'])}{_delta_cell(g['length_delta'])}</tr>\n")
+    out.append(f"<tr class=\"total\"><th colspan=\"7\">over/under in total</th>"
+               f"{_delta_cell(sc['over'])}</tr>\n</table>\n")
+    return "".join(out)
+
+
+def _delta_cell(t: float | None) -> str:
+    cls = "" if t is None or round(t) == 0 else (" late" if t > 0 else " early")
+    return f"<td class=\"n{cls}\">{format_delta(t)}</td>"

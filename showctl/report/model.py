@@ -25,7 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from showctl.model import schedule
 from showctl.model import show as m
 from showctl.report.formatting import DEFAULT_TOLERANCE, _date
 from showctl.runlog import (
@@ -141,6 +143,9 @@ class Report:
     against: str | None = None
     """Describes the previous run compared with (path or date), when there was one."""
     against_started: datetime | None = None
+    schedule: dict[str, Any] | None = None
+    """The run of show, planned vs actual per segment (needs ``show`` with segments):
+    :func:`showctl.model.schedule.progress` of the finished run."""
 
     @property
     def running_time(self) -> float | None:
@@ -247,7 +252,23 @@ def build_report(
         ran = {(c.list, c.cue) for c in cues}
         report.not_run = [(ln, c.number, c.name) for ln, c, _ in show.walk()
                           if (ln, c.number) not in ran]
+        report.schedule = _schedule(show, log, cues, end)
     return report
+
+
+def _schedule(show: m.Show, log: RunLog, cues: list[CueTiming],
+              end: float | None) -> dict[str, Any] | None:
+    plan = schedule.plan(show)
+    if not plan:
+        return None
+    starts: dict[tuple[str, str], float] = {}
+    for c in cues:
+        starts.setdefault((c.list, c.cue), c.triggered)
+    midnight = log.started.replace(hour=0, minute=0, second=0, microsecond=0)
+    gos = [g.at for g in log.gos if not g.rejected]
+    return schedule.progress(plan, starts, end if end is not None else log.ended,
+                             wall_start=(log.started - midnight).total_seconds(),
+                             show_start=min(gos) if gos else None, live=False)
 
 
 def _sections(log: RunLog, cues: list[CueTiming], end: float | None) -> list[SectionTiming]:

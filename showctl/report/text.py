@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from showctl.model.schedule import summary_lines
 from showctl.report.formatting import _carried, _clock, _date, _how, fmt_delta, fmt_time
 from showctl.report.model import Deviation, Report
 
@@ -33,6 +34,10 @@ def render_text(report: Report) -> str:
         out.append(f"  {label[:28]:<28} {fmt_time(s.start):>9} {fmt_time(s.end):>9} "
                    f"{fmt_time(s.running):>9}  {_clock(r, s.start)}–{_clock(r, s.end)}")
     out.append("")
+
+    if r.schedule is not None:
+        out.extend(summary_lines(r.schedule))
+        out.append("")
 
     vs = r.against is not None
     out.append("Cues")
@@ -85,3 +90,4 @@ def render_text(report: Report) -> str:
 def _deviation_lines(devs: Iterable[Deviation], what: str) -> list[str]:
     return [f"  {d.list} {d.cue} {d.name}: {what} {fmt_time(d.expected)}{_carried(d)}, "
             f"started {fmt_time(d.actual)} — {abs(d.delta):.2f} s {d.word}" for d in devs]
+
