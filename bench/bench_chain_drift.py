@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from showctl.clocks.clock import LoopClock  # noqa: E402
 from showctl.engine import events as ev  # noqa: E402
-from showctl.engine.clock import LoopClock  # noqa: E402
 from showctl.engine.engine import Engine  # noqa: E402
 from showctl.testing import make_show  # noqa: E402
 

@@ -168,11 +168,11 @@ def frames_in_fade() -> int:
 
 
 def ours_main(n: int, protocol: str, conn: Connection) -> None:
+    from showctl.clocks.clock import LoopClock
     from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
     from showctl.drivers.base import DmxPayload, DriverContext
     from showctl.drivers.dmx_udp import DmxUdpDriver
     from showctl.drivers.sacn import SacnConfig, SacnDriver
-    from showctl.engine.clock import LoopClock
 
     async def run() -> SendResult:
         clock = LoopClock()
@@ -472,9 +472,9 @@ def breakdown_main(n: int, conn: Connection) -> None:
     """Best-of-N per-universe costs in one process (receiver drained in between)."""
     from dataclasses import dataclass as dc
 
+    from showctl.clocks.clock import LoopClock
     from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
     from showctl.drivers.base import DmxPayload, DriverContext
-    from showctl.engine.clock import LoopClock
 
     rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)

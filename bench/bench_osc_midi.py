@@ -39,12 +39,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pythonosc.udp_client import SimpleUDPClient
 
+from showctl.clocks.clock import LoopClock
 from showctl.drivers.base import DriverContext, MidiPayload, OscMessage
 from showctl.drivers.midi import MidiConfig, MidiDriver
 from showctl.drivers.midi_codec import FrameRate, Timecode
 from showctl.drivers.osc import OscConfig, OscDriver
 from showctl.drivers.osc_codec import SlipDecoder, decode_packet
-from showctl.engine.clock import LoopClock
 from showctl.timecode import TimecodeGenerator
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"

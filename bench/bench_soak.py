@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from showctl.engine.virtual import run_virtual  # noqa: E402
+from showctl.clocks.virtual import run_virtual  # noqa: E402
 from showctl.remote import RemoteConfig  # noqa: E402
 from showctl.remote.service import RemoteServer  # noqa: E402
 from showctl.remote.testing import call, local_api  # noqa: E402

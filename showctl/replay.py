@@ -21,10 +21,10 @@ from typing import IO, Any
 
 from showctl.api.calls import Call
 from showctl.api.protocol import OPERATOR_WORDS, CommandError, parse_line
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.engine import events as ev
-from showctl.engine.clock import LoopClock
 from showctl.engine.engine import Engine, EngineError
-from showctl.engine.virtual import run_virtual
 from showctl.live.commands import apply_operator
 from showctl.live.runtime import LiveRuntime
 from showctl.model import show as m

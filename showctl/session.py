@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from showctl.clocks.clock import Clock, LoopClock
 from showctl.drivers.base import Driver, DriverConfig, DriverContext
-from showctl.engine.clock import Clock, LoopClock
 from showctl.engine.engine import Engine
 from showctl.engine.events import EventBus
 from showctl.engine.outputs import OutputRouter

@@ -28,7 +28,7 @@ Step = tuple[float, Callable[[Engine], Any]]
 
 def drive(show: m.Show, steps: list[Step], until: float) -> list[dict[str, Any]]:
     """Run ``show`` on the virtual clock, calling each step at its show time; return the trace."""
-    from showctl.engine.virtual import run_virtual
+    from showctl.clocks.virtual import run_virtual
     from showctl.trace import TraceWriter
 
     async def main() -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """A timecode generator: MTC quarter frames on exact deadlines, and a per-frame feed.
 
-:class:`TimecodeGenerator` runs on the injected :class:`~showctl.engine.clock.Clock`.
+:class:`TimecodeGenerator` runs on the injected :class:`~showctl.clocks.clock.Clock`.
 From a start instant ``t0`` at timecode ``tc0`` it emits:
 
 * an MTC full frame at start and on every :meth:`~TimecodeGenerator.locate` (the way
@@ -25,8 +25,8 @@ import contextlib
 from collections.abc import Callable
 from fractions import Fraction
 
+from showctl.clocks.clock import Clock
 from showctl.drivers.midi_codec import FrameRate, MtcFullFrame, MtcQuarterFrame, Timecode
-from showctl.engine.clock import Clock
 
 __all__ = ["TimecodeGenerator"]
 

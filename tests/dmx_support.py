@@ -8,9 +8,9 @@ import socket
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from showctl.clocks.clock import LoopClock
 from showctl.drivers.base import DmxPayload, DriverContext, Payload
 from showctl.drivers.dmx_udp import DmxUdpDriver
-from showctl.engine.clock import LoopClock
 
 RATE = 44.0
 

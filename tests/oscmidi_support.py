@@ -7,8 +7,8 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from showctl.clocks.clock import LoopClock
 from showctl.drivers.base import DriverContext, Payload
-from showctl.engine.clock import LoopClock
 
 
 def free_port(kind: int = socket.SOCK_DGRAM) -> int:

@@ -31,12 +31,12 @@ from typing import Any
 import pytest
 from dmx_support import Events, make_ctx, settle, tick
 
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers import artnet_codec as art
 from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
 from showctl.drivers.base import DmxPayload
 from showctl.drivers.sacn import SacnConfig, SacnDriver
-from showctl.engine.clock import LoopClock
-from showctl.engine.virtual import run_virtual
 
 LOCK_PATH = Path(tempfile.gettempdir()) / "showctl-dmx-peers.lock"
 SYSTEM_PYTHON = "/usr/bin/python3"

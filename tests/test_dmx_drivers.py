@@ -17,13 +17,13 @@ import pytest
 from dmx_support import RATE, Events, Receiver, free_udp_port, make_ctx, receiver, settle, tick
 from pydantic import ValidationError
 
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers import artnet_codec as art
 from showctl.drivers import sacn_codec as e131
 from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
 from showctl.drivers.base import DmxPayload, HealthState, OscMessage, driver_class
 from showctl.drivers.sacn import SacnConfig, SacnDriver
-from showctl.engine.clock import LoopClock
-from showctl.engine.virtual import run_virtual
 
 
 def level(value: int, n: int = 512) -> bytes:
@@ -664,11 +664,11 @@ def test_timecode_cue_frames_go_out_as_arttimecode() -> None:
     """A timecode cue's Art-Net output: ArtTimeCode packets on the wire, decoded back."""
     import socket as _socket
 
+    from showctl.clocks.clock import LoopClock
+    from showctl.clocks.virtual import run_virtual
     from showctl.drivers import artnet_codec
     from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
     from showctl.drivers.base import DriverContext, TimecodePayload
-    from showctl.engine.clock import LoopClock
-    from showctl.engine.virtual import run_virtual
 
     rx = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
     rx.bind(("127.0.0.1", 0))

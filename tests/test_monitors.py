@@ -16,6 +16,7 @@ import mido.sockets
 import pytest
 from oscmidi_support import Recorder, free_port
 
+from showctl.clocks.clock import LoopClock
 from showctl.drivers.base import MidiPayload, OscBundle, OscMessage
 from showctl.drivers.midi import MidiConfig, MidiDriver
 from showctl.drivers.midi_codec import (
@@ -27,7 +28,6 @@ from showctl.drivers.midi_codec import (
     Timecode,
 )
 from showctl.drivers.osc import OscConfig, OscDriver
-from showctl.engine.clock import LoopClock
 from showctl.monitor.midi import monitor_midi
 from showctl.monitor.osc import monitor_osc
 from showctl.timecode import TimecodeGenerator

@@ -9,6 +9,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.midi_codec import (
     FrameRate,
     MtcAssembler,
@@ -19,8 +21,6 @@ from showctl.drivers.midi_codec import (
     hmsf_from_frames,
     mtc_quarter_frames,
 )
-from showctl.engine.clock import LoopClock
-from showctl.engine.virtual import run_virtual
 from showctl.timecode import TimecodeGenerator
 
 DF = FrameRate.FPS_2997_DF

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from showctl.clocks.clock import LoopClock
 from showctl.drivers.base import DriverContext
 from showctl.drivers.rig import FanoutConfig, FanoutDriver, build_drivers, find_rig, load_rig
-from showctl.engine.clock import LoopClock
 from showctl.model.problems import ShowFileError
 
 

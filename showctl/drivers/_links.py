@@ -13,7 +13,7 @@
   sends stay in order; results come back through the loop's futures
   (``run_in_executor`` uses ``call_soon_threadsafe`` under the hood).
 
-Time comes only from the injected :class:`~showctl.engine.clock.Clock`. Queued data
+Time comes only from the injected :class:`~showctl.clocks.clock.Clock`. Queued data
 older than ``stale_after`` is dropped instead of being sent late: a GO that arrives
 thirty seconds after the operator pressed it, when a cable is re-plugged, is worse than
 a GO that never arrives (and the fault event already told the operator).
@@ -31,8 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from showctl.clocks.clock import Clock
 from showctl.drivers.base import Driver, DriverConfig, DriverContext, HealthState, Payload
-from showctl.engine.clock import Clock
 
 T = TypeVar("T")
 FaultFn = Callable[[str], None]

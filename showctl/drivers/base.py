@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from showctl.engine.clock import Clock
+from showctl.clocks.clock import Clock
 
 # ---------------------------------------------------------------------------- payloads
 

@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import ClassVar, Final
 
+from showctl.clocks.clock import TimerHandle
 from showctl.drivers.base import (
     DmxPayload,
     Driver,
@@ -36,7 +37,6 @@ from showctl.drivers.base import (
     HealthState,
     Payload,
 )
-from showctl.engine.clock import TimerHandle
 
 Address = tuple[str, int]
 Sender = Callable[[bytes | bytearray], int]

@@ -24,10 +24,10 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
+from showctl.clocks.clock import TimerHandle
 from showctl.drivers import sacn_codec as codec
 from showctl.drivers.base import DriverConfig, DriverContext, register
 from showctl.drivers.dmx_udp import Address, DmxUdpDriver, Universe, parse_endpoint
-from showctl.engine.clock import TimerHandle
 
 
 class SacnConfig(DriverConfig):

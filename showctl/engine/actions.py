@@ -124,7 +124,10 @@ def _control(engine: Engine, run: Run) -> Action | None:
 
 
 def install_default_actions(engine: Engine) -> None:
-    from showctl.engine.output_actions import install_output_actions
+    """Every cue type's action factory (the registry is data: type → factory)."""
+    from showctl.engine.light_cues import LightAction
+    from showctl.engine.midi_actions import MidiFileAction, TimecodeAction, msc_action
+    from showctl.engine.output_actions import MidiAction, OscAction, scheduled
 
     engine.action_factories.update(
         {
@@ -133,6 +136,11 @@ def install_default_actions(engine: Engine) -> None:
             "group": GroupAction,
             **{t: _control for t in
                ("start", "stop", "pause", "resume", "goto", "arm", "disarm", "fade_out")},
+            "osc": scheduled(OscAction),
+            "midi": scheduled(MidiAction),
+            "msc": msc_action,
+            "midi_file": scheduled(MidiFileAction),
+            "timecode": scheduled(TimecodeAction),
+            "light": lambda e, r: LightAction(e, r),
         }
     )
-    install_output_actions(engine)

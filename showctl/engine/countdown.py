@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from showctl.engine.clock import Clock, TimerHandle
+from showctl.clocks.clock import Clock, TimerHandle
 
 
 class Countdown:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from showctl.clocks.clock import Clock
 from showctl.engine import events as ev
-from showctl.engine.clock import Clock
 from showctl.engine.countdown import Countdown
 from showctl.engine.light_cues import LightAction, LightProgram
 from showctl.engine.lighting import Lighting

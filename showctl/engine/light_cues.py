@@ -11,13 +11,13 @@ whole look, taking every attribute back for this list (LTP).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from showctl.engine.lighting import CURVES, F32, FadeSpec, Lighting, RigLayout, Slot
+from showctl.engine.rig import Change
 from showctl.engine.runs import Run
 from showctl.model import show as m
 from showctl.model.levels import dmx_carrier, parse_address, parse_level
@@ -42,14 +42,6 @@ CATEGORY = {
 
 def category(attr: str) -> str:
     return CATEGORY.get(attr, "beam")
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    attr: str
-    """Attribute name in the rig layout."""
-    value: float
-    """Normalized 0..1."""
 
 
 def dmx_outputs(show: m.Show) -> list[str]:

@@ -24,8 +24,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from showctl.clocks.clock import Clock
 from showctl.drivers.base import DmxPayload
-from showctl.engine.clock import Clock
 from showctl.engine.dmx_render import Renderer
 from showctl.engine.playback import Playback
 from showctl.engine.rig import CURVES, F32, F64, RigLayout, Slot

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from showctl.clocks.clock import TimerHandle
 from showctl.drivers.base import MidiPayload, OscArg, OscBundle, OscMessage
 from showctl.drivers.osc_codec import Double, Float32, Int32, Int64
-from showctl.engine.clock import TimerHandle
 from showctl.engine.curves import apply_curve
 from showctl.engine.runs import Action, Run
 from showctl.model import show as m
@@ -230,21 +230,6 @@ def encode_midi(spec: m.MidiMessageSpec) -> bytes:
     return bytes([0xF0, *spec.data, 0xF7])
 
 
-def _factory(cls: type[ScheduledAction]) -> Callable[[Engine, Run], Action]:
+def scheduled(cls: type[ScheduledAction]) -> Callable[[Engine, Run], Action]:
+    """An action factory for a :class:`ScheduledAction` subclass."""
     return lambda engine, run: cls(engine, run)  # type: ignore[return-value]
-
-
-def install_output_actions(engine: Engine) -> None:
-    from showctl.engine.light_cues import LightAction
-    from showctl.engine.midi_actions import MidiFileAction, TimecodeAction, msc_action
-
-    engine.action_factories.update(
-        {
-            "osc": _factory(OscAction),
-            "midi": _factory(MidiAction),
-            "msc": msc_action,
-            "midi_file": _factory(MidiFileAction),
-            "timecode": _factory(TimecodeAction),
-            "light": lambda e, r: LightAction(e, r),
-        }
-    )

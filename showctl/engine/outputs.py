@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from showctl.clocks.clock import Clock
 from showctl.drivers.base import (
     DmxPayload,
     Driver,
@@ -23,7 +24,6 @@ from showctl.drivers.base import (
     Payload,
     TimecodePayload,
 )
-from showctl.engine.clock import Clock
 from showctl.engine.events import DriverFaulted, DriverRecovered, EventBus, Output
 
 

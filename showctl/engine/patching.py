@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from showctl.engine.rig import Change
 from showctl.lighting.patch import Patch, build_patch
 from showctl.lighting.profiles import EMITTERS
 from showctl.lighting.render import compile_patch
@@ -23,7 +24,6 @@ from showctl.model import show as m
 from showctl.model.levels import dmx_carrier
 
 if TYPE_CHECKING:
-    from showctl.engine.light_cues import Change
     from showctl.engine.lighting import RigLayout
 
 
@@ -84,8 +84,6 @@ class FixtureProgram:
 
     def changes(self, cue: m.LightCue, layout: RigLayout) -> list[Change]:
         """The attribute changes of a light cue's ``fixtures:`` block."""
-        from showctl.engine.light_cues import Change
-
         out: list[Change] = []
         for key, values in cue.fixtures.items():
             if not isinstance(values, dict):

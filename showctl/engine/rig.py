@@ -13,6 +13,16 @@ CURVES = ("linear", "s_curve", "snap")
 """Fade curve codes, by index (0 = linear)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One attribute a light cue sets: its name in the rig layout and a 0..1 value."""
+
+    attr: str
+    """Attribute name in the rig layout."""
+    value: float
+    """Normalized 0..1."""
+
+
 @dataclass(slots=True)
 class Slot:
     """Where one attribute lands: output, universe, coarse offset, optional fine offset.

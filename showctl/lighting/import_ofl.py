@@ -37,7 +37,7 @@ import re
 from pathlib import Path, PurePath
 from typing import Any
 
-from showctl.lighting.importing import (
+from showctl.lighting.draft import (
     DraftAttribute,
     DraftProfile,
     FixtureImportError,

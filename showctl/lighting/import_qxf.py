@@ -30,7 +30,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from showctl.lighting.importing import (
+from showctl.lighting.draft import (
     DraftAttribute,
     DraftProfile,
     FixtureImportError,

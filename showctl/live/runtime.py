@@ -28,9 +28,9 @@ import numpy.typing as npt
 
 from showctl.api.protocol import OPERATOR_WORDS, Command, CommandError, encode
 from showctl.api.views import State
+from showctl.clocks.clock import Clock
 from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
-from showctl.engine.clock import Clock
 from showctl.engine.engine import Engine, EngineError
 from showctl.engine.light_cues import dmx_outputs
 from showctl.engine.programmer import (

@@ -33,8 +33,8 @@ from showctl.api.protocol import (
     decode,
     encode,
 )
+from showctl.clocks.clock import TimerHandle
 from showctl.engine import events as ev
-from showctl.engine.clock import TimerHandle
 from showctl.live.runtime import LiveRuntime
 
 _log = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from showctl.clocks.clock import Clock, LoopClock
 from showctl.drivers.midi import find_port_name, rtmidi_backend
 from showctl.drivers.midi_codec import MtcAssembler, MtcQuarterFrame, decode_midi
-from showctl.engine.clock import Clock, LoopClock
 
 __all__ = ["MidiPrinter", "monitor_midi"]
 

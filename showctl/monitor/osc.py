@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable
 from typing import Literal, TextIO
 
+from showctl.clocks.clock import Clock, LoopClock
 from showctl.drivers.osc_codec import (
     IMMEDIATELY,
     AutoFramingDecoder,
@@ -31,7 +32,6 @@ from showctl.drivers.osc_codec import (
     iter_messages,
     type_tags,
 )
-from showctl.engine.clock import Clock, LoopClock
 
 __all__ = ["OscPrinter", "monitor_osc"]
 

@@ -40,8 +40,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from showctl.clocks.clock import Clock, TimerHandle
 from showctl.drivers.midi_codec import FrameRate, MtcFullFrame, MtcQuarterFrame, Timecode
-from showctl.engine.clock import Clock, TimerHandle
 from showctl.model.triggers import TimecodeChase
 
 __all__ = [

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from showctl.api.protocol import Command
+from showctl.clocks.clock import TimerHandle
 from showctl.drivers.midi_codec import (
     ControlChange,
     MidiEvent,
@@ -29,7 +30,6 @@ from showctl.drivers.midi_codec import (
     NoteOn,
     ProgramChange,
 )
-from showctl.engine.clock import TimerHandle
 from showctl.engine.engine import Engine, EngineError
 from showctl.engine.events import GoRejected
 from showctl.live.commands import apply_operator

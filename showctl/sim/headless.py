@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from showctl.engine.clock import Clock, LoopClock
+from showctl.clocks.clock import Clock, LoopClock
 from showctl.model import show as m
 from showctl.sim.receiver import ReceiverEvent
 from showctl.sim.rig import SimOptions, SimRig

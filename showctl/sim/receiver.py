@@ -2,7 +2,7 @@
 
 Pure state, no sockets: :class:`Receiver` is fed datagrams (``feed_artnet``,
 ``feed_sacn``) with the sender's address and stamps them with the injected
-:class:`~showctl.engine.clock.Clock`, so every rule below is unit-tested with a manual
+:class:`~showctl.clocks.clock.Clock`, so every rule below is unit-tested with a manual
 clock and no network. :mod:`showctl.sim.listen` owns the sockets.
 
 Our receive and merge rules (docs/rehearsal.md repeats them for users):
@@ -37,9 +37,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from showctl.clocks.clock import Clock
 from showctl.drivers import artnet_codec as art
 from showctl.drivers import sacn_codec as sacn
-from showctl.engine.clock import Clock
 
 Protocol = Literal["artnet", "sacn"]
 Address = tuple[str, int]

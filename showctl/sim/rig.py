@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO, cast
 
+from showctl.clocks.clock import Clock, LoopClock
 from showctl.drivers import artnet_codec as art
 from showctl.drivers import sacn_codec as sacn
-from showctl.engine.clock import Clock, LoopClock
 from showctl.lighting.patch import Patch, build_patch
 from showctl.model import show as m
 from showctl.sim.decode import FixtureState, decode_patch

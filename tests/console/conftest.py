@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from showctl.clocks.manual import ManualClock
 from showctl.console.app import ShowctlApp, console_app
 from showctl.engine import events as ev
 from showctl.engine.engine import Engine
-from showctl.engine.manual_clock import ManualClock
 from showctl.live.runtime import LiveRuntime
 from showctl.live.server import ApiServer
 from showctl.model.loader import load_show

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from showctl.clocks.manual import ManualClock
 from showctl.engine.countdown import Countdown
-from showctl.engine.manual_clock import ManualClock
 
 
 def test_advance_fires_due_timers_in_order_at_their_deadlines() -> None:

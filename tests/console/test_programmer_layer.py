@@ -119,7 +119,7 @@ async def _session_with_programmer() -> tuple[Any, Programmer]:
 
 
 def test_values_at_matches_values_and_grandmaster_scales_the_programmer() -> None:
-    from showctl.engine.virtual import run_virtual
+    from showctl.clocks.virtual import run_virtual
 
     async def main() -> None:
         session, prog = await _session_with_programmer()
@@ -143,7 +143,7 @@ def test_values_at_matches_values_and_grandmaster_scales_the_programmer() -> Non
 
 
 def test_a_bad_value_changes_nothing_and_later_values_take_attributes_over() -> None:
-    from showctl.engine.virtual import run_virtual
+    from showctl.clocks.virtual import run_virtual
 
     async def main() -> None:
         _session, prog = await _session_with_programmer()
@@ -185,7 +185,7 @@ def test_tracked_state_and_what_differs() -> None:
 
 
 def test_plan_update_in_place_tracking_and_own_keys() -> None:
-    from showctl.engine.virtual import run_virtual
+    from showctl.clocks.virtual import run_virtual
 
     async def main() -> None:
         session, prog = await _session_with_programmer()
@@ -212,8 +212,8 @@ def test_plan_update_in_place_tracking_and_own_keys() -> None:
 
 
 def test_demo_groups_and_ranges(demo_path: Any) -> None:
+    from showctl.clocks.virtual import run_virtual
     from showctl.engine.light_cues import LightProgram
-    from showctl.engine.virtual import run_virtual
     from showctl.model.loader import load_show
     from showctl.session import Session
 

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.engine import light_cues
-from showctl.engine.clock import LoopClock
-from showctl.engine.virtual import run_virtual
 from showctl.model import show as m
 from showctl.session import Session
 

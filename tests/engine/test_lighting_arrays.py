@@ -102,8 +102,8 @@ def test_a_late_frame_near_the_fade_end_still_sends_the_final_level() -> None:
     a frame at the final level before it goes idle (a fade never stops one step short)."""
     import asyncio
 
-    from showctl.engine.clock import LoopClock
-    from showctl.engine.virtual import run_virtual
+    from showctl.clocks.clock import LoopClock
+    from showctl.clocks.virtual import run_virtual
 
     class SlowClock(LoopClock):
         """The loop's clock, plus time spent 'computing' frames (a busy machine)."""

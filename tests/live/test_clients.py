@@ -11,9 +11,9 @@ import pytest
 from showctl.api.client import ApiClient, ApiError, connect
 from showctl.api.protocol import Level
 from showctl.api.views import CueState
+from showctl.clocks.manual import ManualClock
 from showctl.console.app import ShowctlApp, console_app
 from showctl.console.cuestack import CueStack
-from showctl.engine.manual_clock import ManualClock
 from showctl.live.runtime import LiveRuntime
 from showctl.live.server import ApiServer
 from showctl.model.loader import load_show

@@ -20,9 +20,9 @@ import pytest
 
 from showctl.api.client import ApiClient, ApiError, connect
 from showctl.api.protocol import Command
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.engine import events as ev
-from showctl.engine.clock import LoopClock
-from showctl.engine.virtual import run_virtual
 from showctl.live.journal import Journal, iter_lines, journal_path, parse
 from showctl.live.resume import look_at, playheads
 from showctl.live.runtime import LiveRuntime

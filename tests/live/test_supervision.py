@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import yaml
 
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.base import DmxPayload
 from showctl.engine import events as ev
-from showctl.engine.clock import LoopClock
-from showctl.engine.virtual import run_virtual
 from showctl.live.runtime import LiveRuntime
 from showctl.testing import make_show as _make_show
 

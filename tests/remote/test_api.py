@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.base import OscMessage
-from showctl.engine.virtual import run_virtual
 from showctl.remote.api import API_VERSION, Client, QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig
 from showctl.remote.testing import EXAMPLE_SHOW, call, call_all, local_api, open_session

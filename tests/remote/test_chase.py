@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.artnet_codec import decode, encode_timecode
 from showctl.drivers.midi_codec import MtcFullFrame, Timecode, decode_midi
 from showctl.engine import events as ev
-from showctl.engine.virtual import run_virtual
 from showctl.remote import RemoteConfig
 from showctl.remote.chase import ArtnetTimecodeDecoder, ChaseState, MtcDecoder
 from showctl.remote.service import RemoteServer

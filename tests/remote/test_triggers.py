@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.midi_codec import (
     ControlChange,
     MscCommand,
@@ -14,7 +15,6 @@ from showctl.drivers.midi_codec import (
     ProgramChange,
 )
 from showctl.engine import events as ev
-from showctl.engine.virtual import run_virtual
 from showctl.remote import MscControlConfig, RemoteConfig
 from showctl.remote.api import Client, QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig

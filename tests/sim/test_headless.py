@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sim_support import SMALL_SHOW
 
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.rig import load_rig
-from showctl.engine.virtual import run_virtual
 from showctl.session import Session
 from showctl.sim.headless import run_sim_headless
 from showctl.sim.rig import SimOptions, SimRig

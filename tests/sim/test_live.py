@@ -16,11 +16,11 @@ import pytest
 from dmx_support import Events, make_ctx, settle
 from sim_support import SMALL_SHOW, fixed_port_lock
 
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.artnet import ArtNetConfig
 from showctl.drivers.base import DmxPayload, DriverConfig
 from showctl.drivers.sacn import SacnConfig, SacnDriver
-from showctl.engine.clock import LoopClock
-from showctl.engine.virtual import run_virtual
 from showctl.lighting.patch import build_patch
 from showctl.session import Session
 from showctl.sim.decode import FixtureState, decode_patch

@@ -10,7 +10,7 @@ import pytest
 
 from showctl.api.protocol import Command
 from showctl.api.views import State
-from showctl.engine.manual_clock import ManualClock
+from showctl.clocks.manual import ManualClock
 from showctl.live.runtime import LiveRuntime
 from showctl.live.server import ApiServer
 from showctl.model import schedule

@@ -12,7 +12,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from showctl.api.protocol import DEFAULT_PORT, Level
-from showctl.engine.manual_clock import ManualClock
+from showctl.clocks.manual import ManualClock
 from showctl.live.runtime import LiveRuntime
 from showctl.live.server import ApiServer
 from showctl.model.loader import load_show

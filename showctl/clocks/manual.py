@@ -1,6 +1,6 @@
 """A clock whose time moves only when a test says so.
 
-``ManualClock`` implements the :class:`~showctl.engine.clock.Clock` protocol for tests
+``ManualClock`` implements the :class:`~showctl.clocks.clock.Clock` protocol for tests
 of front ends that run inside someone else's event loop (a Textual app under
 ``run_test``), where the virtual event loop cannot be used. Time starts at ``start``
 and never reads the wall clock: :meth:`advance` moves it forward, firing every due
@@ -41,7 +41,7 @@ class ManualTimer:
 
 
 class ManualClock:
-    """A :class:`~showctl.engine.clock.Clock` driven by :meth:`advance` only."""
+    """A :class:`~showctl.clocks.clock.Clock` driven by :meth:`advance` only."""
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = float(start)

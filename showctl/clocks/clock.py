@@ -2,7 +2,7 @@
 
 Everything under ``engine/`` and ``drivers/`` reads time only through a ``Clock``. The
 real clock is the running event loop's monotonic time; the virtual clock is the same
-``LoopClock`` running on a :class:`~showctl.engine.virtual.VirtualEventLoop`, whose time
+``LoopClock`` running on a :class:`~showctl.clocks.virtual.VirtualEventLoop`, whose time
 jumps straight to the next deadline whenever every task is waiting. That keeps one code
 path for live runs and replays: a replay is not a simulation of the engine, it *is* the
 engine on a loop whose time is virtual.
