@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from showctl.engine.rig import Change
 from showctl.lighting.patch import Patch, build_patch
-from showctl.lighting.profiles import EMITTERS
+from showctl.lighting.profile_model import EMITTERS
 from showctl.lighting.render import compile_patch
 from showctl.lighting.selection import select_fixtures
 from showctl.lighting.values import VIRTUAL_INTENSITY

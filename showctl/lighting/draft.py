@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from showctl.lighting.profiles import KNOWN_ATTRIBUTES, ProfileError, parse_profile
+from showctl.lighting.profile_model import KNOWN_ATTRIBUTES
+from showctl.lighting.profiles import ProfileError, parse_profile
 from showctl.lighting.values import slot_key
 
 

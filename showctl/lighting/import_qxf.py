@@ -40,7 +40,7 @@ from showctl.lighting.draft import (
     slug,
     unique_name,
 )
-from showctl.lighting.profiles import COLOR_MIX_ATTRIBUTES
+from showctl.lighting.profile_model import COLOR_MIX_ATTRIBUTES
 
 _PRESETS: dict[str, str | None] = {
     "IntensityMasterDimmer": "intensity",

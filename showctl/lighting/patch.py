@@ -26,14 +26,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-from showctl.lighting.profiles import (
-    ChannelLayout,
-    ModeLayout,
-    Profile,
-    ProfileError,
-    ProfileNotFoundError,
-    load_profile,
-)
+from showctl.lighting.profile_model import ChannelLayout, ModeLayout, Profile
+from showctl.lighting.profiles import ProfileError, ProfileNotFoundError, load_profile
 from showctl.lighting.values import canonical_attribute, missing_attribute_message, to_normalized
 
 FixtureId = int | str

@@ -34,7 +34,7 @@ from showctl.lighting.patch import (
     attribute_for,
     fixture_key,
 )
-from showctl.lighting.profiles import EMITTERS, INTENSITY_ATTRIBUTES, ModeLayout
+from showctl.lighting.profile_model import EMITTERS, INTENSITY_ATTRIBUTES, ModeLayout
 from showctl.lighting.values import attribute_value, canonical_attribute
 
 FloatArray = NDArray[np.float64]

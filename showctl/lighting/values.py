@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from showctl.lighting.profiles import (
+from showctl.lighting.profile_model import (
     ATTRIBUTE_ALIASES,
     EMITTERS,
     SUBTRACTIVE,

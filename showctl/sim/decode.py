@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from showctl.lighting.patch import Patch, PatchedFixture
-from showctl.lighting.profiles import EMITTERS, ChannelLayout, Slot
+from showctl.lighting.profile_model import EMITTERS, ChannelLayout, Slot
 from showctl.lighting.values import parse_color
 
 RGB = tuple[float, float, float]
