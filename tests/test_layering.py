@@ -47,3 +47,17 @@ def test_front_ends_reach_the_engine_only_through_the_api(front_end: str) -> Non
     bad = [m for m in mods if m.startswith(ENGINE_SIDE)]
     assert bad == [], f"{front_end} pulls in engine-side modules: {bad}"
     assert front_end in mods
+
+
+def test_no_import_circles_and_nothing_reaches_up() -> None:
+    """The house's layer rules (shared/design/architecture.md), checked by the shared
+    tool on every run: clocks at the bottom, drivers below the engine, the engine below
+    the front ends, front ends through the API; and no module circles."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    tool = root.parent / "shared" / "tools" / "layers.py"
+    if not tool.exists():
+        pytest.skip("../shared/tools/layers.py is not beside this checkout")
+    r = subprocess.run([sys.executable, str(tool), str(root)], capture_output=True, text=True)
+    assert r.returncode == 0 and " 0 circles, 0 imports reaching up" in r.stdout, r.stdout
