@@ -6,7 +6,9 @@ A live run appends one JSON object per line to ``<state dir>/journal/<show key>.
 * a header (``journal``, the wall clock at show time 0, the show file, the pid);
 * ``cmd``: every command the runtime carried out (operator verbs from any front end,
   edits, programmer lines, grandmaster/blackout), with its show time ``t`` — written
-  and fsync'd before the command's result goes back;
+  before the command's result goes back (in the kernel at once: it survives a
+  ``kill -9``), and fsync'd to the disk by a thread of the journal's own, because an
+  fsync can take a second on a busy disk and the frame loop must not wait for it;
 * ``sent``: each OSC/MIDI message, written (not fsync'd: the kernel keeps it across a
   ``kill -9``) just before it goes to its driver, so a resume never sends it twice;
 * ``beat``: a heartbeat every half second with the sACN/Art-Net sequence numbers (the
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +154,8 @@ class Journal:
         self.clock_now: Any = None
         self.writing = True
         """False while a resume fast-forwards (the lines are in the file already)."""
+        self._sync_wanted = threading.Event()
+        self._syncer: threading.Thread | None = None
 
     def _trim_torn(self) -> None:
         data = self.path.read_bytes()
@@ -168,10 +173,28 @@ class Journal:
         line = json.dumps(rec, separators=(",", ":"), default=str) + "\n"
         try:
             os.write(self._fd, line.encode())
-            if sync:
-                os.fsync(self._fd)
         except OSError:
-            pass  # a full disk must not stop the show
+            return  # a full disk must not stop the show
+        if sync:
+            self._request_sync()
+
+    def _request_sync(self) -> None:
+        """fsync soon, off the event loop (the thread touches the file, nothing else)."""
+        if self._syncer is None:
+            self._syncer = threading.Thread(target=self._sync_loop, name="journal-fsync",
+                                            daemon=True)
+            self._syncer.start()
+        self._sync_wanted.set()
+
+    def _sync_loop(self) -> None:
+        while True:
+            self._sync_wanted.wait()
+            self._sync_wanted.clear()
+            fd = self._fd
+            if fd is None:
+                return
+            with contextlib.suppress(OSError):
+                os.fsync(fd)
 
     def header(self, started_wall: float, show: str, pid: int) -> None:
         self.write({"journal": FORMAT, "started": started_wall, "show": show, "pid": pid},
@@ -193,10 +216,14 @@ class Journal:
         self.close()
 
     def close(self) -> None:
-        if self._fd is not None:
+        """Sync what was written (now: the show is over) and close the file."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
             with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = None
+                os.fsync(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._sync_wanted.set()  # lets the fsync thread see the file is closed
 
 
 def iter_lines(path: str | Path) -> Iterator[dict[str, Any]]:
