@@ -361,8 +361,7 @@ class ShowctlApp(EditModeActions, App[int]):
 
     def action_scroll_outputs(self, step: int) -> None:
         """PageUp / PageDown: scroll the outputs pane to every fixture."""
-        pane = self.output_pane
-        pane.scroll_to(y=pane.scroll_y + step * max(1, pane.size.height - 1), animate=False)
+        self.output_pane.page(step)
 
     async def action_pause_resume(self) -> None:
         await self.send("pause_toggle")

@@ -12,8 +12,6 @@ with output, then the rest; the pane scrolls to every one of them.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 
 from showctl.api.views import LightingView, OutputRow
 from showctl.console.textview import TextView
@@ -185,27 +183,50 @@ def health_lines(o: OutputRow) -> list[Text]:
     return out
 
 
-class OutputPane(VerticalScroll, can_focus=False):
-    """Every output's health, then its lighting levels; scrolls (mouse wheel, or
-    PageUp/PageDown from the console) so every fixture can be reached."""
+class OutputPane(TextView, can_focus=False):
+    """Every output's health, then its lighting levels; PageUp/PageDown (and the mouse
+    wheel) page through them so every fixture can be reached. Only the lines in view are
+    drawn: a big rig's thousands of swatches would cost the console a second a redraw."""
 
     DEFAULT_CSS = """
     OutputPane { height: 1fr; border: round $secondary; padding: 0 1; }
-    OutputPane > TextView { height: auto; width: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Outputs"
         self._key: object = None
-        self.body = TextView()
-
-    def compose(self) -> ComposeResult:
-        yield self.body
+        self._lines: list[Text] = []
+        self.top = 0
+        """The first line in view."""
 
     @property
     def plain(self) -> str:
-        return self.body.plain
+        """Every line, in view or not (what the pane holds)."""
+        return "\n".join(line.plain for line in self._lines)
+
+    def page(self, step: int) -> None:
+        """Move the view by ``step`` pages."""
+        self.top += step * max(1, self.size.height - 3)
+        self._paint()
+
+    def on_mouse_scroll_down(self) -> None:
+        self.top += 3
+        self._paint()
+
+    def on_mouse_scroll_up(self) -> None:
+        self.top -= 3
+        self._paint()
+
+    def _paint(self) -> None:
+        height = max(1, self.size.height - 2)
+        self.top = max(0, min(self.top, max(0, len(self._lines) - height)))
+        view = self._lines[self.top:self.top + height]
+        below = len(self._lines) - self.top - len(view)
+        self.border_subtitle = (f"lines {self.top + 1}–{self.top + len(view)} of "
+                                f"{len(self._lines)}{' ▼ PgDn' if below else ''}"
+                                if len(self._lines) > height else "")
+        self.show(Text("\n", no_wrap=True, overflow="crop", end="").join(view))
 
     def show_outputs(self, outputs: tuple[OutputRow, ...],
                      lighting: dict[str, LightingView]) -> None:
@@ -228,5 +249,5 @@ class OutputPane(VerticalScroll, can_focus=False):
             if view is not None:
                 parts.append(Text(f"{o.name} levels", style="bold underline"))
                 parts.extend(lighting_lines(view, width))
-        text = Text("\n", no_wrap=True, overflow="crop", end="").join(parts)
-        self.body.show(text)
+        self._lines = parts
+        self._paint()
