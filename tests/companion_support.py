@@ -68,8 +68,10 @@ class Showctl:
     def start(self) -> Showctl:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
+            # --fresh: every start is a new run of the demo (crash resume is tested in
+            # tests/live; here a run killed by an earlier test must not be resumed).
             [sys.executable, "-m", "showctl", "run", str(DEMO), "--headless", "--no-runlog",
-             "--osc-port", str(self.port), *self.extra],
+             "--fresh", "--osc-port", str(self.port), *self.extra],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
