@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from showctl.api.protocol import DEFAULT_PORT, CommandError, Level, parse_line
+from showctl.api.protocol import DEFAULT_PORT, CommandError, Level, parse_line, parse_listen
 from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
 from showctl.live.log import describe
@@ -55,16 +55,10 @@ class ApiAddress:
     @classmethod
     def parse(cls, text: str) -> ApiAddress:
         """``PORT``, ``HOST:PORT`` or ``HOST``; ``0`` = any free port; "" = the default."""
-        if not text:
-            return cls()
-        host, sep, port = text.rpartition(":")
-        if not sep:
-            if text.isdigit():
-                return cls(port=int(text), fixed=True)
-            return cls(host=text)
-        if not port.isdigit():
-            raise ValueError(f"--api {text!r}: the port must be a number")
-        return cls(host=host.strip("[]") or "127.0.0.1", port=int(port), fixed=True)
+        host, port = parse_listen(text, "--api")
+        default = cls()
+        return cls(host=host or default.host, port=default.port if port is None else port,
+                   fixed=port is not None)
 
 
 class _Out:

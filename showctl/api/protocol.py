@@ -188,6 +188,19 @@ def check_operator_line(text: str) -> None:
         raise CommandError("write the grandmaster in percent: 'grandmaster 50'")
 
 
+def parse_listen(text: str, flag: str) -> tuple[str | None, int | None]:
+    """``PORT``, ``HOST:PORT`` or ``HOST`` (a ``--api`` / ``--web`` value) → (host, port),
+    None for what the text leaves to the default; ``0`` = any free port."""
+    if not text:
+        return None, None
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        return (None, int(text)) if text.isdigit() else (text, None)
+    if not port.isdigit():
+        raise ValueError(f"{flag} {text!r}: the port must be a number")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
 def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"), allow_nan=False, default=str)
 

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from showctl.api.protocol import parse_listen
 from showctl.live.server import ApiServer
 
 _log = logging.getLogger(__name__)
@@ -55,16 +56,10 @@ class WebAddress:
     @classmethod
     def parse(cls, text: str) -> WebAddress:
         """``PORT``, ``HOST:PORT`` or ``HOST``; ``0`` = any free port; "" = the default."""
-        if not text:
-            return cls()
-        host, sep, port = text.rpartition(":")
-        if not sep:
-            if text.isdigit():
-                return cls(port=int(text), fixed=True)
-            return cls(host=text)
-        if not port.isdigit():
-            raise ValueError(f"--web {text!r}: the port must be a number")
-        return cls(host=host.strip("[]") or "127.0.0.1", port=int(port), fixed=True)
+        host, port = parse_listen(text, "--web")
+        default = cls()
+        return cls(host=host or default.host, port=default.port if port is None else port,
+                   fixed=port is not None)
 
 
 def static_files() -> dict[str, bytes]:
