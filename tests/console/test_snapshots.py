@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.console.conftest import SIZE, Harness
 
@@ -19,7 +20,11 @@ pytest.importorskip("pytest_textual_snapshot")
 
 async def _still(h: Harness, pilot: Any) -> None:
     """Let every pending redraw and log write land before the picture is taken (the
-    console's own 10 Hz timer runs on real time, however busy the machine is)."""
+    console's own 10 Hz timer runs on real time, however busy the machine is). A text
+    field's cursor blinks on real time too, so it is held on: otherwise a slow machine
+    photographs it half the time in the other phase."""
+    for field in h.app.query(Input):
+        field.cursor_blink = False
     for _ in range(2):
         await h.app.sync()
         await pilot.pause()
