@@ -73,6 +73,7 @@ class ApiClient:
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._welcome: asyncio.Future[dict[str, Any]] | None = None
+        self._tasks: set[asyncio.Future[None]] = set()
 
     # ------------------------------------------------------------------ incoming
 
@@ -120,7 +121,12 @@ class ApiClient:
     def _take_state(self, data: dict[str, Any] | None) -> None:
         if data is None:
             return
-        state = State.from_json(data)
+        try:
+            state = State.from_json(data, self.state)
+        except (ValueError, KeyError, IndexError, TypeError):
+            # A patch that does not fit what we have: ask for the whole state again.
+            self._resync()
+            return
         # Attribute names come once per layout: keep them, fill them in.
         for out, view in state.lighting.items():
             if view.names:
@@ -129,6 +135,16 @@ class ApiClient:
                 state.lighting[out] = replace(view, names=self._names[out])
         self.state = state
         self._notify("state")
+
+    def _resync(self) -> None:
+        """Ask the engine for a whole state (no patch) at once."""
+        if self.link is None or self.closed:
+            return
+        sent = self.link.send(encode({"op": "state", "whole": True}))
+        if sent is not None:
+            task = asyncio.ensure_future(sent)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _resolve(self, msg: dict[str, Any]) -> None:
         fut = self._waiting.pop(int(msg.get("id", 0) or 0), None)
@@ -170,10 +186,11 @@ class ApiClient:
 
     async def hello(self, *, passcode: str | None = None, lists: list[str] | None = None,
                     outputs: list[str] | None = None, rate: float | None = None,
-                    timeout: float | None = 10.0) -> None:
-        """Introduce this client; returns once the engine's welcome has arrived."""
+                    timeout: float | None = 10.0, patches: bool = True) -> None:
+        """Introduce this client; returns once the engine's welcome has arrived.
+        ``patches``: take only the changed cue rows after the first state."""
         self._welcome = asyncio.get_running_loop().create_future()
-        msg: dict[str, Any] = {"op": "hello", "version": API_VERSION}
+        msg: dict[str, Any] = {"op": "hello", "version": API_VERSION, "patches": patches}
         if passcode is not None:
             msg["passcode"] = passcode
         if lists is not None:

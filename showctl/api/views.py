@@ -133,10 +133,44 @@ class ListView:
     """Seconds until the double-GO guard accepts this list's next GO (0: now)."""
     rows: tuple[CueRow, ...] = ()
 
+    def to_json(self, sent: tuple[CueRow, ...] | None = None) -> dict[str, Any]:
+        """As JSON; given the rows this client was ``sent`` last, only the rows that
+        changed (``rows_patch``: the new length and ``[index, row]`` pairs) when that is
+        smaller. Unchanged rows are the same objects from state to state (the engine
+        keeps them), so telling them apart is an identity test, not a comparison."""
+        out: dict[str, Any] = {"name": self.name, "playhead": self.playhead,
+                               "go_wait": self.go_wait}
+        rows = self.rows
+        if sent is not None and sent:
+            changed = [i for i, (a, b) in enumerate(zip(rows, sent, strict=False))
+                       if a is not b]
+            changed.extend(range(len(sent), len(rows)))
+            if len(changed) * 2 < len(rows):
+                out["rows_patch"] = {"length": len(rows),
+                                     "set": [[i, _flat(rows[i])] for i in changed]}
+                return out
+        out["rows"] = [_flat(r) for r in rows]
+        return out
+
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> ListView:
+    def from_json(cls, d: dict[str, Any], before: ListView | None = None) -> ListView:
+        """From JSON; a ``rows_patch`` applies to the rows of the view ``before``."""
+        patch = d.get("rows_patch")
+        if patch is not None:
+            if before is None:
+                raise ValueError(f"list {d['name']!r}: rows_patch without earlier rows")
+            length = int(patch["length"])
+            rows: list[CueRow | None] = [*before.rows[:length]]
+            rows.extend([None] * (length - len(rows)))
+            for i, r in patch["set"]:
+                rows[i] = CueRow.from_json(r)
+            got = tuple(r for r in rows if r is not None)
+            if len(got) != length:
+                raise ValueError(f"list {d['name']!r}: rows_patch leaves rows unset")
+        else:
+            got = tuple(CueRow.from_json(r) for r in d.get("rows", ()))
         return cls(name=d["name"], playhead=d.get("playhead"), go_wait=d.get("go_wait", 0.0),
-                   rows=tuple(CueRow.from_json(r) for r in d.get("rows", ())))
+                   rows=got)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +226,16 @@ class State:
     """The run of show, planned vs actual (None: the show has no segments); plain JSON
     as :func:`showctl.model.schedule.progress` makes it (docs/api.md)."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, sent: dict[str, tuple[CueRow, ...]] | None = None) -> dict[str, Any]:
+        """As JSON; ``sent``: the rows a client has of each list, to send only what
+        changed (clients that said ``"patches": true`` in their hello; docs/api.md)."""
         # By hand, not dataclasses.asdict: that deep-copies every value, and a state is
         # built ten times a second per client.
+        sent = sent or {}
         return {
             "t": self.t, "elapsed": self.elapsed, "mode": self.mode, "title": self.title,
             "revision": self.revision,
-            "lists": {k: {"name": v.name, "playhead": v.playhead, "go_wait": v.go_wait,
-                          "rows": [_flat(r) for r in v.rows]} for k, v in self.lists.items()},
+            "lists": {k: v.to_json(sent.get(k)) for k, v in self.lists.items()},
             "running": [_flat(r) for r in self.running],
             "outputs": [o.to_json() for o in self.outputs],
             "lighting": {k: {"output": v.output, "names": list(v.names),
@@ -213,11 +249,13 @@ class State:
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> State:
+    def from_json(cls, d: dict[str, Any], before: State | None = None) -> State:
+        """From JSON; ``before``: the client's previous state (for rows patches)."""
+        was = before.lists if before is not None else {}
         return cls(
             t=d["t"], elapsed=d.get("elapsed"), mode=d.get("mode", "show"),
             title=d.get("title", ""), revision=d.get("revision", 0),
-            lists={k: ListView.from_json(v) for k, v in d.get("lists", {}).items()},
+            lists={k: ListView.from_json(v, was.get(k)) for k, v in d.get("lists", {}).items()},
             running=tuple(RunRow.from_json(r) for r in d.get("running", ())),
             outputs=tuple(OutputRow.from_json(o) for o in d.get("outputs", ())),
             lighting={k: LightingView.from_json(v) for k, v in d.get("lighting", {}).items()},

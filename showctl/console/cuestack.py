@@ -89,7 +89,9 @@ class CueStack(TextView, can_focus=True):
                 for c in cols]
         out.append(" ".join(fit(h, w, right=i in right) for i, (h, w) in
                             enumerate(zip(head, widths, strict=True))), style="bold")
-        visible = max(1, self.size.height - 3) if self.size.height else len(self.rows)
+        # Before the first layout the height is unknown: a screenful, not every row (a
+        # 10,000-cue list took seconds to draw, unseen); the size is in the redraw key.
+        visible = max(1, self.size.height - 3) if self.size.height else 100
         focus = self._focus_index()
         start = 0
         if len(self.rows) > visible:

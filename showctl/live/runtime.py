@@ -47,6 +47,7 @@ from showctl.live.log import EventLog, unmapped_outputs
 from showctl.live.schedule import ScheduleTracker
 from showctl.live.state import (
     CueHistory,
+    ListRows,
     lighting_view,
     list_view,
     lit,
@@ -135,6 +136,8 @@ class LiveRuntime:
         self.show_started: float | None = None
         """Engine show time of the first accepted GO (the top bar's show clock)."""
         self._index: dict[tuple[int, str], npt.NDArray[np.int64]] = {}
+        self._rows: dict[str, ListRows] = {}
+        """Each list's cue rows, kept between states (see ListRows)."""
         self.on_show_changed: list[Callable[[], None]] = []
         """Called after an edit was applied (the server sends the new show)."""
         self.on_event: list[Callable[[ev.Event], None]] = []
@@ -218,6 +221,7 @@ class LiveRuntime:
                                fixtures.patch if fixtures is not None else None)
         self.log.names = show.cue_names()
         self._index.clear()
+        self._rows.clear()
         # DMX frames become events only while someone reads them (they are costly).
         self.session.router.trace_dmx = self.trace_dmx or self.log.log_dmx
         await self.session.open()
@@ -605,7 +609,8 @@ class LiveRuntime:
         assert session is not None
         lighting = session.lighting
         want_rows = set(engine.lists) if lists is None else set(lists)
-        views = {name: list_view(engine, name, self.history, with_rows=name in want_rows)
+        views = {name: list_view(engine, name, self.history, with_rows=name in want_rows,
+                                 cache=self._rows.setdefault(name, ListRows()))
                  for name in engine.lists}
         held = frozenset(self.programmer.held_indices().tolist())
         light: dict[str, Any] = {}

@@ -33,6 +33,7 @@ from showctl.api.protocol import (
     decode,
     encode,
 )
+from showctl.api.views import CueRow, State
 from showctl.clocks.clock import TimerHandle
 from showctl.engine import events as ev
 from showctl.live.runtime import LiveRuntime
@@ -55,6 +56,10 @@ class Peer:
         self.outputs: list[str] | None = None
         self.layout_key = 0
         """The runtime's layout key this client has the attribute names of."""
+        self.patches = False
+        """The client takes rows patches (it said so in its hello)."""
+        self.rows_sent: dict[str, tuple[CueRow, ...]] = {}
+        """The cue rows of each list this client has (the rows patches' base)."""
         self.closed = False
 
     def send(self, msg: dict[str, Any], *, show: str | None = None) -> None:
@@ -144,7 +149,7 @@ class ApiServer:
         """A client linked to this server in memory (same loop, same JSON, no socket).
         Call ``await client.hello()`` before using it."""
         client = ApiClient()
-        peer = Peer(client.receive, "memory")
+        peer = Peer(lambda text: client.receive(text), "memory")
         server = self
 
         class _Link:
@@ -202,6 +207,8 @@ class ApiServer:
             peer.send({"op": "error", "reason": "say hello first"})
             return
         if op == "state":
+            if msg.get("whole"):
+                peer.rows_sent = {}  # the client lost track of its rows
             self._push_state(peer, rid)
             return
         if op == "subscribe":
@@ -242,6 +249,8 @@ class ApiServer:
             level = Level.EDIT
         self._flush_log()  # the others get what is pending; the newcomer the recent lines
         peer.level = level
+        peer.patches = bool(msg.get("patches", False))
+        peer.rows_sent = {}  # the welcome's state is whole
         self._views(peer, msg)
         self.runtime.clients = sum(1 for p in self.peers if p.level is not None)
         rt = self.runtime
@@ -265,14 +274,24 @@ class ApiServer:
         key = self.runtime.layout_key
         names = key != peer.layout_key
         peer.layout_key = key
-        return self.runtime.state(lists=peer.lists, outputs=peer.outputs,
-                                  names=names).to_json()
+        state = self.runtime.state(lists=peer.lists, outputs=peer.outputs, names=names)
+        return self._for(peer, state)
+
+    @staticmethod
+    def _for(peer: Peer, state: State) -> dict[str, Any]:
+        """The state as JSON for one client: only the changed rows if it takes patches."""
+        out = state.to_json(peer.rows_sent if peer.patches else None)
+        if peer.patches:
+            peer.rows_sent = {k: v.rows for k, v in state.lists.items()}
+        return out
 
     def _push_states(self, peers: list[Peer]) -> None:
         """The same state to many clients: built and encoded once per distinct view (the
-        lists and outputs a client shows, with or without the attribute names), not once
-        per client — fifty browser pages cost about what one does."""
+        lists and outputs a client shows, with or without the attribute names, and the
+        rows it already has), not once per client — fifty browser pages cost about what
+        one does."""
         key = self.runtime.layout_key
+        states: dict[tuple[Any, ...], State] = {}
         texts: dict[tuple[Any, ...], str] = {}
         for peer in peers:
             if peer.closed:
@@ -281,11 +300,21 @@ class ApiServer:
             peer.layout_key = key
             view = (None if peer.lists is None else tuple(peer.lists),
                     None if peer.outputs is None else tuple(peer.outputs), names)
-            text = texts.get(view)
+            state = states.get(view)
+            if state is None:
+                state = states[view] = self.runtime.state(
+                    lists=peer.lists, outputs=peer.outputs, names=names)
+            # The rows the client has: the same objects for every client that got the
+            # same states (their ids are stable while the peer holds them).
+            had: tuple[Any, ...] = ()
+            if peer.patches:
+                had = (True, *((k, id(v)) for k, v in peer.rows_sent.items()))
+            text = texts.get((*view, had))
             if text is None:
-                state = self.runtime.state(lists=peer.lists, outputs=peer.outputs,
-                                           names=names).to_json()
-                text = texts[view] = encode({"op": "state", "state": state})
+                text = texts[(*view, had)] = encode(
+                    {"op": "state", "state": self._for(peer, state)})
+            elif peer.patches:
+                peer.rows_sent = {k: v.rows for k, v in state.lists.items()}
             peer.deliver(text)
 
     def _push_state(self, peer: Peer, rid: int = 0) -> None:

@@ -8,6 +8,9 @@ cue last ended (done, stopped, failed).
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 
@@ -41,6 +44,9 @@ class CueHistory:
 
     def __init__(self) -> None:
         self.outcome: dict[tuple[str, str], tuple[CueState, str]] = {}
+        self.version = 0
+        """Grows with every change of :attr:`outcome`."""
+        self._changes: deque[tuple[int, tuple[str, str]]] = deque(maxlen=4096)
         self.faults = 0
         self.pauses: dict[tuple[str, str], list[list[float]]] = {}
         """Per cue of the current run: ``[paused at, resumed at or inf]`` intervals."""
@@ -52,6 +58,24 @@ class CueHistory:
             total += max(0.0, min(end, now) - max(start, since))
         return total
 
+    def changed_since(self, version: int) -> list[tuple[str, str]] | None:
+        """The (list, cue) outcomes changed after ``version``; None when that is further
+        back than is remembered (look at every cue)."""
+        if version == self.version:
+            return []
+        if version < 0 or (self._changes and self._changes[0][0] > version + 1):
+            return None
+        return [key for v, key in self._changes if v > version]
+
+    def _set(self, key: tuple[str, str], outcome: tuple[CueState, str] | None) -> None:
+        if outcome is None:
+            if self.outcome.pop(key, None) is None:
+                return
+        else:
+            self.outcome[key] = outcome
+        self.version += 1
+        self._changes.append((self.version, key))
+
     def __call__(self, e: ev.Event) -> None:
         if isinstance(e, ev.CuePaused):
             self.pauses.setdefault((e.list, e.cue), []).append([e.t, float("inf")])
@@ -60,16 +84,16 @@ class CueHistory:
             if spans and spans[-1][1] == float("inf"):
                 spans[-1][1] = e.t
         if isinstance(e, ev.CueTriggered):
-            self.outcome.pop((e.list, e.cue), None)
+            self._set((e.list, e.cue), None)
             self.pauses.pop((e.list, e.cue), None)
         elif isinstance(e, ev.CueCompleted):
             if self.outcome.get((e.list, e.cue), (None,))[0] is not CueState.FAILED:
-                self.outcome[(e.list, e.cue)] = (CueState.DONE, "")
+                self._set((e.list, e.cue), (CueState.DONE, ""))
         elif isinstance(e, ev.CueStopped):
             if self.outcome.get((e.list, e.cue), (None,))[0] is not CueState.FAILED:
-                self.outcome[(e.list, e.cue)] = (CueState.STOPPED, "")
+                self._set((e.list, e.cue), (CueState.STOPPED, ""))
         elif isinstance(e, ev.CueFailed):
-            self.outcome[(e.list, e.cue)] = (CueState.FAILED, e.reason)
+            self._set((e.list, e.cue), (CueState.FAILED, e.reason))
             self.faults += 1
         elif isinstance(e, ev.DriverFaulted):
             self.faults += 1
@@ -138,15 +162,81 @@ def run_progress(run: Run, now: float, history: CueHistory | None = None
 
 def cue_rows(engine: Engine, list_name: str, history: CueHistory | None = None) -> list[CueRow]:
     """Every cue of a list (group children indented) with its live state."""
-    lst = engine.lists[list_name]
-    show = engine.show
-    standby = lst.playhead
-    rows: list[CueRow] = []
-    now = engine.now()
-    inside = _groups_inside(show.cuelists[list_name].cues, standby, lst.runs)
+    return list(ListRows().update(engine, list_name, history))
 
-    def add(cues: list[m.Cue], depth: int) -> None:
-        for cue in cues:
+
+class ListRows:
+    """The cue rows of one list, kept from one state to the next.
+
+    A 10,000-cue show has 10,000 rows, and the state goes out ten times a second: building
+    every row each time cost the engine ~0.1 s a push (more than the frame loop can
+    spare). The rows that cannot have changed are kept as the same objects, and only the
+    cues that run, are on standby, sit in a ``first`` group the operator is inside, or
+    whose outcome changed are looked at again. Keeping the objects also lets the server
+    send a client only the rows that changed (see :meth:`State.to_json
+    <showctl.api.views.State.to_json>`)."""
+
+    def __init__(self) -> None:
+        self.rows: tuple[CueRow, ...] = ()
+        self._built_for: tuple[object, ...] = ()
+        self._cues: list[m.Cue] = []
+        self._index: dict[str, int] = {}
+        self._first_groups: list[tuple[str, frozenset[str], frozenset[str], str]] = []
+        """``first``-mode groups: number, descendants, children, first child."""
+        self._looked: set[int] = set()
+        """Rows that ran, stood by or were inside a group at the last update."""
+        self._history_seen = -1
+        self._armed: dict[str, bool] = {}
+        """The arming overrides of this list the rows show."""
+
+    def update(self, engine: Engine, list_name: str, history: CueHistory | None
+               ) -> tuple[CueRow, ...]:
+        lst = engine.lists[list_name]
+        was = self._built_for
+        if not was or was[0] is not engine.show or was[1] is not lst.nav:
+            self._build(engine, list_name)
+            self._built_for = (engine.show, lst.nav)
+            self._armed = {}
+            self._looked = set(range(len(self._cues)))
+            self._history_seen = -1
+        armed = {k[1]: v for k, v in engine.armed.items() if k[0] == list_name}
+        if armed != self._armed:  # a cue (dis)armed another: those rows only
+            rows = list(self.rows)
+            for number in armed.keys() ^ self._armed.keys() | {
+                    n for n in armed.keys() & self._armed.keys() if armed[n] != self._armed[n]}:
+                i = self._index.get(number)
+                if i is not None:
+                    rows[i] = replace(rows[i], armed=engine.is_armed(list_name, self._cues[i]))
+            self.rows = tuple(rows)
+            self._armed = armed
+        standby = lst.playhead
+        active = set(lst.runs)
+        if standby is not None:
+            active.add(standby.number)
+        inside: set[str] = set()
+        for number, descendants, kids, first in self._first_groups:
+            if ((active & descendants and (standby is None or standby.number != first))
+                    or kids & lst.runs.keys()):
+                inside.add(number)
+        look = {self._index[n] for n in active | inside if n in self._index}
+        if history is not None:
+            changed = history.changed_since(self._history_seen)
+            if changed is None:
+                look.update(range(len(self._cues)))
+            else:
+                look.update(self._index[n] for (lname, n) in changed
+                            if lname == list_name and n in self._index)
+            self._history_seen = history.version
+        now_looking = set(look)
+        look |= self._looked
+        self._looked = now_looking
+        if not look:
+            return self.rows
+        now = engine.now()
+        rows = list(self.rows)
+        changed_any = False
+        for i in look:
+            cue = self._cues[i]
             run = lst.runs.get(cue.number)
             progress = remaining = None
             reason = ""
@@ -160,55 +250,64 @@ def cue_rows(engine: Engine, list_name: str, history: CueHistory | None = None) 
                 state, reason = history.outcome[(list_name, cue.number)]
             else:
                 state = CueState.IDLE
-            rows.append(CueRow(
-                number=cue.number, name=cue.name, type=str(getattr(cue, "type", "")),
-                depth=depth, navigable=cue.number in lst.nav.navigable,
-                prewait=cue.prewait, duration=nominal_duration(cue, show),
-                postwait=cue.postwait, continue_mode=CONTINUE_MARK[cue.continue_],
-                armed=engine.is_armed(list_name, cue), state=state,
-                standby=standby is cue, progress=progress, remaining=remaining,
-                reason=reason,
-            ))
-            if isinstance(cue, m.GroupCue):
-                add(list(cue.cues), depth + 1)
+            old = rows[i]
+            if (old.state is not state or old.progress != progress
+                    or old.remaining != remaining or old.reason != reason
+                    or old.standby is not (standby is cue)):
+                rows[i] = replace(old, state=state, progress=progress, remaining=remaining,
+                                  reason=reason, standby=standby is cue)
+                changed_any = True
+        if changed_any:
+            self.rows = tuple(rows)
+        return self.rows
 
-    add(list(show.cuelists[list_name].cues), 0)
-    return rows
+    def _build(self, engine: Engine, list_name: str) -> None:
+        """Every row afresh, idle: the show or its navigation changed."""
+        lst = engine.lists[list_name]
+        show = engine.show
+        cues: list[m.Cue] = []
+        rows: list[CueRow] = []
+        groups: list[tuple[str, frozenset[str], frozenset[str], str]] = []
 
+        def add(items: list[m.Cue], depth: int) -> set[str]:
+            numbers: set[str] = set()
+            for cue in items:
+                cues.append(cue)
+                numbers.add(cue.number)
+                rows.append(CueRow(
+                    number=cue.number, name=cue.name, type=str(getattr(cue, "type", "")),
+                    depth=depth, navigable=cue.number in lst.nav.navigable,
+                    prewait=cue.prewait, duration=nominal_duration(cue, show),
+                    postwait=cue.postwait, continue_mode=CONTINUE_MARK[cue.continue_],
+                    armed=engine.is_armed(list_name, cue), state=CueState.IDLE,
+                    standby=False, progress=None, remaining=None,
+                ))
+                if isinstance(cue, m.GroupCue):
+                    kids = list(cue.cues)
+                    below = add(kids, depth + 1)
+                    numbers |= below
+                    if cue.mode is m.GroupMode.FIRST and kids:
+                        groups.append((cue.number, frozenset(below),
+                                       frozenset(k.number for k in kids), kids[0].number))
+            return numbers
 
-def _groups_inside(cues: list[m.Cue], standby: m.CueBase | None,
-                   runs: dict[str, Run]) -> set[str]:
-    """Numbers of the ``first``-mode groups the operator is inside: one of their
-    children is on standby (after the first) or still runs."""
-    out: set[str] = set()
-
-    def walk(items: list[m.Cue]) -> bool:
-        found = False
-        for cue in items:
-            here = cue is standby or cue.number in runs
-            if isinstance(cue, m.GroupCue):
-                kids = list(cue.cues)
-                deep = walk(kids)
-                if (cue.mode is m.GroupMode.FIRST and kids
-                        and ((deep and standby is not kids[0])
-                             or any(k.number in runs for k in kids))):
-                    out.add(cue.number)
-                here = here or deep
-            found = found or here
-        return found
-
-    walk(list(cues))
-    return out
+        add(list(show.cuelists[list_name].cues), 0)
+        self._cues = cues
+        self.rows = tuple(rows)
+        self._index = {c.number: i for i, c in enumerate(cues)}
+        self._first_groups = groups
 
 
 def list_view(engine: Engine, list_name: str, history: CueHistory | None,
-              *, with_rows: bool = True) -> ListView:
+              *, with_rows: bool = True, cache: ListRows | None = None) -> ListView:
     lst = engine.lists[list_name]
     wait = (max(0.0, engine.go_accepts_at(list_name) - engine.now())
             if list_name in engine.last_go else 0.0)
+    rows: tuple[CueRow, ...] = ()
+    if with_rows:
+        rows = (cache or ListRows()).update(engine, list_name, history)
     return ListView(name=list_name, playhead=lst.playhead.number if lst.playhead else None,
-                    go_wait=wait,
-                    rows=tuple(cue_rows(engine, list_name, history)) if with_rows else ())
+                    go_wait=wait, rows=rows)
 
 
 def run_rows(engine: Engine, history: CueHistory | None = None) -> list[RunRow]:

@@ -55,7 +55,8 @@ function connect() {
   page.ws = ws;
   ws.onopen = () => {
     page.retry = 500;
-    const hello = { op: "hello", version: 1, lists: null, outputs: [] };
+    // patches: after the first state, only the cue rows that changed come (docs/api.md).
+    const hello = { op: "hello", version: 1, lists: null, outputs: [], patches: true };
     const code = sessionStorage.getItem("showctl.passcode");
     if (code) hello.passcode = code;
     ws.send(JSON.stringify(hello));
@@ -153,6 +154,21 @@ function cueInfo(list, number) {
 }
 
 function setState(state) {
+  const before = page.state ? page.state.lists : {};
+  for (const [name, lv] of Object.entries(state.lists || {})) {
+    const patch = lv.rows_patch;
+    if (!patch) continue;
+    const had = before[name] ? before[name].rows || [] : [];
+    const rows = had.slice(0, patch.length);
+    for (const [i, row] of patch.set) rows[i] = row;
+    if (rows.length !== patch.length || rows.includes(undefined)) {
+      // Not the rows the engine thinks we have: ask for the whole state again.
+      if (page.ws) page.ws.send(JSON.stringify({ op: "state", whole: true }));
+      return;
+    }
+    lv.rows = rows;
+    delete lv.rows_patch;
+  }
   page.state = state;
   render();
   page.updates += 1;
