@@ -123,38 +123,61 @@ def _groups(view: LightingView) -> list[tuple[str, list[int]]]:
     return sorted(groups.items(), key=rank)  # sorted() is stable: patch order within
 
 
-def lighting_lines(view: LightingView, width: int, max_lines: int = 2000) -> list[Text]:
-    """Swatch lines for one DMX output (at most ``max_lines`` of ``width`` cells):
-    every fixture and raw universe, the ones with output first (:func:`_groups`).
+class SwatchLine:
+    """One line of swatches, drawn only when it comes into view: a big rig has
+    thousands, a redraw shows a screenful."""
 
-    Attributes the programmer holds have their labels in red, as on a desk."""
+    __slots__ = ("first", "group", "idx", "labels", "view")
+
+    def __init__(self, view: LightingView, group: str, idx: list[int], labels: list[str],
+                 first: bool) -> None:
+        self.view, self.group, self.idx, self.labels, self.first = (
+            view, group, idx, labels, first)
+
+    def render(self) -> Text:
+        view = self.view
+        held = frozenset(view.held)
+        line = Text(f"{self.group[:9]:<9} " if self.first else " " * 10,
+                    style="bold" if self.first else "")
+        for i, label in zip(self.idx, self.labels, strict=True):
+            value = float(view.values[i]) if i < len(view.values) else 0.0
+            kind = attribute_label(view.names[i])[2]
+            line.append_text(swatch(label, kind, value, held=i in held))
+        return line
+
+
+def lighting_layout(view: LightingView, width: int, max_lines: int = 2000
+                    ) -> list[Text | SwatchLine]:
+    """The lines of one DMX output's levels (at most ``max_lines`` of ``width`` cells):
+    every fixture and raw universe, the ones with output first (:func:`_groups`), as
+    lines to draw when seen. Attributes the programmer holds have red labels, as on a
+    desk."""
     if not view.names:
         return [Text("  no lighting attributes", style="dim")]
-    held = frozenset(view.held)
-    cell = LABEL + 6
-    per_line = max(1, (width - 10) // cell)
-    lines: list[Text] = []
+    per_line = max(1, (width - 10) // (LABEL + 6))
+    lines: list[Text | SwatchLine] = []
     shown = 0
     for group, idx in _groups(view):
         labels = short_labels([attribute_label(view.names[i])[1] for i in idx])
         for start in range(0, len(idx), per_line):
             if len(lines) >= max_lines:
                 break
-            line = Text(f"{group[:9]:<9} " if start == 0 else " " * 10,
-                        style="bold" if start == 0 else "")
-            for i, label in zip(idx[start:start + per_line], labels[start:start + per_line],
-                                strict=True):
-                value = float(view.values[i]) if i < len(view.values) else 0.0
-                kind = attribute_label(view.names[i])[2]
-                line.append_text(swatch(label, kind, value, held=i in held))
-                shown += 1
-            lines.append(line)
+            part = idx[start:start + per_line]
+            lines.append(SwatchLine(view, group, part, labels[start:start + per_line],
+                                    start == 0))
+            shown += len(part)
     if shown < len(view.names):
         lit = sum(1 for v in view.values if v > 0.0)
         lines = lines[:max(0, max_lines - 1)]
         lines.append(Text(f"  … {len(view.names) - shown} more attributes "
                           f"({len(view.names)} in all, {lit} above zero)", style="dim"))
     return lines
+
+
+def lighting_lines(view: LightingView, width: int, max_lines: int = 2000) -> list[Text]:
+    """:func:`lighting_layout`, every line drawn."""
+    return [x if isinstance(x, Text) else x.render()
+            for x in lighting_layout(view, width, max_lines)]
 
 
 def health_lines(o: OutputRow) -> list[Text]:
@@ -196,14 +219,14 @@ class OutputPane(TextView, can_focus=False):
         super().__init__(id=id)
         self.border_title = "Outputs"
         self._key: object = None
-        self._lines: list[Text] = []
+        self._lines: list[Text | SwatchLine] = []
         self.top = 0
         """The first line in view."""
 
     @property
     def plain(self) -> str:
         """Every line, in view or not (what the pane holds)."""
-        return "\n".join(line.plain for line in self._lines)
+        return "\n".join(_drawn(line).plain for line in self._lines)
 
     def page(self, step: int) -> None:
         """Move the view by ``step`` pages."""
@@ -226,7 +249,8 @@ class OutputPane(TextView, can_focus=False):
         self.border_subtitle = (f"lines {self.top + 1}–{self.top + len(view)} of "
                                 f"{len(self._lines)}{' ▼ PgDn' if below else ''}"
                                 if len(self._lines) > height else "")
-        self.show(Text("\n", no_wrap=True, overflow="crop", end="").join(view))
+        self.show(Text("\n", no_wrap=True, overflow="crop", end="").join(
+            _drawn(line) for line in view))
 
     def show_outputs(self, outputs: tuple[OutputRow, ...],
                      lighting: dict[str, LightingView]) -> None:
@@ -235,7 +259,7 @@ class OutputPane(TextView, can_focus=False):
             return
         self._key = key
         width = max(20, self.size.width - 4)
-        parts: list[Text] = []
+        parts: list[Text | SwatchLine] = []
         captured = [o.name for o in outputs if not o.sends and not o.faults]
         for o in outputs:
             if o.name not in captured:
@@ -248,6 +272,10 @@ class OutputPane(TextView, can_focus=False):
             view = lighting.get(o.name)
             if view is not None:
                 parts.append(Text(f"{o.name} levels", style="bold underline"))
-                parts.extend(lighting_lines(view, width))
+                parts.extend(lighting_layout(view, width))
         self._lines = parts
         self._paint()
+
+
+def _drawn(line: Text | SwatchLine) -> Text:
+    return line if isinstance(line, Text) else line.render()
