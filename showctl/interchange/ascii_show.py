@@ -324,10 +324,10 @@ def ascii_from_show(show: Any, *, source: str = "") -> Exported:
             touched, look = prog.look(lname, cue.number)
             levels: dict[int, float] = {}
             for idx, value in zip(touched.tolist(), look.tolist(), strict=True):
-                chan = chan_of.get(idx)
-                if chan is not None:
+                ch = chan_of.get(idx)
+                if ch is not None:
                     if value > 0:
-                        levels[chan] = float(value)
+                        levels[ch] = float(value)
                 elif not layout.intensity[idx]:
                     fx, _, attr = layout.names[idx].rpartition(".")
                     not_carried.setdefault(fx, set()).add(attr)

@@ -53,8 +53,9 @@ def cmd_import_ascii(args: argparse.Namespace) -> int:
         return EXIT_USER
     parsed = parse(text)
     result = show_from_ascii(parsed, path.name, args.title or path.stem)
-    for n in result.notes:
-        print(f"{path}:{n.line}:{n.col}: {n.severity}: {n.message}", file=sys.stderr)
+    for note in result.notes:
+        print(f"{path}:{note.line}:{note.col}: {note.severity}: {note.message}",
+              file=sys.stderr)
     if result.errors:
         n = len(result.errors)
         print(f"{path}: {n} error{'s' if n != 1 else ''}: nothing written", file=sys.stderr)

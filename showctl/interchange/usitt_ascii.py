@@ -24,6 +24,7 @@ with its line and column, nothing about showctl's show model); :func:`write` tur
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -210,14 +211,18 @@ class _Reader:
         self.list_no = 0
         self.current_list = 1
         self.patch_chan: tuple[int, PatchPoint] | None = None
-        self.ignored: dict[str, tuple[int, int, int]] = {}  # keyword → (line, col, count)
+        # keyword → (line, col, count) of what is not carried, and its spelling in the file
+        self.ignored: dict[str, tuple[int, int, int]] = {}
+        self.spelling: dict[str, str] = {}
+        self.word = ""
         self.seen_cues: dict[tuple[int, str], int] = {}
         self.part_warned: set[tuple[int, str]] = set()
 
     def note(self, line: int, col: int, severity: Severity, message: str) -> None:
         self.f.notes.append(Note(line, col, severity, message))
 
-    def ignore(self, word: str, line: int, col: int) -> None:
+    def ignore(self, word: str, line: int, col: int, shown: str | None = None) -> None:
+        self.spelling.setdefault(word, shown or self.word)
         first = self.ignored.get(word)
         self.ignored[word] = (line, col, 1) if first is None else (first[0], first[1],
                                                                    first[2] + 1)
@@ -251,7 +256,8 @@ class _Reader:
                       "no ENDDATA: the file may be cut short (read to its end)")
         for word, (line, col, count) in sorted(self.ignored.items(), key=lambda x: x[1]):
             times = f" ({count} times; first here)" if count > 1 else ""
-            self.note(line, col, "warning", f"{_display(word)} is not carried{times}")
+            self.note(line, col, "warning",
+                      f"{self.spelling[word]} is not carried{times}")
         self.f.notes.sort()
         return self.f
 
@@ -261,6 +267,7 @@ class _Reader:
     def line(self, lineno: int, tokens: list[Token], rest: str) -> bool:
         """Read one record; True at ENDDATA."""
         word = keyword(tokens[0].text)
+        self.word = tokens[0].text
         args = tokens[1:]
         col = tokens[0].col
         # --- basic keywords: they stand alone and end any open record
@@ -282,7 +289,7 @@ class _Reader:
             elif word == "patch":
                 self._patch(lineno, args)
             else:
-                self.ignore("set", lineno, col)
+                self.ignore("set", lineno, col, "SET (console settings)")
             return False
         # --- primary keywords
         if word == "cue":
@@ -313,7 +320,7 @@ class _Reader:
         if word == "sub":
             self._close()
             self.context = "sub"
-            self.ignore("sub", lineno, col)
+            self.ignore("sub", lineno, col, "SUB (submasters)")
             return False
         if word == "$cuelist":
             self._close()
@@ -351,7 +358,7 @@ class _Reader:
             elif word == "text":
                 self.group.text = _join(self.group.text, rest)
             elif word == "part":
-                self.ignore("group part", lineno, col)
+                self.ignore("group part", lineno, col, "GROUP PART")
             elif word.startswith("$$"):
                 self.ignore(word, lineno, col)
             else:
@@ -360,7 +367,7 @@ class _Reader:
             if word in ("text", "$$text"):
                 self.f.lists[self.list_no] = _join(self.f.lists[self.list_no], rest)
             elif word.startswith("$$"):
-                self.ignore(f"$CueList {word}", lineno, col)
+                self.ignore(f"$cuelist {word}", lineno, col, f"$CueList {self.word}")
             else:
                 self._unknown(word, lineno, col)
         elif self.context == "patch":
@@ -502,13 +509,6 @@ class _Reader:
             self._unknown(word, lineno, col)
 
 
-def _display(word: str) -> str:
-    if word.startswith("$"):
-        return word[:2] + word[2:].capitalize() if word.startswith("$$") else (
-            "$" + word[1:].capitalize())
-    return word.upper()
-
-
 def _join(a: str, b: str) -> str:
     return f"{a} {b}".strip() if a else b
 
@@ -528,11 +528,13 @@ def format_level(value: float) -> str:
     if value >= 1.0 - 1e-9:
         return "FL"
     pct = value * 100
-    if abs(pct - round(pct)) < 1e-6:
-        return str(int(round(pct)))
-    byte = int(round(value * 255))
-    if int(round(round(pct) / 100 * 255)) == byte:
-        return str(int(round(pct)))
+    whole = math.floor(pct + 0.5)
+    if abs(pct - whole) < 1e-6:
+        return str(whole)
+    # the DMX byte a renderer makes of it (floor(v * 255 + 0.5), as showctl's does)
+    byte = math.floor(value * 255 + 0.5)
+    if math.floor(whole / 100 * 255 + 0.5) == byte:
+        return str(whole)
     return f"H{byte:02X}"
 
 
