@@ -162,6 +162,23 @@ def test_a_file_without_patch_is_patched_one_to_one_and_says_so() -> None:
         (1, "the file has no PATCH: channels are patched 1:1 to addresses")]
 
 
+def test_other_consoles_forms_of_times_labels_and_follows() -> None:
+    text = ("MANUFACTURER NSI\nPatch 1 1<1@FL\nCUE 5\nUP 2\nDOWN 3\nDELAY 1.5\nWAIT 4\n"
+            "CHAN 1,75\nCue 6\n$$Text Eos label\n$$Follow 2\n$$IntBlock\nChan 1=FL\n"
+            "Cue 7\nText one\nText two\nChan 1@0\nENDDATA\n")
+    show, notes = imported(text)
+    c5, c6, c7 = show.cuelists["main"].cues
+    assert isinstance(c5, m.LightCue) and isinstance(c6, m.LightCue)
+    assert (c5.up, c5.down, c5.delay) == (2, 3, 0)      # DELAY: the down fade's delay
+    assert c5.continue_ is m.ContinueMode.AUTO_CONTINUE and c5.postwait == 4  # WAIT
+    assert c5.fixtures == {"1": {"intensity": 75}}
+    assert (c6.name, c6.postwait, c6.block) == ("Eos label", 2, True)
+    assert c7.name == "one two"                          # a Text continued on a line
+    assert [(n.line, n.message) for n in notes] == [
+        (3, "cue 5: up delay 0 s and down delay 1.5 s differ; showctl has one delay per "
+            "cue (0 s)")]
+
+
 def test_clear_forgets_what_came_before_and_later_cues_replace_earlier() -> None:
     text = ("Patch 1 1<1@FL\nCue 1\nChan 1@FL\nClear Cues\nCue 2\nChan 1@50\n"
             "Cue 2\nText again\nChan 1@40\nEndData\n")
