@@ -542,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(csv, md, or printable html)")
     cs.add_argument("show")
     cs.add_argument("--list", help="only this cue list (default: every list)")
-    cs.add_argument("--dept", help="only cues for this output (lx, sound…) or kind "
+    cs.add_argument("--dept", help="only cues for this department, output (lx, sound…) or kind "
                     "(dmx, osc, midi)")
     cs.add_argument("--format", choices=("md", "csv", "html"), default="md")
     cs.add_argument("--paper", choices=("a4", "letter"), default="a4", help="html page size")
