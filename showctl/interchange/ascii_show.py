@@ -82,8 +82,14 @@ def show_from_ascii(f: AsciiFile, source: str, title: str) -> Imported:
     keys: dict[int, str] = {}
     patch: list[dict[str, Any]] = []
     groups_of: dict[str, list[str]] = {}
+    names: set[str] = set()
     for g in f.groups:
-        name = _slug(g.text) or f"group_{_slug(g.number)}"
+        name = _slug(g.text)
+        if not name or name.isdigit():  # a group name must not read as a fixture id
+            name = f"group_{_slug(g.number)}" if not name else f"group_{name}"
+        while name in names:
+            name += "_"
+        names.add(name)
         for ch in g.levels:
             groups_of.setdefault(str(ch), []).append(name)
     taken_addresses: dict[tuple[int, int], int] = {}
@@ -314,6 +320,7 @@ def ascii_from_show(show: Any, *, source: str = "") -> Exported:
         if not lights:
             continue
         f.lists[k] = lname
+        links: set[int] = set()  # positions of goto cues exported as a light cue's LINK
         for j, cue in enumerate(cues):
             if not isinstance(cue, m.LightCue):
                 continue
@@ -352,6 +359,7 @@ def ascii_from_show(show: Any, *, source: str = "") -> Exported:
             if linked:
                 assert isinstance(nxt_cue, m.GotoCue)
                 a.link = nxt_cue.target
+                links.add(j + 1)
             if cue.continue_ is m.ContinueMode.AUTO_CONTINUE and not (linked and
                                                                     cue.postwait == 0):
                 a.followon = cue.prewait + cue.postwait
@@ -364,9 +372,7 @@ def ascii_from_show(show: Any, *, source: str = "") -> Exported:
                                 "(the exported looks already show its effect)")
             f.cues.append(a)
         for j, c in enumerate(cues):
-            prev = cues[j - 1] if j else None
-            is_link = (isinstance(c, m.GotoCue) and isinstance(prev, m.LightCue))
-            if not isinstance(c, m.LightCue | m.GroupCue) and not is_link:
+            if not isinstance(c, m.LightCue | m.GroupCue) and j not in links:
                 skipped[str(c.type)] = skipped.get(str(c.type), 0) + 1
     for fx, attrs in sorted(not_carried.items()):
         warnings.append(f"fixture {fx}: {', '.join(sorted(attrs))} not carried (ASCII "

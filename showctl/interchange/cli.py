@@ -90,6 +90,11 @@ def cmd_export_ascii(args: argparse.Namespace) -> int:
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
     text = write(result.file)
+    if not text.isascii():
+        # the standard is 7-bit ASCII: a console may refuse or garble anything else
+        print("warning: names and notes with characters outside ASCII are written with "
+              "'?' in their place", file=sys.stderr)
+        text = text.encode("ascii", errors="replace").decode("ascii")
     if not args.out:
         sys.stdout.write(text)
         return 0
@@ -98,6 +103,6 @@ def cmd_export_ascii(args: argparse.Namespace) -> int:
         print(f"{out} exists: use --force to replace it", file=sys.stderr)
         return EXIT_USER
     # CRLF: the line ending the standard's consoles expect; every reader accepts it
-    out.write_bytes(text.replace("\n", "\r\n").encode("ascii", errors="replace"))
+    out.write_bytes(text.replace("\n", "\r\n").encode("ascii"))
     print(f"wrote {out}: {len(result.file.cues)} cues, {len(result.file.patch)} channels")
     return 0

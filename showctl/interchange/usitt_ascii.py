@@ -143,7 +143,7 @@ def tokenize(line: str) -> tuple[list[Token], str]:
             i += 1
         tokens.append(Token(body[start:i], start + 1))
         if len(tokens) == 1:
-            rest = body[i:].strip(DELIMITERS[:2])
+            rest = body[i:].lstrip(DELIMITERS)
     return tokens, rest.strip()
 
 

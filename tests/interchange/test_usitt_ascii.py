@@ -54,6 +54,8 @@ def test_every_delimiter_separates_fields_and_bang_starts_a_comment() -> None:
     assert tokens[1].col == 8
     _, rest = tokenize("   Text Sunset / dusk, part 2 ! a note")
     assert rest == "Sunset / dusk, part 2"
+    _, rest = tokenize("Text,@Sunset")
+    assert rest == "Sunset"
 
 
 def test_keywords_are_case_blind_and_ten_characters_long() -> None:
@@ -177,6 +179,14 @@ def test_other_consoles_forms_of_times_labels_and_follows() -> None:
     assert [(n.line, n.message) for n in notes] == [
         (3, "cue 5: up delay 0 s and down delay 1.5 s differ; showctl has one delay per "
             "cue (0 s)")]
+
+
+def test_group_names_never_read_as_fixture_ids() -> None:
+    text = ("Patch 1 1<1@FL 2<2@FL\nGroup 1\nText 12\nChan 1@FL\nGroup 2\nText Front\n"
+            "Chan 1@FL\nGroup 3\nText front\nChan 2@FL\nEndData\n")
+    show, _ = imported(text)
+    assert {str(p.id): p.groups for p in show.patch} == {
+        "1": ["group_12", "front"], "2": ["front_"]}
 
 
 def test_clear_forgets_what_came_before_and_later_cues_replace_earlier() -> None:
@@ -353,10 +363,15 @@ def test_export_command(tmp_path: Path) -> None:
     r = showctl("export-ascii", str(show), "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "warning: cues that are not light cues are left out: 1 memo" in r.stderr
+    assert "outside ASCII" not in r.stderr
     data = out.read_bytes()
     assert b"\r\n" in data and data.rstrip().endswith(b"EndData")
     back = showctl("import-ascii", str(out))
     assert back.returncode == 0, back.stderr
+    demo = showctl("export-ascii", str(ROOT / "shows" / "demo.yaml"))
+    assert demo.returncode == 0 and demo.stdout.isascii()
+    assert "Aurora Summit 2026 ? Opening" in demo.stdout   # the title's dash is not ASCII
+    assert "characters outside ASCII are written with '?'" in demo.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("show: {title: x}\ncuelists: {main: {cues: [{number: 1, type: lite}]}}\n")
     r = showctl("export-ascii", str(bad))
