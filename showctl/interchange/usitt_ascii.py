@@ -378,8 +378,8 @@ class _Reader:
                 self._unknown(word, lineno, col)
         elif self.context in ("sub", "mfg"):
             pass  # the secondaries of a record already reported as not carried
-        elif word in ("chan", "up", "down", "followon", "link", "part", "text", "wait",
-                      "delay") or word.startswith("$$"):
+        elif word in ("chan", "up", "down", "followon", "follow", "link", "part", "text",
+                      "label", "wait", "delay", "mark") or word.startswith("$$"):
             raise ValueError(f"{tokens[0].text.upper()} outside a CUE or GROUP record")
         else:
             self._unknown(word, lineno, col)
@@ -476,8 +476,9 @@ class _Reader:
             # NSI and other consoles: the delay of the down fade, as DOWN's second field
             d = parse_time(args[0].text) if args else 0.0
             cue.down = Times(cue.down.time if cue.down else 0.0, d)
-        elif word in ("followon", "wait", "$$follow"):
-            # WAIT (NSI and others): the time before the next cue goes, as FOLLOWON
+        elif word in ("followon", "follow", "wait", "$$follow"):
+            # WAIT (NSI and others), FOLLOW (a short spelling some editors write): the
+            # time before the next cue goes, as FOLLOWON
             if not args:
                 raise ValueError(f"{word.upper()} needs a time")
             cue.followon = parse_time(args[0].text)
@@ -488,7 +489,7 @@ class _Reader:
                 raise ValueError("LINK needs a cue number")
             cue.link = parse_cue_number(args[0].text)
             cue.link_line = lineno
-        elif word in ("text", "$$text"):
+        elif word in ("text", "label", "$$text"):
             cue.text = _join(cue.text, rest)
         elif word == "$$cuenotes":
             cue.notes = _join(cue.notes, rest)
@@ -503,6 +504,8 @@ class _Reader:
                           "cue, the times of the cue's last UP/DOWN apply to all")
         elif word in _EOS_IGNORED:
             pass
+        elif word in ("mark", "$$mark"):
+            self.ignore("$$mark", lineno, col, "MARK (move in dark)")
         elif word.startswith("$$"):
             self.ignore(word, lineno, col)
         else:

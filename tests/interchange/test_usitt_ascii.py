@@ -145,7 +145,7 @@ def test_the_eos_style_export_imports_with_every_keyword() -> None:
         (19, 4, "warning", "$CueList $$HTP is not carried"),
         (45, 1, "warning", "cue 3: up delay 0 s and down delay 0.5 s differ; showctl has "
                            "one delay per cue (0 s)"),
-        (50, 4, "warning", "$$Mark is not carried"),
+        (50, 4, "warning", "MARK (move in dark) is not carried"),
         (57, 4, "warning", "cue 4: parts are not carried; their levels join the cue, the "
                            "times of the cue's last UP/DOWN apply to all"),
         (60, 1, "warning", "channel 45 is not patched: its levels are not carried"),
@@ -167,18 +167,21 @@ def test_a_file_without_patch_is_patched_one_to_one_and_says_so() -> None:
 def test_other_consoles_forms_of_times_labels_and_follows() -> None:
     text = ("MANUFACTURER NSI\nPatch 1 1<1@FL\nCUE 5\nUP 2\nDOWN 3\nDELAY 1.5\nWAIT 4\n"
             "CHAN 1,75\nCue 6\n$$Text Eos label\n$$Follow 2\n$$IntBlock\nChan 1=FL\n"
-            "Cue 7\nText one\nText two\nChan 1@0\nENDDATA\n")
+            "Cue 7\nText one\nText two\nChan 1@0\nCue 8\nLabel Eight\nFollow 1:00\nMark\n"
+            "Chan 1@5\nENDDATA\n")
     show, notes = imported(text)
-    c5, c6, c7 = show.cuelists["main"].cues
+    c5, c6, c7, c8 = show.cuelists["main"].cues
     assert isinstance(c5, m.LightCue) and isinstance(c6, m.LightCue)
     assert (c5.up, c5.down, c5.delay) == (2, 3, 0)      # DELAY: the down fade's delay
     assert c5.continue_ is m.ContinueMode.AUTO_CONTINUE and c5.postwait == 4  # WAIT
     assert c5.fixtures == {"1": {"intensity": 75}}
     assert (c6.name, c6.postwait, c6.block) == ("Eos label", 2, True)
     assert c7.name == "one two"                          # a Text continued on a line
+    assert (c8.name, c8.postwait) == ("Eight", 60)        # LABEL, FOLLOW
     assert [(n.line, n.message) for n in notes] == [
         (3, "cue 5: up delay 0 s and down delay 1.5 s differ; showctl has one delay per "
-            "cue (0 s)")]
+            "cue (0 s)"),
+        (21, "MARK (move in dark) is not carried")]
 
 
 def test_group_names_never_read_as_fixture_ids() -> None:
@@ -333,7 +336,7 @@ def test_import_command_writes_a_show_that_checks(tmp_path: Path) -> None:
     out = tmp_path / "eos.yaml"
     r = showctl("import-ascii", str(EOS), "-o", str(out))
     assert r.returncode == 0, r.stderr
-    assert f"{EOS}:50:4: warning: $$Mark is not carried" in r.stderr.splitlines()
+    assert f"{EOS}:50:4: warning: MARK (move in dark) is not carried" in r.stderr.splitlines()
     assert r.stdout.startswith(f"wrote {out}: 13 fixtures, 7 cues in 2 lists")
     c = showctl("check", str(out))
     assert c.returncode == 0, c.stderr
