@@ -21,11 +21,10 @@ fixture, those its cues set. docs/usitt-ascii.md has the whole mapping.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
 
 from showctl.interchange.usitt_ascii import AsciiCue, AsciiFile, Note, PatchPoint, Times
 
@@ -170,13 +169,69 @@ def show_from_ascii(f: AsciiFile, source: str, title: str) -> Imported:
     if patch:
         doc["patch"] = patch
     doc["cuelists"] = cuelists
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=None,
-                          width=100)
+    body = _yaml(doc)
     text = (f"# Imported from {source} by showctl import-ascii (USITT ASCII 3.0).\n"
             "# Channels are generic-dimmer fixtures (id = console channel); each cue holds\n"
             "# what changes from the cue before it. See docs/usitt-ascii.md.\n" + body)
     notes.sort()
     return Imported(text, notes)
+
+
+_PLAIN_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+_PLAIN_TEXT = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*( [A-Za-z0-9_\-]+)*$")
+"""Text YAML reads back as the same text without quotes (words, no ': ' or ' #')."""
+
+
+def _scalar(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    text = str(v)
+    if _PLAIN_TEXT.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    # JSON's string syntax is YAML's double-quoted scalar
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _key(k: Any) -> str:
+    text = str(k)
+    return text if _PLAIN_KEY.match(text) and text not in _YAML_WORDS else _scalar(text)
+
+
+def _flow(v: Any) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{_key(k)}: {_flow(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_flow(x) for x in v) + "]"
+    return _scalar(v)
+
+
+def _yaml(doc: dict[str, Any]) -> str:
+    """The show as YAML: sections as blocks, a patch entry per line, a cue per block
+    with its values in flow style. Written by hand: PyYAML's pure-Python dumper takes a
+    minute over a big console file's cues."""
+    out = [f"show: {_flow(doc['show'])}", "outputs:"]
+    out += [f"  {_key(n)}: {_flow(o)}" for n, o in doc["outputs"].items()]
+    if doc.get("patch"):
+        out.append("patch:")
+        out += [f"  - {_flow(e)}" for e in doc["patch"]]
+    out.append("cuelists:")
+    for name, cl in doc["cuelists"].items():
+        out.append(f"  {_key(name)}:")
+        if "description" in cl:
+            out.append(f"    description: {_scalar(cl['description'])}")
+        if not cl["cues"]:
+            out.append("    cues: []")
+            continue
+        out.append("    cues:")
+        for cue in cl["cues"]:
+            first = True
+            for k, v in cue.items():
+                out.append(f"      {'- ' if first else '  '}{_key(k)}: {_flow(v)}")
+                first = False
+    return "\n".join(out) + "\n"
 
 
 def _cue(cue: AsciiCue, changed: dict[int, float], keys: dict[int, str],
@@ -320,17 +375,21 @@ def ascii_from_show(show: Any, *, source: str = "") -> Exported:
         if not lights:
             continue
         f.lists[k] = lname
+        touched = prog.touched[lname].tolist()
+        # the looks come in the order of the list's light cues, as ``cues`` has them
+        looks = prog.looks(lname)
         links: set[int] = set()  # positions of goto cues exported as a light cue's LINK
         for j, cue in enumerate(cues):
             if not isinstance(cue, m.LightCue):
                 continue
+            looked, look = next(looks)
+            assert looked is cue
             if not re.fullmatch(r"\d+(\.\d+)?", cue.number):
                 warnings.append(f"list {lname} cue {cue.number}: USITT cue numbers are "
                                 "decimal numbers; the cue is not exported")
                 continue
-            touched, look = prog.look(lname, cue.number)
             levels: dict[int, float] = {}
-            for idx, value in zip(touched.tolist(), look.tolist(), strict=True):
+            for idx, value in zip(touched, look.tolist(), strict=True):
                 ch = chan_of.get(idx)
                 if ch is not None:
                     if value > 0:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 DELIMITERS = " \t,/<>=@"
 MAX_LINE = 80
@@ -118,8 +118,9 @@ class AsciiFile:
         return [n for n in self.notes if n.severity == "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One field of a line and its column (from 1). A tuple: a big file has millions."""
+
     text: str
     col: int
 
@@ -127,23 +128,14 @@ class Token:
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
 
 
+_FIELD = re.compile(r"[^ \t,/<>=@]+")
+
+
 def tokenize(line: str) -> tuple[list[Token], str]:
     """The fields of one line (comment removed) and the raw text after the keyword."""
     body = line.split("!", 1)[0]
-    tokens: list[Token] = []
-    i, n = 0, len(body)
-    rest = ""
-    while i < n:
-        while i < n and body[i] in DELIMITERS:
-            i += 1
-        if i >= n:
-            break
-        start = i
-        while i < n and body[i] not in DELIMITERS:
-            i += 1
-        tokens.append(Token(body[start:i], start + 1))
-        if len(tokens) == 1:
-            rest = body[i:].lstrip(DELIMITERS)
+    tokens = [Token(m.group(), m.start() + 1) for m in _FIELD.finditer(body)]
+    rest = body[tokens[0].col - 1 + len(tokens[0].text):].lstrip(DELIMITERS) if tokens else ""
     return tokens, rest.strip()
 
 
@@ -154,6 +146,10 @@ def keyword(token: str) -> str:
 
 def parse_level(text: str) -> float:
     """``50`` (percent), ``FL`` (full), ``H80`` (hex 00–FF) → 0..1, or ``ValueError``."""
+    if text.isdigit() and len(text) <= 3:  # the common case, fast: a whole percent
+        whole = int(text)
+        if whole <= 100:
+            return whole / 100.0
     t = text.strip().upper()
     if t in ("FL", "FULL"):
         return 1.0

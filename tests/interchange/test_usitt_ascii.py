@@ -184,6 +184,13 @@ def test_other_consoles_forms_of_times_labels_and_follows() -> None:
         (21, "MARK (move in dark) is not carried")]
 
 
+@pytest.mark.parametrize("label", ["yes", "No", "null", "a: b", "x #y", "12", "1.5",
+                                   "Café — dusk", '"quoted" \\ back', "- dash", "~"])
+def test_labels_read_back_as_written(label: str) -> None:
+    show, _ = imported(f"Cue 1\nText {label}\nChan 1@50\nEndData\n")
+    assert show.cuelists["main"].cues[0].name == label
+
+
 def test_group_names_never_read_as_fixture_ids() -> None:
     text = ("Patch 1 1<1@FL 2<2@FL\nGroup 1\nText 12\nChan 1@FL\nGroup 2\nText Front\n"
             "Chan 1@FL\nGroup 3\nText front\nChan 2@FL\nEndData\n")
