@@ -24,6 +24,7 @@ with its line and column, nothing about showctl's show model); :func:`write` tur
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -144,6 +145,7 @@ def keyword(token: str) -> str:
     return token.lower()[:10]
 
 
+@functools.lru_cache(maxsize=8192)  # a big file repeats a few hundred level texts
 def parse_level(text: str) -> float:
     """``50`` (percent), ``FL`` (full), ``H80`` (hex 00–FF) → 0..1, or ``ValueError``."""
     if text.isdigit() and len(text) <= 3:  # the common case, fast: a whole percent
@@ -184,6 +186,7 @@ def parse_cue_number(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def _int(text: str, what: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ValueError(f"{what} {text!r}: give a whole number from 1")
@@ -238,6 +241,8 @@ class _Reader:
                 self.note(lineno, MAX_LINE + 1, "warning",
                           f"line is longer than {MAX_LINE} characters (the standard's "
                           "limit): read anyway, but some consoles refuse it")
+            if self.context == "cue" and self._fast_chan(raw, lineno):
+                continue
             tokens, rest = tokenize(raw)
             if not tokens:
                 continue
@@ -256,6 +261,25 @@ class _Reader:
                       f"{self.spelling[word]} is not carried{times}")
         self.f.notes.sort()
         return self.f
+
+    def _fast_chan(self, raw: str, lineno: int) -> bool:
+        """A cue's ``Chan`` line read without per-field tokens (a big file is mostly
+        these); False when it is not one or has a problem, for the full reading (which
+        finds each problem's column)."""
+        fields = _FIELD.findall(raw.split("!", 1)[0])
+        if not fields or fields[0].lower() != "chan" or len(fields) % 2 == 0:
+            return False
+        cue = self.cue
+        assert cue is not None
+        try:
+            pairs = [(_int(fields[i], "channel"), parse_level(fields[i + 1]))
+                     for i in range(1, len(fields), 2)]
+        except ValueError:
+            return False
+        for chan, level in pairs:
+            cue.levels[chan] = level
+            cue.level_lines[chan] = lineno
+        return True
 
     def _close(self) -> None:
         self.context, self.cue, self.group, self.patch_chan = "none", None, None, None
@@ -520,6 +544,7 @@ def parse(text: str) -> AsciiFile:
 # ------------------------------------------------------------------------------ write
 
 
+@functools.lru_cache(maxsize=8192)  # … and a few hundred values
 def format_level(value: float) -> str:
     """A level as a console reads it: ``FL``, a whole percent, or ``Hxx`` (8-bit) when
     no whole percent is the same DMX value."""
