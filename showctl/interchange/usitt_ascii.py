@@ -358,7 +358,7 @@ class _Reader:
             chan = _int(args[0].text, "channel")
             point = PatchPoint(_int(args[1].text, "address"), 1.0, lineno)
             self.f.has_patch = True
-            self.f.patch.setdefault(chan, []).append(point)
+            self._patch_point(chan, point, lineno, args[1].col)
             self.patch_chan = (chan, point)
             self.context = "patch"
             return False
@@ -452,7 +452,23 @@ class _Reader:
                 self.note(lineno, lv.col, "warning",
                           f"channel {chan} is patched to dimmer {dimmer} at "
                           f"{level * 100:g} %: proportional patch is not carried (full)")
-            self.f.patch.setdefault(chan, []).append(PatchPoint(dimmer, level, lineno))
+            self._patch_point(chan, PatchPoint(dimmer, level, lineno), lineno, d.col)
+
+    def _patch_point(self, chan: int, point: PatchPoint, lineno: int, col: int) -> None:
+        """Patch a dimmer to a channel. A dimmer belongs to one channel: patched again,
+        it moves (as at a console), and the move is reported."""
+        for other, points in list(self.f.patch.items()):
+            for p in points:
+                if p.dimmer == point.dimmer and other != chan:
+                    self.note(lineno, col, "warning",
+                              f"dimmer {point.dimmer} moves from channel {other} (line "
+                              f"{p.line}) to channel {chan}")
+            kept = [p for p in points if p.dimmer != point.dimmer]
+            if kept:
+                self.f.patch[other] = kept
+            else:
+                del self.f.patch[other]
+        self.f.patch.setdefault(chan, []).append(point)
 
     def _levels(self, into: dict[int, float], lines: dict[int, int] | None, lineno: int,
                 args: list[Token]) -> None:

@@ -199,6 +199,16 @@ def test_group_names_never_read_as_fixture_ids() -> None:
         "1": ["group_12", "front"], "2": ["front_"]}
 
 
+def test_a_dimmer_patched_again_moves_to_its_new_channel() -> None:
+    text = ("Patch 1 1<1@FL 2<2@FL 1<3@FL\nPatch 1 3<2@FL 1<1@FL\nCue 1\nChan 1@FL 3@50\n"
+            "EndData\n")
+    show, notes = imported(text)
+    assert sorted((str(p.id), p.address) for p in show.patch) == [
+        ("1.1", 3), ("1.2", 1), ("3", 2)]
+    assert [(n.line, n.col, n.message) for n in notes] == [
+        (2, 11, "dimmer 2 moves from channel 2 (line 1) to channel 3")]
+
+
 def test_clear_forgets_what_came_before_and_later_cues_replace_earlier() -> None:
     text = ("Patch 1 1<1@FL\nCue 1\nChan 1@FL\nClear Cues\nCue 2\nChan 1@50\n"
             "Cue 2\nText again\nChan 1@40\nEndData\n")
