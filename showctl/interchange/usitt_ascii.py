@@ -195,10 +195,10 @@ def _int(text: str, what: str) -> int:
 
 # Manufacturer keywords we read, and those we know carry nothing showctl keeps.
 _EOS_IGNORED = {
-    "$$timeup", "$$timedown", "$$chanmove", "$$alerttim", "$$scenetext", "$$sceneend",
+    "$$timeup", "$$timedown", "$$chanmove", "$$alerttim", "$$scenetex", "$$sceneend",
 }
 """Eos secondaries that repeat what standard records already say (times, levels) or are
-about the console's display only."""
+about the console's display only — as :func:`keyword` cuts them, to ten characters."""
 
 
 class _Reader:
