@@ -150,9 +150,9 @@ def test_the_eos_style_export_imports_with_every_keyword() -> None:
                            "times of the cue's last UP/DOWN apply to all"),
         (60, 1, "warning", "channel 45 is not patched: its levels are not carried"),
         (61, 4, "warning", "$$Param is not carried"),
-        (77, 1, "warning", "SUB (submasters) is not carried"),
-        (81, 1, "warning", "$Effect is not carried"),
-        (84, 1, "warning", "SET (console settings) is not carried"),
+        (78, 1, "warning", "SUB (submasters) is not carried"),
+        (82, 1, "warning", "$Effect is not carried"),
+        (85, 1, "warning", "SET (console settings) is not carried"),
     ]
 
 
