@@ -542,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(csv, md, or printable html)")
     cs.add_argument("show")
     cs.add_argument("--list", help="only this cue list (default: every list)")
-    cs.add_argument("--dept", help="only cues for this output (lx, sound…) or kind "
+    cs.add_argument("--dept", help="only cues for this department, output (lx, sound…) or kind "
                     "(dmx, osc, midi)")
     cs.add_argument("--format", choices=("md", "csv", "html"), default="md")
     cs.add_argument("--paper", choices=("a4", "letter"), default="a4", help="html page size")
@@ -555,6 +555,17 @@ def build_parser() -> argparse.ArgumentParser:
     df.add_argument("files", nargs="+", metavar="OLD NEW")
     df.add_argument("--format", choices=("text", "json"), default="text")
     df.set_defaults(func=cmd_diff)
+
+    from showctl.interchange import cli as ascii_cli
+
+    ia = sub.add_parser("import-ascii", help="a show file from a console's USITT ASCII "
+                        "light cues (patch, cues, times, groups); lists what it cannot carry")
+    ascii_cli.add_import_arguments(ia)
+    ia.set_defaults(func=ascii_cli.cmd_import_ascii)
+    ea = sub.add_parser("export-ascii", help="a show's light cues as USITT ASCII for a "
+                        "lighting console to load")
+    ascii_cli.add_export_arguments(ea)
+    ea.set_defaults(func=ascii_cli.cmd_export_ascii)
 
     s = sub.add_parser("export-schema", help="write the show file's JSON Schema (for editors)")
     s.add_argument("--out", "-o", help="file to write (default: stdout)")

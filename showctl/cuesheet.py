@@ -6,9 +6,10 @@ plain words, prewait/duration/postwait, continue, notes). The renderers lay them
 CSV, Markdown or a printable HTML page (A4 or Letter, a page per list, a header with the
 show's title and the date).
 
-A cue's department is its output (a light cue without one: the show's first DMX output);
-``dept`` picks cues by output name (``lx``, ``sound``) or by output kind (``dmx``,
-``osc``, ``midi``). Control cues (memo, wait, start, stop…) belong to the stage manager's
+A cue's department is its output's ``department:`` or, when the output names none, the
+output's name (a light cue without an output: the show's first DMX output); ``dept``
+picks cues by department, by output name (``lx``, ``sound``) or by output kind
+(``dmx``, ``osc``, ``midi``). Control cues (memo, wait, start, stop…) belong to the stage manager's
 sheet, which is the whole list; a department's sheet keeps the groups its cues sit in.
 """
 
@@ -65,15 +66,23 @@ def _num(v: float) -> str:
 # ------------------------------------------------------------------- plain words
 
 
-def cue_dept(show: m.Show, cue: m.CueBase) -> str:
-    """The output a cue drives ('' for control cues)."""
+def cue_outputs(show: m.Show, cue: m.CueBase) -> list[str]:
+    """The outputs a cue drives (none for control cues)."""
     if isinstance(cue, m.LightCue):
         if cue.output:
-            return cue.output
-        return next((n for n, o in show.outputs.items() if o.kind == m.OutputKind.DMX), "")
+            return [cue.output]
+        first = next((n for n, o in show.outputs.items() if o.kind == m.OutputKind.DMX), "")
+        return [first] if first else []
     if isinstance(cue, m.TimecodeCue):
-        return cue.output or cue.artnet or ""
-    return str(getattr(cue, "output", "") or "")
+        return [o for o in (cue.output, cue.artnet) if o]
+    out = str(getattr(cue, "output", "") or "")
+    return [out] if out else []
+
+
+def cue_dept(show: m.Show, cue: m.CueBase) -> str:
+    """The department of the output a cue drives ('' for control cues)."""
+    outs = cue_outputs(show, cue)
+    return show.department(outs[0]) if outs else ""
 
 
 def _fixture_words(show: m.Show, key: str) -> str:
@@ -225,21 +234,18 @@ def _duration(show: m.Show, cue: m.CueBase) -> float:
 
 
 def departments(show: m.Show) -> list[str]:
-    return list(show.outputs)
+    """The show's departments (:meth:`~showctl.model.show.Show.departments`)."""
+    return show.departments()
 
 
 def _matches(show: m.Show, cue: m.CueBase, dept: str) -> bool:
-    out = cue_dept(show, cue)
-    if not out:
-        return False
-    if out == dept:
-        return True
-    decl = show.outputs.get(out)
-    if isinstance(cue, m.TimecodeCue) and cue.artnet and cue.output:
-        return dept in (cue.artnet, cue.output) or any(
-            (o := show.outputs.get(x)) is not None and o.kind == dept
-            for x in (cue.artnet, cue.output))
-    return decl is not None and decl.kind == dept
+    """A cue is on a sheet when one of its outputs is that department, that output or
+    that kind of output."""
+    for out in cue_outputs(show, cue):
+        decl = show.outputs.get(out)
+        if dept in (out, show.department(out)) or (decl is not None and decl.kind == dept):
+            return True
+    return False
 
 
 def cue_sheet(show: m.Show, list_name: str | None = None,
@@ -248,9 +254,14 @@ def cue_sheet(show: m.Show, list_name: str | None = None,
         raise SheetError(f"no cue list {list_name!r}; the show has: "
                          f"{', '.join(show.cuelists)}")
     kinds = {str(k) for k in m.OutputKind}
-    if dept is not None and dept not in show.outputs and dept not in kinds:
-        raise SheetError(f"no department {dept!r}: give an output ("
-                         f"{', '.join(show.outputs)}) or a kind ({', '.join(sorted(kinds))})")
+    depts = show.departments()
+    if dept is not None and dept not in show.outputs and dept not in kinds and (
+            dept not in depts):
+        named = [d for d in depts if d not in show.outputs]
+        raise SheetError(f"no department {dept!r}: give "
+                         + (f"a department ({', '.join(named)}), " if named else "")
+                         + f"an output ({', '.join(show.outputs)}) or a kind "
+                         f"({', '.join(sorted(kinds))})")
     out: list[SheetList] = []
     for name, cl in show.cuelists.items():
         if list_name is not None and name != list_name:

@@ -128,6 +128,21 @@ class LightProgram:
             pass
         return self.touched[list_name], self._looks[(list_name, number)]
 
+    def looks(self, list_name: str) -> Iterator[tuple[m.LightCue, F32]]:
+        """Every light cue of a list with its look, in one pass (tracking as
+        :meth:`look_steps` does): for tools that want them all, like an export. Each
+        look is a fresh array over ``touched[list_name]``."""
+        tracked = self._home[self.touched[list_name]].copy()
+        where = self._pos[list_name]
+        for cue in self.order[list_name]:
+            idx, vals = self.changes[(list_name, cue.number)]
+            pos = where[idx]
+            before = tracked[pos].copy() if cue.cue_only else None
+            tracked[pos] = vals
+            yield cue, tracked.copy()
+            if before is not None:
+                tracked[pos] = before
+
     def look_steps(self, list_name: str, number: str) -> Iterator[None]:
         """Compute (and remember) a cue's look one earlier cue per step, so a big
         list's look can be made between frames (:meth:`Lighting.run_job`)."""

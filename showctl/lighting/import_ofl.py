@@ -16,8 +16,10 @@ Facts we rely on: ``availableChannels`` maps a channel key to ``capability`` (on
 ``fineChannelAliases`` and modes name that alias where the fine byte goes; DMX values in
 ``dmxRange``/``defaultValue`` are in the channel's ``dmxValueResolution``, which defaults
 to the finest the aliases allow; ``WheelSlot`` capabilities point into ``wheels`` by
-wheel name (default: the channel's name) and 1-based ``slotNumber``. Switching channels
-are not supported and are reported as warnings.
+wheel name (default: the channel's name) and 1-based ``slotNumber``. A switching channel
+(a mode key that a controlling channel's ``switchChannels`` maps to one channel or
+another) is imported as the channel it is at the controller's default value, under its
+own name, with a warning: it keeps its address and can be set.
 
 Pixel matrices: ``matrix`` names the pixels (``pixelCount`` [x, y, z] with OFL's default
 keys "1", "(1, 2)", "(1, 2, 3)", or ``pixelKeys`` by z, y, x; ``pixelGroups``), and
@@ -32,8 +34,10 @@ channel keeps its address and a mode's footprint is the source's.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -354,6 +358,29 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
             pixel_attrs += 1
         return True
 
+    switches = _switching_channels(channels, matrix)
+
+    def add_switching_channel(ref: str, mode: str, number: int) -> None:
+        """A channel whose meaning another channel switches (OFL ``switchChannels``):
+        imported as the channel it is at the controlling channel's default value, with
+        its own name, so it keeps its address and can be set."""
+        controller, default, targets = switches[ref]
+        ch: dict[str, Any] | None = channels.get(default) if isinstance(
+            channels.get(default), dict) else None
+        pixel = None
+        if ch is None:
+            found = matrix.resolve(default)
+            if found is None:
+                return
+            _, pixel, ch = found
+        ch = {k: v for k, v in ch.items() if k != "name"}
+        base = _meaning(ref, ch, wheels, warnings)
+        add_channel(ref, ch, f"{base}_{_pixel_slug(pixel)}" if base and pixel else None)
+        others = ", ".join(repr(t) for t in targets if t != default)
+        warnings.append(
+            f"mode {mode!r}: channel {number} ({ref!r}) is {default!r} or {others} as "
+            f"{controller!r} sets it; imported as {default!r} (its default)")
+
     for mode in data.get("modes") or []:
         if not isinstance(mode, dict):
             continue
@@ -367,8 +394,9 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
             else:
                 refs.append(ref)
         for i, ref in enumerate(refs):
-            if isinstance(ref, str) and ref not in attr_of and ref not in fine_of:
-                add_pixel_channel(ref)
+            if (isinstance(ref, str) and ref not in attr_of and ref not in fine_of
+                    and not add_pixel_channel(ref) and ref in switches):
+                add_switching_channel(ref, mname, i + 1)
             if ref is None:
                 out.append(None)
             elif ref in attr_of:
@@ -407,6 +435,45 @@ def import_ofl_text(text: str, path: str = "<ofl>") -> ImportResult:
         )
     origin = f"Open Fixture Library fixture {PurePath(path).name}"
     return finish(draft, warnings, origin, path)
+
+
+def _switching_channels(channels: dict[str, Any],
+                        matrix: _Matrix) -> dict[str, tuple[str, str, list[str]]]:
+    """Switching channel key → (controlling channel, the channel it is at the
+    controller's default value, every channel it can be), for plain and (per pixel)
+    template channels."""
+    out: dict[str, tuple[str, str, list[str]]] = {}
+
+    def read(key: str, ch: dict[str, Any], fill: Callable[[str], str]) -> None:
+        default = ch.get("defaultValue", 0)
+        caps = [c for c in _caps(ch) if isinstance(c.get("switchChannels"), dict)]
+        for c in caps:
+            for alias, target in c["switchChannels"].items():
+                if not isinstance(alias, str) or not isinstance(target, str):
+                    continue
+                name = fill(alias)
+                entry = out.setdefault(name, (fill(key), fill(target), []))
+                if fill(target) not in entry[2]:
+                    entry[2].append(fill(target))
+                rng = c.get("dmxRange")
+                if (isinstance(default, int) and isinstance(rng, list) and len(rng) == 2
+                        and rng[0] <= default <= rng[1]):
+                    out[name] = (entry[0], fill(target), entry[2])
+
+    def same(text: str) -> str:
+        return text
+
+    for key, ch in channels.items():
+        if isinstance(ch, dict):
+            read(key, ch, same)
+    for key, ch in matrix.templates.items():
+        for pixel in [*matrix.positions, *matrix.groups]:
+            read(key, ch, functools.partial(_fill_pixel, pixel=pixel))
+    return out
+
+
+def _fill_pixel(text: str, pixel: str) -> str:
+    return text.replace("$pixelKey", pixel)
 
 
 def _pixel_slug(key: str) -> str:

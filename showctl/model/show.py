@@ -44,6 +44,11 @@ class OutputDecl(Strict):
         default=None, description="DMX only: the logical universes this output carries."
     )
     rate: float = Field(default=44.0, gt=0, le=44.0, description="DMX frames per second.")
+    department: str | None = Field(
+        default=None, min_length=1,
+        description="The department whose cues go out here (lx, sound, video…), for cue "
+        "sheets and the department filter; default: the output's name. Several outputs "
+        "may name one department.")
 
 
 class ShowInfo(Strict):
@@ -490,6 +495,15 @@ class Show(Strict):
     @property
     def main_list(self) -> str:
         return next(iter(self.cuelists))
+
+    def department(self, output: str) -> str:
+        """The department of an output: the one it names, else the output's own name."""
+        decl = self.outputs.get(output)
+        return (decl.department if decl is not None and decl.department else None) or output
+
+    def departments(self) -> list[str]:
+        """Every department, once each, in the order of the outputs."""
+        return list(dict.fromkeys(self.department(name) for name in self.outputs))
 
     def cue_names(self) -> dict[tuple[str, str], str]:
         """(list, cue number) → cue name, for front ends that print cues."""

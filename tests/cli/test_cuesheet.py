@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pdf_text import pdf_pages
 
-from showctl.cuesheet import cue_sheet, describe, render
-from showctl.model.loader import load_show
+from showctl.cuesheet import SheetError, cue_sheet, describe, render
+from showctl.model.loader import load_show, parse_show
 from showctl.model.show import Show
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +37,10 @@ def numbers(show: Show, dept: str | None = None,
 
 
 def test_departments_by_output_and_by_kind(show: Show) -> None:
-    assert numbers(show, "sound") == [("main", ["3", "3.2", "6", "6.1", "6.3"]),
+    # the sampler (a MIDI output) names its department: sound
+    assert numbers(show, "sound") == [("main", ["3", "3.2", "6", "6.1", "6.15", "6.3"]),
                                       ("ambience", ["L1", "L9"])]
+    assert numbers(show, "sampler") == [("main", ["6", "6.15"])]  # by output name too
     assert numbers(show, "lx") == [("main", ["1", "3", "3.4", "3.5", "7", "7.5", "15"])]
     assert numbers(show, "video") == [("main", ["3", "3.3", "9", "10", "10.1", "10.2",
                                                 "10.3"])]
@@ -48,6 +50,46 @@ def test_departments_by_output_and_by_kind(show: Show) -> None:
     assert [n for n, _ in every] == ["main", "ambience"]
     assert len(every[0][1]) == 31 and every[1][1] == ["L1", "L2", "L9"]
     assert numbers(show, None, "ambience") == [("ambience", ["L1", "L2", "L9"])]
+
+
+DEPTS = """\
+show: {title: Departments}
+outputs:
+  lx: {kind: dmx}
+  foh: {kind: osc, department: sound}
+  monitors: {kind: osc, department: sound}
+  desk: {kind: midi, department: lx}
+  screens: {kind: osc}
+cuelists:
+  main:
+    cues:
+      - {number: 1, type: osc, output: foh, address: /go}
+      - {number: 2, type: osc, output: monitors, address: /go}
+      - {number: 3, type: msc, output: desk, command: go, cue: "1"}
+      - {number: 4, type: light, channels: {"1": 50}}
+      - {number: 5, type: osc, output: screens, address: /play}
+      - {number: 6, type: memo}
+"""
+
+
+def test_outputs_name_their_departments() -> None:
+    show, problems = parse_show(DEPTS, "depts.yaml")
+    assert show is not None and not problems, problems
+    assert show.departments() == ["lx", "sound", "screens"]
+    assert numbers(show, "sound") == [("main", ["1", "2"])]
+    assert numbers(show, "lx") == [("main", ["3", "4"])]     # the desk works for lx
+    assert numbers(show, "foh") == [("main", ["1"])]         # an output name still works
+    assert numbers(show, "osc") == [("main", ["1", "2", "5"])]
+    rows = {r.number: r.dept for r in cue_sheet(show)[0].rows}
+    assert rows == {"1": "sound", "2": "sound", "3": "lx", "4": "lx", "5": "screens",
+                    "6": ""}
+    with pytest.raises(SheetError, match="no department 'pyro': give a department "
+                       r"\(sound\), an output \(lx, foh, monitors, desk, screens\) or a "
+                       r"kind \(dmx, midi, osc\)"):
+        cue_sheet(show, None, "pyro")
+    bad, problems = parse_show(DEPTS.replace("department: sound}", "department: ''}", 1),
+                               "bad.yaml")
+    assert bad is None and problems[0].line == 4
 
 
 def test_what_each_cue_does_in_plain_words(show: Show) -> None:

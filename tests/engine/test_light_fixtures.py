@@ -76,3 +76,23 @@ def test_htp_intensity_and_ltp_colour_between_lists() -> None:
     par = dmx_state(trace, 1, 1.0)
     # intensity: max(100 %, 80 %) = full; colour: the side list took it last → green.
     assert [par.get(i, 0) for i in range(1, 5)] == [255, 0, 255, 0]
+
+
+def test_the_looks_of_a_whole_list_in_one_pass_are_each_cue_s_look() -> None:
+    """``LightProgram.looks`` (one pass, for exports) gives what ``look`` gives per cue,
+    cue-only cues included (the demo's 7.5 lasts one cue)."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from showctl.engine.light_cues import LightProgram
+    from showctl.model.loader import load_show
+
+    show = load_show(Path(__file__).resolve().parents[2] / "shows" / "demo.yaml")
+    prog = LightProgram(show)
+    seen = []
+    for cue, look in prog.looks("main"):
+        _, expected = prog.look("main", cue.number)
+        assert np.array_equal(look, expected), cue.number
+        seen.append(cue.number)
+    assert seen == ["1", "3.4", "7", "7.5", "15"]

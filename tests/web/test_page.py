@@ -46,6 +46,7 @@ settings: {go_guard: 0.5}
 outputs:
   lx: {kind: dmx}
   video: {kind: osc}
+  screens: {kind: osc, department: video}
 cuelists:
   main:
     cues:
@@ -56,7 +57,8 @@ cuelists:
       - {number: "3", type: light, name: Stage wash, time: 2, channels: {"1": 100},
          segment: Welcome, planned_length: "5:00", notes: "Presenter walks on"}
       - {number: "4", type: wait, duration: 60, name: Long wait}
-      - {number: "5", type: osc, output: video, address: /video/keynote, name: Keynote slides}
+      - {number: "5", type: osc, output: screens, address: /video/keynote,
+         name: Keynote slides}
 """
 
 
@@ -226,6 +228,10 @@ def test_a_go_from_the_native_api_shows_on_the_page_within_200_ms(
         # the run of show: Doors running, on time
         _wait(browser, "document.getElementById('ros-current').textContent === 'Doors'")
         assert browser.find_element(By.ID, "ros-over").text == "0:00"
+        # the filter offers the show's departments: 'screens' says it is video's
+        options = browser.execute_script(
+            "return [...document.getElementById('dept').options].map(o => o.value)")
+        assert options == ["", "lx", "video"]
         # department filter: the video operator sees video cues only
         browser.execute_script("const s = document.getElementById('dept'); s.value = 'video';"
                                "s.dispatchEvent(new Event('change'));")
@@ -236,7 +242,7 @@ def test_a_go_from_the_native_api_shows_on_the_page_within_200_ms(
         tool.command("go", list="main")
         _wait(browser, "document.querySelector('#lists .standby').dataset.cue === '5'")
         card = _text(browser, "#lists .standby")
-        assert "next video cue" in card and "Keynote slides" in card
+        assert "next video cue" in card and "Keynote slides" in card  # on output screens
         # an edit reaches every open page at once
         tool.command("stop")
         assert tool.command("mode", mode="edit")["ok"]

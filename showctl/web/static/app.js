@@ -126,11 +126,16 @@ function bye(reason) {
 function setShow(show) {
   page.show = show;
   page.cues = {};
-  const firstDmx = Object.entries(show.outputs || {}).find(([, o]) => o.kind === "dmx");
+  const outputs = show.outputs || {};
+  const firstDmx = Object.entries(outputs).find(([, o]) => o.kind === "dmx");
+  // an output's department: the one it names (department: sound), else its own name —
+  // as showctl.model.show.Show.department says
+  const deptOf = (name) => (outputs[name] && outputs[name].department) || name;
   const walk = (list, cues) => {
     for (const c of cues) {
-      let dept = c.output || c.artnet || null;
-      if (c.type === "light" && !dept && firstDmx) dept = firstDmx[0];
+      let out = c.output || c.artnet || null;
+      if (c.type === "light" && !out && firstDmx) out = firstDmx[0];
+      const dept = out ? deptOf(out) : null;
       page.cues[`${list}\u0000${c.number}`] = { notes: c.notes || "", dept, type: c.type };
       if (c.cues) walk(list, c.cues);
     }
@@ -141,12 +146,13 @@ function setShow(show) {
   const sel = $("dept"), keep = sel.value;
   sel.replaceChildren(el("option", "", "all"));
   sel.firstChild.value = "";
-  for (const name of Object.keys(show.outputs || {})) {
+  const depts = [...new Set(Object.keys(outputs).map(deptOf))];
+  for (const name of depts) {
     const o = el("option", "", name);
     o.value = name;
     sel.appendChild(o);
   }
-  sel.value = keep in (show.outputs || {}) ? keep : "";
+  sel.value = depts.includes(keep) ? keep : "";
 }
 
 function cueInfo(list, number) {
