@@ -1,6 +1,6 @@
 """Values people write in cues, turned into normalized attribute values for one fixture.
 
-The engine holds every attribute as a float in 0..1 (see :mod:`showctl.lighting.render`);
+The engine holds every attribute as a float in 0..1 (see :mod:`showctl.engine.dmx_render`);
 this module is the one place that knows what ``80``, ``"full"``, ``"warm white"``,
 ``45`` (degrees), ``"breakup"`` or ``{dmx: 127}`` mean for a given attribute of a given
 fixture mode. Syntax (docs/fixtures.md has the full reference):

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from render_support import PatchRig
 
 from showctl.lighting.import_ofl import import_ofl_text
 from showctl.lighting.importing import FixtureImportError, import_fixture, import_fixture_result
 from showctl.lighting.patch import PatchEntry, build_patch
 from showctl.lighting.profiles import parse_profile
-from showctl.lighting.render import compile_patch
 
 from .conftest import DATA
 
@@ -67,7 +67,7 @@ def test_imported_spot_renders(tmp_path: Path) -> None:
     text, _ = import_fixture(SPOT)
     path = tmp_path / "spot.yaml"
     path.write_text(text)
-    c = compile_patch(
+    c = PatchRig(
         build_patch([PatchEntry(id=1, profile=str(path), mode="ext", universe=0, address=1)])
     )
     s = c.home_state()

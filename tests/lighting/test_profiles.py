@@ -218,7 +218,7 @@ def test_lighting_never_imports_a_user_interface() -> None:
     import sys
 
     code = (
-        "import sys, showctl.lighting.render, showctl.lighting.importing, "
+        "import sys, showctl.engine.dmx_render, showctl.lighting.importing, "
         "showctl.lighting.import_ofl, showctl.lighting.import_qxf; "
         "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
