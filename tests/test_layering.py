@@ -61,3 +61,25 @@ def test_no_import_circles_and_nothing_reaches_up() -> None:
         pytest.skip("../shared/tools/layers.py is not beside this checkout")
     r = subprocess.run([sys.executable, str(tool), str(root)], capture_output=True, text=True)
     assert r.returncode == 0 and " 0 circles, 0 imports reaching up" in r.stdout, r.stdout
+
+
+def test_python_osc_is_test_only() -> None:
+    """docs/decisions/0003: our OSC codec is the runtime's; python-osc is a second opinion
+    the tests and benchmarks check our bytes against, so no module of showctl imports it
+    and it is not a runtime dependency."""
+    import ast
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    importers = []
+    for path in sorted((root / "showctl").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n == "pythonosc" or n.startswith("pythonosc.") for n in names):
+                importers.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert importers == []
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert not [d for d in project["dependencies"] if d.startswith("python-osc")]
+    assert [d for d in project["optional-dependencies"]["test"] if d.startswith("python-osc")]

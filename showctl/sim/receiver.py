@@ -31,7 +31,6 @@ Our receive and merge rules (docs/rehearsal.md repeats them for users):
 
 from __future__ import annotations
 
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -344,8 +343,3 @@ class Receiver:
 def htp(*buffers: bytes) -> bytes:
     """Highest takes precedence, slot by slot."""
     return bytes(max(vals) for vals in zip(*buffers, strict=True))
-
-
-def cid_key(cid: uuid.UUID) -> str:
-    """The source key :class:`Receiver` uses for an sACN CID."""
-    return f"sacn:{cid}"

@@ -10,13 +10,13 @@ from typing import Any
 
 import mido
 import mido.sockets
+from remote_support import free_port
 
 from showctl.drivers.midi_codec import MscCommand, MscMessage
 from showctl.engine import events as ev
 from showctl.remote import MidiInputConfig, MscControlConfig, RemoteConfig, start_remote
 from showctl.remote.config import OscApiConfig
 from showctl.remote.inputs import RtMidiInput
-from showctl.remote.testing import free_port
 from showctl.session import Session
 from showctl.testing import make_show
 from showctl.timecode import TimecodeGenerator

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from osc_client import COMPANION_KEYS, OscClient, build
+from remote_support import open_session
 
 from showctl.remote import OscApiConfig, PasscodeConfig, RemoteConfig, start_remote
-from showctl.remote.testing import open_session
 
 
 async def _server(**osc: Any) -> tuple[Any, Any]:

@@ -4,6 +4,7 @@ the virtual clock, MIDI and MSC matching, MSC as a remote control."""
 from __future__ import annotations
 
 import pytest
+from remote_support import call
 
 from showctl.clocks.virtual import run_virtual
 from showctl.drivers.midi_codec import (
@@ -19,7 +20,6 @@ from showctl.remote import MscControlConfig, RemoteConfig
 from showctl.remote.api import Client, QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig
 from showctl.remote.service import RemoteServer
-from showctl.remote.testing import call
 from showctl.remote.triggers import Triggers, normalize_hotkey, seconds_of_day
 from showctl.session import Session
 from showctl.testing import make_show
