@@ -22,8 +22,15 @@ from showctl.clocks.virtual import run_virtual
 from showctl.drivers import artnet_codec as art
 from showctl.drivers import sacn_codec as e131
 from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
-from showctl.drivers.base import DmxPayload, HealthState, OscMessage, driver_class
+from showctl.drivers.base import (
+    DmxPayload,
+    DriverContext,
+    HealthState,
+    OscMessage,
+    driver_class,
+)
 from showctl.drivers.sacn import SacnConfig, SacnDriver
+from showctl.testing.drivers import check_driver, closed_port, udp_sink
 
 
 def level(value: int, n: int = 512) -> bytes:
@@ -713,5 +720,57 @@ def test_a_node_down_for_long_is_one_fault_and_its_return_one_recovery() -> None
         assert drv.health.state in (HealthState.SENDING, HealthState.IDLE)
         await drv.close()
         rx.close()
+
+    run_virtual(main)
+
+
+# ---------------------------------------------------------------------------- conformance
+
+
+def _is_artdmx(data: bytes) -> bool:
+    try:
+        return isinstance(art.decode(data), art.ArtDmx)
+    except art.ArtNetDecodeError:
+        return False
+
+
+def _is_sacn_data(data: bytes) -> bool:
+    try:
+        return isinstance(e131.decode(data), e131.SacnData)
+    except e131.SacnDecodeError:
+        return False
+
+
+def test_artnet_passes_the_driver_conformance_suite() -> None:
+    async def main() -> None:
+        async with udp_sink() as sink:
+            def make(ctx: DriverContext) -> ArtNetDriver:
+                return ArtNetDriver("lx", ArtNetConfig(nodes=[f"127.0.0.1:{sink.port}"],
+                                                       listen=None), ctx)
+
+            def unreachable(ctx: DriverContext) -> ArtNetDriver:
+                return ArtNetDriver("lx", ArtNetConfig(nodes=[f"127.0.0.1:{closed_port()}"],
+                                                       listen=None), ctx)
+
+            await check_driver(make, unreachable=unreachable, sink=sink, keepalive=0.9,
+                               matches=_is_artdmx)
+
+    run_virtual(main)
+
+
+def test_sacn_passes_the_driver_conformance_suite(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with udp_sink() as sink:
+            def make(ctx: DriverContext) -> SacnDriver:
+                return SacnDriver("lx", SacnConfig(destinations=[f"127.0.0.1:{sink.port}"],
+                                                   cid_file=str(tmp_path / "cid")), ctx)
+
+            def unreachable(ctx: DriverContext) -> SacnDriver:
+                return SacnDriver("lx", SacnConfig(
+                    destinations=[f"127.0.0.1:{closed_port()}"],
+                    cid_file=str(tmp_path / "cid")), ctx)
+
+            await check_driver(make, unreachable=unreachable, sink=sink, keepalive=0.9,
+                               matches=_is_sacn_data)
 
     run_virtual(main)

@@ -32,6 +32,7 @@ from showctl.drivers.midi_codec import (
     Timecode,
     decode_midi,
 )
+from showctl.testing.drivers import check_driver, closed_port
 
 MESSAGES: list[MidiEvent] = [
     NoteOn(0, 60, 100),
@@ -355,3 +356,20 @@ async def test_rtmidi_jack_port_end_to_end(jack_server: str) -> None:
         drv.send(payload(NoteOn(0, 2, 2)))
         await wait_for(lambda: NoteOn(0, 2, 2).encode() in got, timeout=10)
     await loop.run_in_executor(None, inp.close)
+
+
+# ---------------------------------------------------------------------------- conformance
+
+
+async def test_network_port_passes_the_driver_conformance_suite() -> None:
+    port = free_port(socket.SOCK_STREAM)
+    server = PortServerThread(port)
+    dead = closed_port(socket.SOCK_STREAM)
+    try:
+        await check_driver(
+            lambda ctx: MidiDriver("midi1", MidiConfig(transport="socket", port=port), ctx),
+            unreachable=lambda ctx: MidiDriver("midi1", MidiConfig(
+                transport="socket", port=dead, backoff_max=0.2), ctx))
+        await wait_for(lambda: bool(server.received))  # the well-formed sends arrived
+    finally:
+        server.stop()

@@ -29,6 +29,7 @@ from showctl.drivers.osc_codec import (
     decode_packet,
     encode_message,
 )
+from showctl.testing.drivers import check_driver, closed_port
 
 OSCDUMP = shutil.which("oscdump")
 needs_oscdump = pytest.mark.skipif(OSCDUMP is None, reason="liblo-tools (oscdump) not installed")
@@ -398,3 +399,34 @@ async def test_udp_open_failure_does_not_hold_up_the_show_and_retries() -> None:
     await drv.close()
     transport.close()
     assert decode_packet(sink.packets[0]) == OscMessage("/queued")
+
+
+# ---------------------------------------------------------------------------- conformance
+
+
+async def test_udp_passes_the_driver_conformance_suite() -> None:
+    transport, _sink, port = await udp_sink()
+    dead = closed_port()
+    try:
+        await check_driver(
+            lambda ctx: OscDriver("out", OscConfig(port=port), ctx),
+            unreachable=lambda ctx: OscDriver("out", OscConfig(port=dead), ctx))
+    finally:
+        transport.close()
+
+
+@pytest.mark.parametrize("framing", ["slip", "length"])
+async def test_tcp_passes_the_driver_conformance_suite(framing: str) -> None:
+    sink = TcpSink(framing)
+    port = free_port(socket.SOCK_STREAM)
+    await sink.start(port)
+    dead = closed_port(socket.SOCK_STREAM)
+    try:
+        await check_driver(
+            lambda ctx: OscDriver("out", OscConfig(port=port, transport="tcp",
+                                                   framing=framing), ctx),
+            unreachable=lambda ctx: OscDriver("out", OscConfig(
+                port=dead, transport="tcp", framing=framing, backoff_max=0.2), ctx))
+    finally:
+        await sink.stop()
+    assert sink.packets  # the well-formed sends reached the peer

@@ -173,9 +173,13 @@ class ArtNetDriver(DmxUdpDriver):
         """DMX as the transport does; timecode cues' frames go out as ArtTimeCode."""
         if isinstance(payload, TimecodePayload):
             if not self._closed:
-                packet = codec.encode_timecode(
-                    payload.frames, payload.seconds, payload.minutes, payload.hours,
-                    payload.type)
+                try:
+                    packet = codec.encode_timecode(
+                        payload.frames, payload.seconds, payload.minutes, payload.hours,
+                        payload.type)
+                except ValueError as exc:  # the contract: a fault, never an exception
+                    self._report("payload:timecode", f"timecode not sent: {exc}")
+                    return
                 self._send_raw(packet, self._live)
             return
         super().send(payload)
