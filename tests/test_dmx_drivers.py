@@ -408,9 +408,9 @@ def test_artnet_config_validation() -> None:
         ArtNetConfig(nodes=["node.local"])
     with pytest.raises(ValidationError, match="net:subnet:universe"):
         ArtNetConfig(nodes=["10.0.0.1"], universe_map={1: "1-2-3"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Input should be less than or equal to 44"):
         ArtNetConfig(nodes=["10.0.0.1"], rate=60)  # faster than DMX
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
         ArtNetConfig(nodes=["10.0.0.1"], bogus=1)  # typos are errors
     assert ArtNetConfig(nodes=["10.0.0.1:6455"]).nodes == ["10.0.0.1:6455"]
 
@@ -656,13 +656,13 @@ def test_sacn_unwritable_cid_file_still_runs(tmp_path: Path) -> None:
 
 
 def test_sacn_config_validation() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Input should be less than or equal to 200"):
         SacnConfig(priority=201)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="priority 300 outside 0–200"):
         SacnConfig(universe_priority={1: 300})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="sACN universe 0 outside 1–63999"):
         SacnConfig(universe_map={1: 0})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"'host\.example': want an IPv4 address, optionally"):
         SacnConfig(destinations=["host.example"])
     assert SacnConfig().destinations == []  # multicast
 

@@ -107,9 +107,9 @@ def test_registered_and_config() -> None:
     assert MidiConfig.model_validate({"driver": "midi", "port": 1}).port == "1"
     net = MidiConfig.model_validate({"driver": "midi", "transport": "socket", "port": 9080})
     assert (net.host, net.port) == ("127.0.0.1", 9080)
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="socket transport needs a TCP port number"):
         MidiConfig.model_validate({"driver": "midi", "transport": "socket", "port": "x"})
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="Extra inputs are not permitted"):
         MidiConfig.model_validate({"driver": "midi", "port": "a", "chanel": 1})
 
 

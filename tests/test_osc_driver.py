@@ -94,11 +94,11 @@ def test_registered_and_config_validated() -> None:
     assert driver_class("osc") is OscDriver
     cfg = OscConfig.model_validate({"driver": "osc", "host": "10.0.0.5", "port": 53000})
     assert (cfg.transport, cfg.framing) == ("udp", "slip")
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="Extra inputs are not permitted"):
         OscConfig.model_validate({"driver": "osc", "port": 53000, "prot": 1})  # typo
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="Input should be 'udp' or 'tcp'"):
         OscConfig.model_validate({"driver": "osc", "port": 53000, "transport": "sctp"})
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="less than or equal to 65535"):
         OscConfig.model_validate({"driver": "osc", "port": 70000})
 
 

@@ -75,7 +75,7 @@ def test_bad_rig_reports_every_problem_with_line_and_column(tmp_path: Path) -> N
         "  sound: {driver: ocs, host: 127.0.0.1}\n"
         "  desk: {port: 3}\n"
     )
-    with pytest.raises(ShowFileError) as err:
+    with pytest.raises(ShowFileError, match=r"rig\.yaml:2:24: unknown key 'nodez'") as err:
         load_rig(str(bad))
     lines = [str(p) for p in err.value.problems]
     assert lines[0] == f"{bad}:2:24: unknown key 'nodez'"

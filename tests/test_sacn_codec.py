@@ -74,17 +74,17 @@ def test_source_name_is_nul_terminated_and_not_cut_inside_a_character() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "message"),
     [
-        {"universe": 0},
-        {"universe": 64000},
-        {"priority": 201},
-        {"sync_address": 64000},
-        {"sequence": 256},
-        {"data": bytes(513)},
+        ({"universe": 0}, r"sACN universe 0 outside 1–63999"),
+        ({"universe": 64000}, r"sACN universe 64000 outside 1–63999"),
+        ({"priority": 201}, r"priority 201 outside 0–200"),
+        ({"sync_address": 64000}, r"sACN universe 64000 outside 1–63999"),
+        ({"sequence": 256}, r"sequence, options and start code are single bytes"),
+        ({"data": bytes(513)}, r"a DMX universe has at most 512 slots, got 513"),
     ],
 )
-def test_data_packet_rejects_out_of_range(kwargs: dict[str, object]) -> None:
+def test_data_packet_rejects_out_of_range(kwargs: dict[str, object], message: str) -> None:
     args: dict[str, object] = {
         "cid": CID,
         "source_name": "x",
@@ -96,7 +96,7 @@ def test_data_packet_rejects_out_of_range(kwargs: dict[str, object]) -> None:
         "data": b"",
     }
     args.update(kwargs)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=message):
         e131.encode_data(**args)  # type: ignore[arg-type]
 
 
@@ -153,7 +153,7 @@ def test_sync_packet_bytes() -> None:
     )
     assert packet == expected and len(packet) == 49
     assert e131.decode(packet) == e131.SacnSync(CID, 0x10, 0x1234)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sACN universe 0 outside 1–63999"):
         e131.encode_sync(CID, 0, 0)  # sync address 0 must not be sent
 
 
@@ -199,7 +199,7 @@ def test_multicast_groups() -> None:
     assert e131.multicast_group(63999) == "239.255.249.255"
     assert e131.multicast_group(e131.DISCOVERY_UNIVERSE) == "239.255.250.214"
     for bad in (0, 64000):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=rf"sACN universe {bad} outside 1–63999 \(or 64214"):
             e131.multicast_group(bad)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,7 @@ def test_legacy_byte_1_is_the_fine_channel_even_when_not_adjacent() -> None:
     ],
 )
 def test_unusable_files(text: str, message: str) -> None:
-    with pytest.raises(FixtureImportError) as exc:
+    with pytest.raises(FixtureImportError, match=re.escape(message)) as exc:
         import_qxf_text(text, "evil.qxf")
     assert str(exc.value).startswith(message)
 
