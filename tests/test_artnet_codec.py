@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from showctl.drivers import artnet_codec as art
+from showctl.protocols import artnet as art
 
 ID = b"Art-Net\x00"  # [0-7]
 VER = b"\x00\x0e"  # ProtVer 14, big-endian

@@ -32,10 +32,10 @@ from dmx_support import Events, dmx_peers_lock, make_ctx, settle, tick
 
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers import artnet_codec as art
 from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
 from showctl.drivers.base import DmxPayload
 from showctl.drivers.sacn import SacnConfig, SacnDriver
+from showctl.protocols import artnet as art
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 OLA_RPC_PORT = 9010  # ola_patch / ola_dev_info have no option to choose another

@@ -19,8 +19,6 @@ from pydantic import ValidationError
 
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as e131
 from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
 from showctl.drivers.base import (
     DmxPayload,
@@ -30,6 +28,8 @@ from showctl.drivers.base import (
     driver_class,
 )
 from showctl.drivers.sacn import SacnConfig, SacnDriver
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as e131
 from showctl.testing.drivers import check_driver, closed_port, udp_sink
 
 
@@ -673,9 +673,9 @@ def test_timecode_cue_frames_go_out_as_arttimecode() -> None:
 
     from showctl.clocks.clock import LoopClock
     from showctl.clocks.virtual import run_virtual
-    from showctl.drivers import artnet_codec
     from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
     from showctl.drivers.base import DriverContext, TimecodePayload
+    from showctl.protocols import artnet as artnet_codec
 
     rx = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
     rx.bind(("127.0.0.1", 0))

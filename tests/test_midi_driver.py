@@ -21,7 +21,7 @@ from oscmidi_support import Recorder, free_port, wait_for
 
 from showctl.drivers.base import HealthState, MidiPayload, OscMessage, driver_class
 from showctl.drivers.midi import MidiConfig, MidiDriver, find_port_name
-from showctl.drivers.midi_codec import (
+from showctl.protocols.midi import (
     ControlChange,
     MidiEvent,
     MscCommand,

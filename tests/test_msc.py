@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from showctl.drivers.midi_codec import (
+from showctl.protocols.midi import (
     FrameRate,
     MscCommand,
     MscFormat,

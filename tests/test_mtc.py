@@ -11,7 +11,8 @@ import pytest
 
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers.midi_codec import (
+from showctl.engine.timecode import TimecodeGenerator
+from showctl.protocols.midi import (
     FrameRate,
     MtcAssembler,
     MtcFullFrame,
@@ -21,7 +22,6 @@ from showctl.drivers.midi_codec import (
     hmsf_from_frames,
     mtc_quarter_frames,
 )
-from showctl.timecode import TimecodeGenerator
 
 DF = FrameRate.FPS_2997_DF
 RATES = list(FrameRate)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pythonosc import osc_bundle, osc_message, osc_message_builder, slip
 
 from showctl.drivers.base import OscBundle, OscMessage
-from showctl.drivers.osc_codec import (
+from showctl.protocols.osc import (
     IMMEDIATELY,
     IMPULSE,
     AutoFramingDecoder,

@@ -22,7 +22,7 @@ from showctl.drivers.base import (
     driver_class,
 )
 from showctl.drivers.osc import OscConfig, OscDriver
-from showctl.drivers.osc_codec import (
+from showctl.protocols.osc import (
     Double,
     LengthPrefixDecoder,
     SlipDecoder,

@@ -7,12 +7,12 @@ from dmx_support import dmx_peers_lock, receiver, settle
 
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as e131
 from showctl.drivers.base import DmxPayload, DriverContext
 from showctl.drivers.capture import CaptureConfig, CaptureDriver
 from showctl.drivers.rig import FanoutConfig, FanoutDriver, build_drivers, find_rig, load_rig
 from showctl.model.problems import ShowFileError
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as e131
 from showctl.testing.drivers import check_driver
 
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from showctl.drivers import sacn_codec as e131
+from showctl.drivers import sacn as sacn_driver
+from showctl.protocols import sacn as e131
 
 CID = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
 CID_RAW = bytes.fromhex("00112233445566778899aabbccddeeff")
@@ -236,21 +237,22 @@ def test_decode_never_raises_anything_else(packet: bytes) -> None:
 
 
 # ---------------------------------------------------------------------------- CID
+# (kept by the sACN driver, showctl.drivers.sacn: a source's state, not the wire format)
 
 
 def test_cid_persists_across_restarts(tmp_path: Path) -> None:
     path = tmp_path / "state" / "cid"
-    first = e131.load_or_create_cid(path)
+    first = sacn_driver.load_or_create_cid(path)
     assert path.read_text().strip() == str(first)
-    assert e131.load_or_create_cid(path) == first
-    assert e131.load_or_create_cid(str(path)) == first
+    assert sacn_driver.load_or_create_cid(path) == first
+    assert sacn_driver.load_or_create_cid(str(path)) == first
 
 
 def test_corrupt_cid_file_is_replaced(tmp_path: Path) -> None:
     path = tmp_path / "cid"
     path.write_text("not a uuid")
-    cid = e131.load_or_create_cid(path)
-    assert e131.load_or_create_cid(path) == cid
+    cid = sacn_driver.load_or_create_cid(path)
+    assert sacn_driver.load_or_create_cid(path) == cid
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
@@ -258,8 +260,8 @@ def test_default_cid_path_follows_xdg_state_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    assert e131.default_cid_path() == tmp_path / "showctl" / "cid"
-    cid = e131.load_or_create_cid()
+    assert sacn_driver.default_cid_path() == tmp_path / "showctl" / "cid"
+    cid = sacn_driver.load_or_create_cid()
     assert (tmp_path / "showctl" / "cid").read_text().strip() == str(cid)
     monkeypatch.delenv("XDG_STATE_HOME")
-    assert e131.default_cid_path() == Path.home() / ".local" / "state" / "showctl" / "cid"
+    assert sacn_driver.default_cid_path() == Path.home() / ".local" / "state" / "showctl" / "cid"

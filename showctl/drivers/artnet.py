@@ -22,7 +22,6 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from showctl.drivers import artnet_codec as codec
 from showctl.drivers.base import (
     DmxPayload,
     DriverConfig,
@@ -32,6 +31,7 @@ from showctl.drivers.base import (
     register,
 )
 from showctl.drivers.dmx_udp import Address, DmxUdpDriver, Universe, parse_endpoint
+from showctl.protocols import artnet as codec
 
 
 def _port_address(value: int | str) -> int:

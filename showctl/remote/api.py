@@ -34,10 +34,10 @@ from typing import Any, Literal, Protocol
 
 from showctl.api.protocol import Command
 from showctl.drivers.base import OscArg, OscMessage
-from showctl.drivers.osc_codec import OscDecodeError, iter_messages
 from showctl.engine import events as ev
 from showctl.engine.engine import Engine, EngineError
 from showctl.live.commands import apply_operator
+from showctl.protocols.osc import OscDecodeError, iter_messages
 from showctl.remote.api_args import _Denied, _EachCue, _Error, _int, _seconds, _text
 from showctl.remote.api_cues import _CueMethods, _paused
 from showctl.remote.config import ALL_LEVELS, Level, OscApiConfig

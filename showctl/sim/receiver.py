@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from showctl.clocks.clock import Clock
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as sacn
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as sacn
 
 Protocol = Literal["artnet", "sacn"]
 Address = tuple[str, int]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from showctl.clocks.virtual import run_virtual
 from showctl.drivers.base import OscBundle, OscMessage
-from showctl.drivers.osc_codec import encode_packet, slip_encode
+from showctl.protocols.osc import encode_packet, slip_encode
 from showctl.remote.api import QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig
 from showctl.remote.server import OscApiServer, _Tcp

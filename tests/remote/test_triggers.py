@@ -7,7 +7,8 @@ import pytest
 from remote_support import call
 
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers.midi_codec import (
+from showctl.engine import events as ev
+from showctl.protocols.midi import (
     ControlChange,
     MscCommand,
     MscMessage,
@@ -15,7 +16,6 @@ from showctl.drivers.midi_codec import (
     NoteOn,
     ProgramChange,
 )
-from showctl.engine import events as ev
 from showctl.remote import MscControlConfig, RemoteConfig
 from showctl.remote.api import Client, QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig

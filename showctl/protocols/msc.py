@@ -11,8 +11,8 @@ import enum
 import re
 from dataclasses import dataclass
 
-from showctl.drivers._checks import _check
-from showctl.drivers.smpte_timecode import FrameRate
+from showctl.protocols._checks import _check
+from showctl.protocols.smpte_timecode import FrameRate
 
 __all__ = ["MSC_MAX_LENGTH", "MscCommand", "MscFormat", "MscMessage", "MscTime"]
 
