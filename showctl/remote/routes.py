@@ -75,7 +75,3 @@ class Routes(Generic[H]):
             if route.tail(tail) and route.args(args):
                 return route
         return None
-
-    def methods(self) -> frozenset[str]:
-        """Every method name some route answers."""
-        return frozenset(self._by_method)
