@@ -356,7 +356,7 @@ def engine_main(n: int, conn: Connection) -> None:
 
 def bare_main(n: int, conn: Connection) -> None:
     """The floor: fill numpy packet buffers, sendto each; no objects, no driver."""
-    from showctl.drivers import artnet_codec as art
+    from showctl.protocols import artnet as art
 
     packets = np.zeros((n, 18 + 512), dtype=np.uint8)
     for u in range(n):

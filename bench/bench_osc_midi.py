@@ -42,10 +42,10 @@ from pythonosc.udp_client import SimpleUDPClient
 from showctl.clocks.clock import LoopClock
 from showctl.drivers.base import DriverContext, MidiPayload, OscMessage
 from showctl.drivers.midi import MidiConfig, MidiDriver
-from showctl.drivers.midi_codec import FrameRate, Timecode
 from showctl.drivers.osc import OscConfig, OscDriver
-from showctl.drivers.osc_codec import SlipDecoder, decode_packet
-from showctl.timecode import TimecodeGenerator
+from showctl.engine.timecode import TimecodeGenerator
+from showctl.protocols.midi import FrameRate, Timecode
+from showctl.protocols.osc import SlipDecoder, decode_packet
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 

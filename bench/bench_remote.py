@@ -42,10 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import showctl.drivers.osc  # noqa: E402,F401  (registers the osc driver)
-from showctl.drivers.midi_codec import Timecode  # noqa: E402
 from showctl.drivers.osc import OscConfig  # noqa: E402
 from showctl.engine import events as ev  # noqa: E402
 from showctl.model.loader import parse_show  # noqa: E402
+from showctl.protocols.midi import Timecode  # noqa: E402
 from showctl.remote import (  # noqa: E402
     MidiInputConfig,
     OscApiConfig,
@@ -136,7 +136,7 @@ def role_mtc_sender(midi_port: int, frames: int) -> None:
     import mido
     import mido.sockets
 
-    from showctl.drivers.midi_codec import MtcFullFrame, MtcQuarterFrame
+    from showctl.protocols.midi import MtcFullFrame, MtcQuarterFrame
 
     port = mido.sockets.connect("127.0.0.1", midi_port)
     port._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

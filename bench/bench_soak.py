@@ -24,11 +24,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # remote_support: the API test helpers
+
+from remote_support import call, local_api  # noqa: E402
 
 from showctl.clocks.virtual import run_virtual  # noqa: E402
 from showctl.remote import RemoteConfig  # noqa: E402
 from showctl.remote.service import RemoteServer  # noqa: E402
-from showctl.remote.testing import call, local_api  # noqa: E402
 from showctl.runlog.recorder import RunLogRecorder  # noqa: E402
 from showctl.session import Session  # noqa: E402
 from showctl.testing import make_show  # noqa: E402

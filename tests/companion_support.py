@@ -28,8 +28,7 @@ from typing import Any
 from pythonosc import slip
 from pythonosc.osc_message import OscMessage as PyOscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
-
-from showctl.remote.testing import free_port
+from remote_support import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPANION = ROOT / "tests" / "companion"

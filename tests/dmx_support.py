@@ -4,8 +4,14 @@ stamps each datagram with the loop's (virtual) time, a frame ticker, and driver 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import socket
+import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from showctl.clocks.clock import LoopClock
@@ -13,6 +19,29 @@ from showctl.drivers.base import DmxPayload, DriverContext, Payload
 from showctl.drivers.dmx_udp import DmxUdpDriver
 
 RATE = 44.0
+
+LOCK_PATH = Path(tempfile.gettempdir()) / "showctl-dmx-peers.lock"
+
+
+@contextlib.contextmanager
+def dmx_peers_lock(timeout: float = 120.0) -> Iterator[None]:
+    """Hold the lock of the fixed DMX ports (Art-Net 6454, sACN 5568, OLA's 9010): tests
+    in parallel processes (xdist, other checkouts) that use them run one at a time."""
+    with open(LOCK_PATH, "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{LOCK_PATH} held by another test run for "
+                                       f"{timeout} s") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @dataclass

@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as sacn
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as sacn
 
 
 class StepClock:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from showctl.drivers import artnet_codec as art
+from showctl.protocols import artnet as art
 
 ID = b"Art-Net\x00"  # [0-7]
 VER = b"\x00\x0e"  # ProtVer 14, big-endian
@@ -50,18 +50,24 @@ def test_dmx_empty_data_is_two_zero_slots() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seq", "physical", "pa", "n"),
-    [(256, 0, 0, 2), (-1, 0, 0, 2), (1, 256, 0, 2), (1, 0, 0x8000, 2), (1, 0, 0, 513)],
+    ("seq", "physical", "pa", "n", "message"),
+    [
+        (256, 0, 0, 2, "sequence 256 outside 0–255"),
+        (-1, 0, 0, 2, "sequence -1 outside 0–255"),
+        (1, 256, 0, 2, "physical 256 outside 0–255"),
+        (1, 0, 0x8000, 2, r"Port-Address 32768 outside 0–32767 \(15 bits\)"),
+        (1, 0, 0, 513, "ArtDmx carries at most 512 slots, got 513"),
+    ],
 )
-def test_dmx_rejects_out_of_range(seq: int, physical: int, pa: int, n: int) -> None:
-    with pytest.raises(ValueError):
+def test_dmx_rejects_out_of_range(seq: int, physical: int, pa: int, n: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         art.encode_dmx(seq, physical, pa, bytes(n))
 
 
 def test_port_address_parts() -> None:
     assert art.port_address(0x7F, 0xF, 0xF) == 0x7FFF
     assert art.split_port_address(0x0123) == (1, 2, 3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="net/subnet/universe out of range: 128/0/0"):
         art.port_address(128, 0, 0)
 
 
@@ -118,16 +124,16 @@ def test_timecode_bytes() -> None:
     ("frames", "type_"), [(24, art.TIMECODE_FILM), (25, art.TIMECODE_EBU), (30, art.TIMECODE_DF)]
 )
 def test_timecode_rejects_frames_beyond_rate(frames: int, type_: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"frames {frames} out of range for type {type_}"):
         art.encode_timecode(frames, 0, 0, 0, type_)
 
 
 def test_timecode_rejects_unknown_type_and_bad_time() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timecode type 4 is not 0–3"):
         art.encode_timecode(0, 0, 0, 0, 4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad time 0:0:60"):
         art.encode_timecode(0, 60, 0, 0, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad time 24:0:0"):
         art.encode_timecode(0, 0, 0, 24, 0)
 
 
@@ -194,9 +200,9 @@ def test_poll_reply_truncates_names_at_field_size() -> None:
 
 
 def test_poll_reply_rejects_mixed_subnets_and_too_many_ports() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="all ports of one ArtPollReply must share Net and"):
         art.encode_poll_reply("1.2.3.4", port_addresses=(0x10, 0x20))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="one ArtPollReply describes at most 4 ports"):
         art.encode_poll_reply("1.2.3.4", port_addresses=(1, 2, 3, 4, 5))
 
 

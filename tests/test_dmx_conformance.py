@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 import re
@@ -29,16 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dmx_support import Events, make_ctx, settle, tick
+from dmx_support import Events, dmx_peers_lock, make_ctx, settle, tick
 
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers import artnet_codec as art
 from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
 from showctl.drivers.base import DmxPayload
 from showctl.drivers.sacn import SacnConfig, SacnDriver
+from showctl.protocols import artnet as art
 
-LOCK_PATH = Path(tempfile.gettempdir()) / "showctl-dmx-peers.lock"
 SYSTEM_PYTHON = "/usr/bin/python3"
 OLA_RPC_PORT = 9010  # ola_patch / ola_dev_info have no option to choose another
 OLA_PLUGINS = [
@@ -80,20 +78,8 @@ def wait_for(predicate: Any, timeout: float, what: str, interval: float = 0.05) 
 
 @pytest.fixture
 def peer_lock() -> Iterator[None]:
-    with open(LOCK_PATH, "a+") as fh:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{LOCK_PATH} held by another test run for 120 s")
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with dmx_peers_lock():
+        yield
 
 
 def stop(proc: subprocess.Popen[Any], sig: int = signal.SIGTERM) -> None:

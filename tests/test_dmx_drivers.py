@@ -19,11 +19,18 @@ from pydantic import ValidationError
 
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as e131
 from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
-from showctl.drivers.base import DmxPayload, HealthState, OscMessage, driver_class
+from showctl.drivers.base import (
+    DmxPayload,
+    DriverContext,
+    HealthState,
+    OscMessage,
+    driver_class,
+)
 from showctl.drivers.sacn import SacnConfig, SacnDriver
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as e131
+from showctl.testing.drivers import check_driver, closed_port, udp_sink
 
 
 def level(value: int, n: int = 512) -> bytes:
@@ -401,9 +408,9 @@ def test_artnet_config_validation() -> None:
         ArtNetConfig(nodes=["node.local"])
     with pytest.raises(ValidationError, match="net:subnet:universe"):
         ArtNetConfig(nodes=["10.0.0.1"], universe_map={1: "1-2-3"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Input should be less than or equal to 44"):
         ArtNetConfig(nodes=["10.0.0.1"], rate=60)  # faster than DMX
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
         ArtNetConfig(nodes=["10.0.0.1"], bogus=1)  # typos are errors
     assert ArtNetConfig(nodes=["10.0.0.1:6455"]).nodes == ["10.0.0.1:6455"]
 
@@ -649,13 +656,13 @@ def test_sacn_unwritable_cid_file_still_runs(tmp_path: Path) -> None:
 
 
 def test_sacn_config_validation() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Input should be less than or equal to 200"):
         SacnConfig(priority=201)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="priority 300 outside 0–200"):
         SacnConfig(universe_priority={1: 300})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="sACN universe 0 outside 1–63999"):
         SacnConfig(universe_map={1: 0})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"'host\.example': want an IPv4 address, optionally"):
         SacnConfig(destinations=["host.example"])
     assert SacnConfig().destinations == []  # multicast
 
@@ -666,9 +673,9 @@ def test_timecode_cue_frames_go_out_as_arttimecode() -> None:
 
     from showctl.clocks.clock import LoopClock
     from showctl.clocks.virtual import run_virtual
-    from showctl.drivers import artnet_codec
     from showctl.drivers.artnet import ArtNetConfig, ArtNetDriver
     from showctl.drivers.base import DriverContext, TimecodePayload
+    from showctl.protocols import artnet as artnet_codec
 
     rx = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
     rx.bind(("127.0.0.1", 0))
@@ -713,5 +720,57 @@ def test_a_node_down_for_long_is_one_fault_and_its_return_one_recovery() -> None
         assert drv.health.state in (HealthState.SENDING, HealthState.IDLE)
         await drv.close()
         rx.close()
+
+    run_virtual(main)
+
+
+# ---------------------------------------------------------------------------- conformance
+
+
+def _is_artdmx(data: bytes) -> bool:
+    try:
+        return isinstance(art.decode(data), art.ArtDmx)
+    except art.ArtNetDecodeError:
+        return False
+
+
+def _is_sacn_data(data: bytes) -> bool:
+    try:
+        return isinstance(e131.decode(data), e131.SacnData)
+    except e131.SacnDecodeError:
+        return False
+
+
+def test_artnet_passes_the_driver_conformance_suite() -> None:
+    async def main() -> None:
+        async with udp_sink() as sink:
+            def make(ctx: DriverContext) -> ArtNetDriver:
+                return ArtNetDriver("lx", ArtNetConfig(nodes=[f"127.0.0.1:{sink.port}"],
+                                                       listen=None), ctx)
+
+            def unreachable(ctx: DriverContext) -> ArtNetDriver:
+                return ArtNetDriver("lx", ArtNetConfig(nodes=[f"127.0.0.1:{closed_port()}"],
+                                                       listen=None), ctx)
+
+            await check_driver(make, unreachable=unreachable, sink=sink, keepalive=0.9,
+                               matches=_is_artdmx)
+
+    run_virtual(main)
+
+
+def test_sacn_passes_the_driver_conformance_suite(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with udp_sink() as sink:
+            def make(ctx: DriverContext) -> SacnDriver:
+                return SacnDriver("lx", SacnConfig(destinations=[f"127.0.0.1:{sink.port}"],
+                                                   cid_file=str(tmp_path / "cid")), ctx)
+
+            def unreachable(ctx: DriverContext) -> SacnDriver:
+                return SacnDriver("lx", SacnConfig(
+                    destinations=[f"127.0.0.1:{closed_port()}"],
+                    cid_file=str(tmp_path / "cid")), ctx)
+
+            await check_driver(make, unreachable=unreachable, sink=sink, keepalive=0.9,
+                               matches=_is_sacn_data)
 
     run_virtual(main)

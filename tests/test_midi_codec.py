@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from showctl.drivers.midi_codec import (
+from showctl.protocols.midi import (
     ChannelAftertouch,
     ControlChange,
     MidiEvent,
@@ -65,29 +65,41 @@ def test_mido_agrees(event: MidiEvent, wire: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "make",
+    ("make", "message"),
     [
-        lambda: NoteOn(16, 60, 100),
-        lambda: NoteOn(0, 128, 100),
-        lambda: NoteOff(0, 60, -1),
-        lambda: ControlChange(0, 7, 128),
-        lambda: ProgramChange(-1, 0),
-        lambda: PitchBend(0, 8192),
-        lambda: PitchBend(0, -8193),
-        lambda: SysEx(b"\x80"),
-        lambda: NoteOn(0, True, 1),  # bools are not MIDI numbers
+        (lambda: NoteOn(16, 60, 100), r"channel must be an integer 0\.\.15, got 16"),
+        (lambda: NoteOn(0, 128, 100), r"note must be an integer 0\.\.127, got 128"),
+        (lambda: NoteOff(0, 60, -1), r"velocity must be an integer 0\.\.127, got -1"),
+        (lambda: ControlChange(0, 7, 128), r"value must be an integer 0\.\.127, got 128"),
+        (lambda: ProgramChange(-1, 0), r"channel must be an integer 0\.\.15, got -1"),
+        (lambda: PitchBend(0, 8192), r"value must be an integer -8192\.\.8191, got 8192"),
+        (lambda: PitchBend(0, -8193), r"value must be an integer -8192\.\.8191, got -8193"),
+        (lambda: SysEx(b"\x80"), r"SysEx data bytes must be 0\.\.127"),
+        # bools are not MIDI numbers
+        (lambda: NoteOn(0, True, 1), r"note must be an integer 0\.\.127, got True"),
     ],
 )
-def test_out_of_range_values_raise(make: object) -> None:
-    with pytest.raises(ValueError):
+def test_out_of_range_values_raise(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         make()  # type: ignore[operator]
 
 
 @pytest.mark.parametrize(
-    "junk", ["", "3c", "90 3c", "90 3c 64 00", "c0", "90 80 00", "f0 01 02", "f0 80 f7", "f1"]
+    ("junk", "message"),
+    [
+        ("", "MIDI message must start with a status byte"),
+        ("3c", "MIDI message must start with a status byte"),
+        ("90 3c", "status 90 needs 3 bytes, got 2"),
+        ("90 3c 64 00", "status 90 needs 3 bytes, got 4"),
+        ("c0", "status C0 needs 2 bytes, got 1"),
+        ("90 80 00", "bad data byte in 90 80 00"),
+        ("f0 01 02", "bad SysEx f0 01 02"),
+        ("f0 80 f7", "bad SysEx f0 80 f7"),
+        ("f1", "MTC quarter frame is 2 bytes"),
+    ],
 )
-def test_decode_rejects_malformed(junk: str) -> None:
-    with pytest.raises(ValueError):
+def test_decode_rejects_malformed(junk: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         decode_midi(bytes.fromhex(junk))
 
 

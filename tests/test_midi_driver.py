@@ -21,7 +21,7 @@ from oscmidi_support import Recorder, free_port, wait_for
 
 from showctl.drivers.base import HealthState, MidiPayload, OscMessage, driver_class
 from showctl.drivers.midi import MidiConfig, MidiDriver, find_port_name
-from showctl.drivers.midi_codec import (
+from showctl.protocols.midi import (
     ControlChange,
     MidiEvent,
     MscCommand,
@@ -32,6 +32,7 @@ from showctl.drivers.midi_codec import (
     Timecode,
     decode_midi,
 )
+from showctl.testing.drivers import check_driver, closed_port
 
 MESSAGES: list[MidiEvent] = [
     NoteOn(0, 60, 100),
@@ -106,9 +107,9 @@ def test_registered_and_config() -> None:
     assert MidiConfig.model_validate({"driver": "midi", "port": 1}).port == "1"
     net = MidiConfig.model_validate({"driver": "midi", "transport": "socket", "port": 9080})
     assert (net.host, net.port) == ("127.0.0.1", 9080)
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="socket transport needs a TCP port number"):
         MidiConfig.model_validate({"driver": "midi", "transport": "socket", "port": "x"})
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="Extra inputs are not permitted"):
         MidiConfig.model_validate({"driver": "midi", "port": "a", "chanel": 1})
 
 
@@ -355,3 +356,20 @@ async def test_rtmidi_jack_port_end_to_end(jack_server: str) -> None:
         drv.send(payload(NoteOn(0, 2, 2)))
         await wait_for(lambda: NoteOn(0, 2, 2).encode() in got, timeout=10)
     await loop.run_in_executor(None, inp.close)
+
+
+# ---------------------------------------------------------------------------- conformance
+
+
+async def test_network_port_passes_the_driver_conformance_suite() -> None:
+    port = free_port(socket.SOCK_STREAM)
+    server = PortServerThread(port)
+    dead = closed_port(socket.SOCK_STREAM)
+    try:
+        await check_driver(
+            lambda ctx: MidiDriver("midi1", MidiConfig(transport="socket", port=port), ctx),
+            unreachable=lambda ctx: MidiDriver("midi1", MidiConfig(
+                transport="socket", port=dead, backoff_max=0.2), ctx))
+        await wait_for(lambda: bool(server.received))  # the well-formed sends arrived
+    finally:
+        server.stop()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from showctl.drivers.midi_codec import (
+from showctl.protocols.midi import (
     FrameRate,
     MscCommand,
     MscFormat,
@@ -100,9 +100,9 @@ def test_command_formats() -> None:
     assert MscFormat.parse("moving lights") == 0x02
     assert MscFormat.parse("video") == 0x30
     assert MscFormat.parse(0x45) == 0x45
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown MSC command format 'laundry'"):
         MscFormat.parse("laundry")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"command format must be an integer 1\.\.127, got 0"):
         MscFormat.parse(0)
 
 
@@ -115,28 +115,55 @@ def test_describe_in_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "message"),
     [
-        {"command": MscCommand.GO, "cue": "1a"},  # only digits and '.'
-        {"command": MscCommand.GO, "cue": ""},
-        {"command": MscCommand.GO, "cue_list": "1"},  # list without a cue
-        {"command": MscCommand.GO, "cue": "1", "cue_path": "2"},  # path without a list
-        {"command": MscCommand.LOAD},  # LOAD needs a cue
-        {"command": MscCommand.TIMED_GO, "cue": "1"},  # needs a time
-        {"command": MscCommand.SET, "control": 1},  # needs a value
-        {"command": MscCommand.SET, "control": 0x4000, "value": 0},
-        {"command": MscCommand.FIRE},  # needs a macro
-        {"command": MscCommand.FIRE, "macro": 128},
-        {"command": MscCommand.ALL_OFF, "cue": "1"},  # takes no cue
-        {"command": MscCommand.GO, "time": MscTime()},  # GO takes no time
-        {"command": MscCommand.GO, "device": 0x80},
-        {"command": MscCommand.GO, "command_format": 0},
-        {"command": MscCommand.GO, "cue": "1" * 130},  # longer than 128 bytes
-        {"command": MscCommand.GO, "data": b"1"},  # raw data only for 0x10+ commands
+        # only digits and '.'
+        (
+            {"command": MscCommand.GO, "cue": "1a"},
+            r"MSC cue must be ASCII digits and '\.', got '1a'",
+        ),
+        ({"command": MscCommand.GO, "cue": ""}, r"MSC cue must be ASCII digits and '\.', got ''"),
+        # list without a cue
+        ({"command": MscCommand.GO, "cue_list": "1"}, r"MSC cue list needs a cue number"),
+        # path without a list
+        ({"command": MscCommand.GO, "cue": "1", "cue_path": "2"}, r"MSC cue path needs a cue list"),
+        ({"command": MscCommand.LOAD}, r"MSC LOAD needs a cue number"),  # LOAD needs a cue
+        # needs a time
+        ({"command": MscCommand.TIMED_GO, "cue": "1"}, r"MSC TIMED_GO needs a time"),
+        # needs a value
+        ({"command": MscCommand.SET, "control": 1}, r"MSC SET needs a control number and a value"),
+        (
+            {"command": MscCommand.SET, "control": 0x4000, "value": 0},
+            r"SET control must be an integer 0\.\.16383, got 16384",
+        ),
+        ({"command": MscCommand.FIRE}, r"MSC FIRE needs a macro number"),  # needs a macro
+        (
+            {"command": MscCommand.FIRE, "macro": 128},
+            r"FIRE macro must be an integer 0\.\.127, got 128",
+        ),
+        # takes no cue
+        ({"command": MscCommand.ALL_OFF, "cue": "1"}, r"MSC ALL OFF takes no cue number"),
+        # GO takes no time
+        ({"command": MscCommand.GO, "time": MscTime()}, r"MSC GO takes no time"),
+        (
+            {"command": MscCommand.GO, "device": 0x80},
+            r"device must be an integer 0\.\.127, got 128",
+        ),
+        (
+            {"command": MscCommand.GO, "command_format": 0},
+            r"command format must be an integer 1\.\.127, got 0",
+        ),
+        # longer than 128 bytes
+        ({"command": MscCommand.GO, "cue": "1" * 130}, r"MSC message longer than 128 bytes"),
+        # raw data only for 0x10+ commands
+        (
+            {"command": MscCommand.GO, "data": b"1"},
+            r"MSC GO data is built from its fields, not raw bytes",
+        ),
     ],
 )
-def test_invalid_messages_raise(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+def test_invalid_messages_raise(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         MscMessage(**kwargs)  # type: ignore[arg-type]
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers.midi_codec import (
+from showctl.engine.timecode import TimecodeGenerator
+from showctl.protocols.midi import (
     FrameRate,
     MtcAssembler,
     MtcFullFrame,
@@ -21,7 +22,6 @@ from showctl.drivers.midi_codec import (
     hmsf_from_frames,
     mtc_quarter_frames,
 )
-from showctl.timecode import TimecodeGenerator
 
 DF = FrameRate.FPS_2997_DF
 RATES = list(FrameRate)
@@ -105,7 +105,7 @@ def test_drop_frame_labels(count: int, label: str) -> None:
 
 @pytest.mark.parametrize("label", ["00:01:00;00", "00:01:00;01", "01:59:00;01"])
 def test_dropped_labels_do_not_exist(label: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"{label} does not exist in drop-frame timecode"):
         Timecode.parse(label)
 
 
@@ -176,11 +176,11 @@ def test_arithmetic_parse_and_artnet() -> None:
     assert Timecode.parse("10:00:00:00", "24").rate is FrameRate.FPS_24
     assert Timecode(1, 2, 3, 4, DF).as_artnet() == (1, 2, 3, 4, 2)
     assert FrameRate.parse(29.97) is DF and FrameRate.parse("30") is FrameRate.FPS_30
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"unknown frame rate 23\.976; use 24, 25, 29\.97df or 30"):
         FrameRate.parse(23.976)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"frames must be an integer 0\.\.24, got 25"):
         Timecode(0, 0, 0, 25, FrameRate.FPS_25)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad timecode '1:2:3'; expected HH:MM:SS:FF"):
         Timecode.parse("1:2:3")
 
 

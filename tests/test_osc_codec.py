@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pythonosc import osc_bundle, osc_message, osc_message_builder, slip
 
 from showctl.drivers.base import OscBundle, OscMessage
-from showctl.drivers.osc_codec import (
+from showctl.protocols.osc import (
     IMMEDIATELY,
     IMPULSE,
     AutoFramingDecoder,
@@ -117,17 +117,18 @@ def test_utf8_strings_are_padded_by_byte_length() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "message"),
     [
-        OscMessage("no-slash"),
-        OscMessage("/a", ("nul\x00inside",)),
-        OscMessage("/a", (Int32(2**31),)),
-        OscMessage("/a", (Char("ab"),)),
-        OscMessage("/a", ([1, 2],)),  # type: ignore[arg-type]
+        (OscMessage("no-slash"), r"OSC address must start with '/': 'no-slash'"),
+        (OscMessage("/a", ("nul\x00inside",)), r"OSC strings cannot contain NUL: 'nul\\x00inside'"),
+        (OscMessage("/a", (Int32(2**31),)), r"OSC argument 2147483648 does not fit type 'i'"),
+        (OscMessage("/a", (Char("ab"),)), r"OSC char must be one ASCII character, got 'ab'"),
+        # type: ignore[arg-type]
+        (OscMessage("/a", ([1, 2],)), r"unsupported OSC argument \[1, 2\] \(list\)"),
     ],
 )
-def test_unencodable_messages_raise_value_or_type_error(bad: OscMessage) -> None:
-    with pytest.raises((ValueError, TypeError)):
+def test_unencodable_messages_raise_value_or_type_error(bad: OscMessage, message: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=message):
         encode_message(bad)
 
 
@@ -172,21 +173,28 @@ def test_nested_bundles_are_flattened_with_inner_timetags() -> None:
 
 
 @pytest.mark.parametrize(
-    "junk",
+    ("junk", "message"),
     [
-        b"",
-        b"abc",
-        b"/a",  # unterminated address
-        b"/a\x00\x00,i\x00\x00\x00\x01",  # int cut short
-        b"/a\x00\x00xi\x00\x00",  # type tags without comma
-        b"/a\x00\x00,q\x00\x00",  # unknown tag
-        b"/a\x00\x00,b\x00\x00\xff\xff\xff\xff",  # negative blob size
-        b"#bundle\x00\x00",  # short bundle header
-        b"#bundle\x00" + bytes(8) + b"\x00\x00\x00\x40/a\x00\x00",  # element overruns
+        (b"", r"OSC packet must start with '/' or '#bundle'"),
+        (b"abc", r"OSC packet must start with '/' or '#bundle'"),
+        (b"/a", r"unterminated OSC string at byte 0"),  # unterminated address
+        # int cut short
+        (b"/a\x00\x00,i\x00\x00\x00\x01", r"packet ends inside an argument at byte 8"),
+        # type tags without comma
+        (b"/a\x00\x00xi\x00\x00", r"type tag string must start with ',': 'xi'"),
+        (b"/a\x00\x00,q\x00\x00", r"unknown OSC type tag 'q' in ',q'"),  # unknown tag
+        # negative blob size
+        (b"/a\x00\x00,b\x00\x00\xff\xff\xff\xff", r"negative blob size at byte 8"),
+        (b"#bundle\x00\x00", r"OSC bundle shorter than its 16-byte header"),  # short bundle header
+        # element overruns
+        (
+            b"#bundle\x00" + bytes(8) + b"\x00\x00\x00\x40/a\x00\x00",
+            r"bad bundle element size 64 at byte 16",
+        ),
     ],
 )
-def test_malformed_packets_raise_decode_error(junk: bytes) -> None:
-    with pytest.raises(OscDecodeError):
+def test_malformed_packets_raise_decode_error(junk: bytes, message: str) -> None:
+    with pytest.raises(OscDecodeError, match=message):
         decode_packet(junk)
 
 
@@ -314,9 +322,9 @@ def test_length_prefix_framing() -> None:
 
 def test_length_prefix_rejects_absurd_sizes() -> None:
     d = LengthPrefixDecoder(max_frame=1000)
-    with pytest.raises(OscDecodeError):
+    with pytest.raises(OscDecodeError, match=r"bad OSC 1\.0 frame length -1"):
         d.feed(struct.pack(">i", -1))
-    with pytest.raises(OscDecodeError):
+    with pytest.raises(OscDecodeError, match=r"bad OSC 1\.0 frame length 1001"):
         LengthPrefixDecoder(max_frame=1000).feed(struct.pack(">i", 1001))
 
 

@@ -22,13 +22,14 @@ from showctl.drivers.base import (
     driver_class,
 )
 from showctl.drivers.osc import OscConfig, OscDriver
-from showctl.drivers.osc_codec import (
+from showctl.protocols.osc import (
     Double,
     LengthPrefixDecoder,
     SlipDecoder,
     decode_packet,
     encode_message,
 )
+from showctl.testing.drivers import check_driver, closed_port
 
 OSCDUMP = shutil.which("oscdump")
 needs_oscdump = pytest.mark.skipif(OSCDUMP is None, reason="liblo-tools (oscdump) not installed")
@@ -93,11 +94,11 @@ def test_registered_and_config_validated() -> None:
     assert driver_class("osc") is OscDriver
     cfg = OscConfig.model_validate({"driver": "osc", "host": "10.0.0.5", "port": 53000})
     assert (cfg.transport, cfg.framing) == ("udp", "slip")
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="Extra inputs are not permitted"):
         OscConfig.model_validate({"driver": "osc", "port": 53000, "prot": 1})  # typo
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="Input should be 'udp' or 'tcp'"):
         OscConfig.model_validate({"driver": "osc", "port": 53000, "transport": "sctp"})
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError, match="less than or equal to 65535"):
         OscConfig.model_validate({"driver": "osc", "port": 70000})
 
 
@@ -398,3 +399,34 @@ async def test_udp_open_failure_does_not_hold_up_the_show_and_retries() -> None:
     await drv.close()
     transport.close()
     assert decode_packet(sink.packets[0]) == OscMessage("/queued")
+
+
+# ---------------------------------------------------------------------------- conformance
+
+
+async def test_udp_passes_the_driver_conformance_suite() -> None:
+    transport, _sink, port = await udp_sink()
+    dead = closed_port()
+    try:
+        await check_driver(
+            lambda ctx: OscDriver("out", OscConfig(port=port), ctx),
+            unreachable=lambda ctx: OscDriver("out", OscConfig(port=dead), ctx))
+    finally:
+        transport.close()
+
+
+@pytest.mark.parametrize("framing", ["slip", "length"])
+async def test_tcp_passes_the_driver_conformance_suite(framing: str) -> None:
+    sink = TcpSink(framing)
+    port = free_port(socket.SOCK_STREAM)
+    await sink.start(port)
+    dead = closed_port(socket.SOCK_STREAM)
+    try:
+        await check_driver(
+            lambda ctx: OscDriver("out", OscConfig(port=port, transport="tcp",
+                                                   framing=framing), ctx),
+            unreachable=lambda ctx: OscDriver("out", OscConfig(
+                port=dead, transport="tcp", framing=framing, backoff_max=0.2), ctx))
+    finally:
+        await sink.stop()
+    assert sink.packets  # the well-formed sends reached the peer

@@ -3,11 +3,17 @@
 from pathlib import Path
 
 import pytest
+from dmx_support import dmx_peers_lock, receiver, settle
 
 from showctl.clocks.clock import LoopClock
-from showctl.drivers.base import DriverContext
+from showctl.clocks.virtual import run_virtual
+from showctl.drivers.base import DmxPayload, DriverContext
+from showctl.drivers.capture import CaptureConfig, CaptureDriver
 from showctl.drivers.rig import FanoutConfig, FanoutDriver, build_drivers, find_rig, load_rig
 from showctl.model.problems import ShowFileError
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as e131
+from showctl.testing.drivers import check_driver
 
 
 @pytest.mark.parametrize("name", ["local", "sim", "venue-example"])
@@ -20,10 +26,41 @@ def test_shipped_rigs_load_by_name_and_build(name: str) -> None:
 
 
 def test_local_rig_sends_lighting_as_artnet_and_sacn() -> None:
-    drivers = build_drivers(["lx"], load_rig("local"), DriverContext(clock=LoopClock()))
-    lx = drivers["lx"]
-    assert isinstance(lx, FanoutDriver)
-    assert [t.kind for t in lx.targets] == ["artnet", "sacn"]
+    """The local rig's lighting output reaches this machine twice: Art-Net receivers on
+    127.0.0.1:6454 and sACN receivers on 127.0.0.1:5568 both see the universe's levels."""
+    level = bytes(range(256)) * 2
+
+    async def main() -> tuple[list[bytes], list[bytes]]:
+        artnet_rx = await receiver(port=art.ARTNET_PORT)
+        sacn_rx = await receiver(port=e131.SACN_PORT)
+        try:
+            clock = LoopClock()
+            lx = build_drivers(["lx"], load_rig("local"), DriverContext(clock=clock))["lx"]
+            assert isinstance(lx, FanoutDriver)
+            assert [t.kind for t in lx.targets] == ["artnet", "sacn"]
+            await lx.open()
+            lx.frame(clock.now(), [DmxPayload(1, level)])
+            await settle()
+            await lx.close()
+            await settle()
+        finally:
+            artnet_rx.close()
+            sacn_rx.close()
+        return [p for _, p, _ in artnet_rx.packets], [p for _, p, _ in sacn_rx.packets]
+
+    with dmx_peers_lock():
+        artnet_packets, sacn_packets = run_virtual(main)
+    art_dmx = [d for d in map(art.decode, artnet_packets) if isinstance(d, art.ArtDmx)]
+    assert [(d.port_address, d.data) for d in art_dmx] == [(1, level)]
+    sacn_data = [d for d in map(e131.decode, sacn_packets)
+                 if isinstance(d, e131.SacnData) and d.start_code == 0]
+    assert sacn_data and {(d.universe, d.data, d.priority) for d in sacn_data} == {
+        (1, level, 100)}
+
+
+def test_capture_passes_the_driver_conformance_suite() -> None:
+    """The capture driver (every output a rig does not name) keeps the driver contract."""
+    run_virtual(check_driver(lambda ctx: CaptureDriver("out", CaptureConfig(), ctx)))
 
 
 def test_rig_paths_work_too() -> None:
@@ -38,7 +75,7 @@ def test_bad_rig_reports_every_problem_with_line_and_column(tmp_path: Path) -> N
         "  sound: {driver: ocs, host: 127.0.0.1}\n"
         "  desk: {port: 3}\n"
     )
-    with pytest.raises(ShowFileError) as err:
+    with pytest.raises(ShowFileError, match=r"rig\.yaml:2:24: unknown key 'nodez'") as err:
         load_rig(str(bad))
     lines = [str(p) for p in err.value.problems]
     assert lines[0] == f"{bad}:2:24: unknown key 'nodez'"

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from showctl.drivers import sacn_codec as e131
+from showctl.drivers import sacn as sacn_driver
+from showctl.protocols import sacn as e131
 
 CID = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
 CID_RAW = bytes.fromhex("00112233445566778899aabbccddeeff")
@@ -74,17 +75,17 @@ def test_source_name_is_nul_terminated_and_not_cut_inside_a_character() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "message"),
     [
-        {"universe": 0},
-        {"universe": 64000},
-        {"priority": 201},
-        {"sync_address": 64000},
-        {"sequence": 256},
-        {"data": bytes(513)},
+        ({"universe": 0}, r"sACN universe 0 outside 1–63999"),
+        ({"universe": 64000}, r"sACN universe 64000 outside 1–63999"),
+        ({"priority": 201}, r"priority 201 outside 0–200"),
+        ({"sync_address": 64000}, r"sACN universe 64000 outside 1–63999"),
+        ({"sequence": 256}, r"sequence, options and start code are single bytes"),
+        ({"data": bytes(513)}, r"a DMX universe has at most 512 slots, got 513"),
     ],
 )
-def test_data_packet_rejects_out_of_range(kwargs: dict[str, object]) -> None:
+def test_data_packet_rejects_out_of_range(kwargs: dict[str, object], message: str) -> None:
     args: dict[str, object] = {
         "cid": CID,
         "source_name": "x",
@@ -96,7 +97,7 @@ def test_data_packet_rejects_out_of_range(kwargs: dict[str, object]) -> None:
         "data": b"",
     }
     args.update(kwargs)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=message):
         e131.encode_data(**args)  # type: ignore[arg-type]
 
 
@@ -153,7 +154,7 @@ def test_sync_packet_bytes() -> None:
     )
     assert packet == expected and len(packet) == 49
     assert e131.decode(packet) == e131.SacnSync(CID, 0x10, 0x1234)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sACN universe 0 outside 1–63999"):
         e131.encode_sync(CID, 0, 0)  # sync address 0 must not be sent
 
 
@@ -199,7 +200,7 @@ def test_multicast_groups() -> None:
     assert e131.multicast_group(63999) == "239.255.249.255"
     assert e131.multicast_group(e131.DISCOVERY_UNIVERSE) == "239.255.250.214"
     for bad in (0, 64000):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=rf"sACN universe {bad} outside 1–63999 \(or 64214"):
             e131.multicast_group(bad)
 
 
@@ -236,21 +237,22 @@ def test_decode_never_raises_anything_else(packet: bytes) -> None:
 
 
 # ---------------------------------------------------------------------------- CID
+# (kept by the sACN driver, showctl.drivers.sacn: a source's state, not the wire format)
 
 
 def test_cid_persists_across_restarts(tmp_path: Path) -> None:
     path = tmp_path / "state" / "cid"
-    first = e131.load_or_create_cid(path)
+    first = sacn_driver.load_or_create_cid(path)
     assert path.read_text().strip() == str(first)
-    assert e131.load_or_create_cid(path) == first
-    assert e131.load_or_create_cid(str(path)) == first
+    assert sacn_driver.load_or_create_cid(path) == first
+    assert sacn_driver.load_or_create_cid(str(path)) == first
 
 
 def test_corrupt_cid_file_is_replaced(tmp_path: Path) -> None:
     path = tmp_path / "cid"
     path.write_text("not a uuid")
-    cid = e131.load_or_create_cid(path)
-    assert e131.load_or_create_cid(path) == cid
+    cid = sacn_driver.load_or_create_cid(path)
+    assert sacn_driver.load_or_create_cid(path) == cid
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
@@ -258,8 +260,8 @@ def test_default_cid_path_follows_xdg_state_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    assert e131.default_cid_path() == tmp_path / "showctl" / "cid"
-    cid = e131.load_or_create_cid()
+    assert sacn_driver.default_cid_path() == tmp_path / "showctl" / "cid"
+    cid = sacn_driver.load_or_create_cid()
     assert (tmp_path / "showctl" / "cid").read_text().strip() == str(cid)
     monkeypatch.delenv("XDG_STATE_HOME")
-    assert e131.default_cid_path() == Path.home() / ".local" / "state" / "showctl" / "cid"
+    assert sacn_driver.default_cid_path() == Path.home() / ".local" / "state" / "showctl" / "cid"

@@ -1,6 +1,8 @@
 """Output drivers: each one maps a show's logical output to real I/O (or a capture).
 
-Drivers are split into a pure codec (bytes in, bytes out, tested byte for byte) and an
-async transport that owns the socket or port. See :mod:`showctl.drivers.base` for the
-contract every driver, built-in or third-party, implements.
+A driver is an async transport that owns a socket or port; the wire formats it speaks
+are encoded and decoded by the codecs in :mod:`showctl.protocols` (bytes in, bytes out,
+tested byte for byte), which the inputs (the OSC API, triggers, timecode chase, the
+simulator, the monitors) share. See :mod:`showctl.drivers.base` for the contract every
+driver, built-in or third-party, implements (docs/drivers.md).
 """

@@ -22,7 +22,6 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from showctl.drivers import artnet_codec as codec
 from showctl.drivers.base import (
     DmxPayload,
     DriverConfig,
@@ -32,6 +31,7 @@ from showctl.drivers.base import (
     register,
 )
 from showctl.drivers.dmx_udp import Address, DmxUdpDriver, Universe, parse_endpoint
+from showctl.protocols import artnet as codec
 
 
 def _port_address(value: int | str) -> int:
@@ -173,9 +173,13 @@ class ArtNetDriver(DmxUdpDriver):
         """DMX as the transport does; timecode cues' frames go out as ArtTimeCode."""
         if isinstance(payload, TimecodePayload):
             if not self._closed:
-                packet = codec.encode_timecode(
-                    payload.frames, payload.seconds, payload.minutes, payload.hours,
-                    payload.type)
+                try:
+                    packet = codec.encode_timecode(
+                        payload.frames, payload.seconds, payload.minutes, payload.hours,
+                        payload.type)
+                except ValueError as exc:  # the contract: a fault, never an exception
+                    self._report("payload:timecode", f"timecode not sent: {exc}")
+                    return
                 self._send_raw(packet, self._live)
             return
         super().send(payload)

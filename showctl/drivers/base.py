@@ -22,11 +22,18 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from showctl.clocks.clock import Clock
+from showctl.protocols.osc_messages import OscArg, OscBundle, OscMessage
+
+__all__ = [
+    "DmxPayload", "Driver", "DriverConfig", "DriverContext", "Health", "HealthState",
+    "MidiPayload", "OscArg", "OscBundle", "OscMessage", "Payload", "TimecodePayload",
+    "available", "driver_class", "register",
+]
 
 # ---------------------------------------------------------------------------- payloads
 
-OscArg = int | float | str | bytes | bool | None
-
+# OSC messages and bundles are the OSC codec's values (showctl.protocols.osc_messages),
+# re-exported here with the other payloads.
 
 @dataclass(slots=True)  # not frozen: built per universe per frame, frozen costs 0.35 µs
 class DmxPayload:
@@ -34,20 +41,6 @@ class DmxPayload:
 
     universe: int
     data: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class OscMessage:
-    address: str
-    args: tuple[OscArg, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class OscBundle:
-    """A bundle of messages with an NTP timetag (1 = immediately)."""
-
-    messages: tuple[OscMessage, ...]
-    timetag: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from showctl.drivers.base import (
     Payload,
     register,
 )
-from showctl.drivers.midi_codec import MidiEvent, decode_midi
+from showctl.protocols.midi import MidiEvent, decode_midi
 
 __all__ = ["MidiConfig", "MidiDriver", "find_port_name", "rtmidi_backend"]
 

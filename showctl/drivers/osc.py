@@ -32,7 +32,7 @@ from showctl.drivers.base import (
     Payload,
     register,
 )
-from showctl.drivers.osc_codec import (
+from showctl.protocols.osc import (
     LengthPrefixDecoder,
     OscDecodeError,
     SlipDecoder,

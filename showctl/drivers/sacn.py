@@ -18,16 +18,19 @@ Merging of several sources is the receiver's job; we never merge.
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import uuid
+from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
 from showctl.clocks.clock import TimerHandle
-from showctl.drivers import sacn_codec as codec
 from showctl.drivers.base import DriverConfig, DriverContext, register
 from showctl.drivers.dmx_udp import Address, DmxUdpDriver, Universe, parse_endpoint
+from showctl.protocols import sacn as codec
 
 
 class SacnConfig(DriverConfig):
@@ -124,7 +127,7 @@ class SacnDriver(DmxUdpDriver):
         if self._cid is None:
             path = self.config.cid_file
             try:
-                self._cid = codec.load_or_create_cid(path)
+                self._cid = load_or_create_cid(path)
             except OSError as exc:
                 # Still run: a fresh CID only makes receivers see a new source.
                 self._cid = uuid.uuid4()
@@ -253,3 +256,45 @@ class SacnDriver(DmxUdpDriver):
             dests = [(codec.multicast_group(codec.DISCOVERY_UNIVERSE), codec.SACN_PORT)]
         for page in codec.encode_discovery_pages(self.cid, self.source_name, listed):
             self._send_raw(page, dests)
+
+
+# ---------------------------------------------------------------------------- CID
+# Where this machine's sACN source id (CID) lives: the driver's own state, not the wire
+# format, so it is kept here rather than beside the codec.
+
+
+def default_state_dir() -> Path:
+    """``$XDG_STATE_HOME/showctl`` or ``~/.local/state/showctl``."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "showctl"
+
+
+def default_cid_path() -> Path:
+    return default_state_dir() / "cid"
+
+
+def load_or_create_cid(path: Path | str | None = None) -> uuid.UUID:
+    """Return the CID stored at ``path``, creating and persisting a new one if needed.
+
+    The file holds the UUID as text. An unreadable or corrupt file is replaced (a new
+    CID makes receivers see a new source, which is better than refusing to run).
+    Written atomically (temporary file + rename) so a crash never leaves half a UUID.
+    Raises ``OSError`` only if a new CID cannot be written; callers that must not fail
+    can fall back to an unpersisted ``uuid.uuid4()``.
+    """
+    target = Path(path) if path is not None else default_cid_path()
+    try:
+        return uuid.UUID(target.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    cid = uuid.uuid4()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cid-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(f"{cid}\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return cid

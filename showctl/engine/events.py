@@ -229,8 +229,9 @@ Listener = Callable[[Event], None]
 
 
 class EventBus:
-    """Synchronous fan-out to listeners. A listener that raises is removed from harm's
-    way: its error is reported once and the engine keeps going."""
+    """Synchronous fan-out to listeners. A listener that raises stays subscribed (the
+    next event may be one it handles): each of its errors is logged and kept in
+    :attr:`errors`, and the other listeners and the engine carry on."""
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []

@@ -1,6 +1,6 @@
 """Actions of MIDI Show Control, MIDI-file and timecode cues.
 
-- ``msc``: one MSC message (codec in :mod:`showctl.drivers.midi_codec`).
+- ``msc``: one MSC message (codec in :mod:`showctl.protocols.midi`).
 - ``midi_file``: a standard MIDI file played on exact deadlines from its tempo map
   (mido turns ticks into seconds); pausing holds the position, stopping sends a note-off
   for every note still held so nothing hangs.
@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING
 import mido
 
 from showctl.drivers.base import MidiPayload, TimecodePayload
-from showctl.drivers.midi_codec import (
+from showctl.engine.output_actions import ScheduledAction
+from showctl.engine.runs import Action, NoAction, Run
+from showctl.engine.timecode import TimecodeGenerator
+from showctl.model import show as m
+from showctl.protocols.midi import (
     FrameRate,
     MscCommand,
     MscFormat,
@@ -23,10 +27,6 @@ from showctl.drivers.midi_codec import (
     MscTime,
     Timecode,
 )
-from showctl.engine.output_actions import ScheduledAction
-from showctl.engine.runs import Action, NoAction, Run
-from showctl.model import show as m
-from showctl.timecode import TimecodeGenerator
 
 if TYPE_CHECKING:
     from showctl.engine.engine import Engine

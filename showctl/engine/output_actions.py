@@ -12,10 +12,21 @@ from typing import TYPE_CHECKING
 
 from showctl.clocks.clock import TimerHandle
 from showctl.drivers.base import MidiPayload, OscArg, OscBundle, OscMessage
-from showctl.drivers.osc_codec import Double, Float32, Int32, Int64
 from showctl.engine.curves import apply_curve
 from showctl.engine.runs import Action, Run
 from showctl.model import show as m
+from showctl.protocols.midi import (
+    ChannelAftertouch,
+    ControlChange,
+    MidiEvent,
+    NoteOff,
+    NoteOn,
+    PitchBend,
+    PolyAftertouch,
+    ProgramChange,
+    SysEx,
+)
+from showctl.protocols.osc import Double, Float32, Int32, Int64
 
 if TYPE_CHECKING:
     from showctl.engine.engine import Engine
@@ -199,35 +210,40 @@ def _data_byte(spec: m.MidiMessageSpec, value: int) -> int:
     return value
 
 
-def encode_midi(spec: m.MidiMessageSpec) -> bytes:
-    """Encode one MIDI message from the show file (channels 1-16 as people count)."""
+def midi_event(spec: m.MidiMessageSpec) -> MidiEvent:
+    """One MIDI message from the show file as the MIDI codec's value (channels 1-16 as
+    people count, 0-15 on the wire)."""
     ch = spec.channel - 1
     k = spec.kind
     if k == "note_on":
         assert spec.note is not None
-        return bytes([0x90 | ch, spec.note, spec.velocity])
+        return NoteOn(ch, spec.note, spec.velocity)
     if k == "note_off":
         assert spec.note is not None
-        return bytes([0x80 | ch, spec.note, spec.velocity])
+        return NoteOff(ch, spec.note, spec.velocity)
     if k == "poly_aftertouch":
         assert spec.note is not None
-        return bytes([0xA0 | ch, spec.note, _data_byte(spec, spec.value)])
+        return PolyAftertouch(ch, spec.note, _data_byte(spec, spec.value))
     if k == "control_change":
         assert spec.control is not None
-        return bytes([0xB0 | ch, spec.control, _data_byte(spec, spec.value)])
+        return ControlChange(ch, spec.control, _data_byte(spec, spec.value))
     if k == "program_change":
         assert spec.program is not None
-        return bytes([0xC0 | ch, spec.program])
+        return ProgramChange(ch, spec.program)
     if k == "aftertouch":
-        return bytes([0xD0 | ch, _data_byte(spec, spec.value)])
+        return ChannelAftertouch(ch, _data_byte(spec, spec.value))
     if k == "pitch_bend":
-        # The show file writes -8192..8191 (0 = centre), as mido does.
-        v = spec.value + 8192
-        if not 0 <= v <= 16383:
+        # The show file writes -8192..8191 (0 = centre), as mido and the codec do.
+        if not -8192 <= spec.value <= 8191:
             raise ValueError(f"pitch bend {spec.value} is outside -8192..8191")
-        return bytes([0xE0 | ch, v & 0x7F, v >> 7])
+        return PitchBend(ch, spec.value)
     assert k == "sysex" and spec.data is not None
-    return bytes([0xF0, *spec.data, 0xF7])
+    return SysEx(bytes(spec.data))
+
+
+def encode_midi(spec: m.MidiMessageSpec) -> bytes:
+    """Encode one MIDI message from the show file (with the MIDI codec)."""
+    return midi_event(spec).encode()
 
 
 def scheduled(cls: type[ScheduledAction]) -> Callable[[Engine, Run], Action]:

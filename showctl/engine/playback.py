@@ -135,9 +135,6 @@ class Playback:
                 p[m] = apply_curve_array(CURVES[ci], p[m].astype(np.float64))
         return np.asarray(self._base[idx] + self._delta[idx] * p, dtype=np.float32)
 
-    def any_frozen(self) -> bool:
-        return self._frozen
-
     def ends(self) -> float:
         """When the last running (not paused) fade of this playback ends."""
         return self._ends

@@ -1,11 +1,10 @@
-"""Lighting: fixture profiles, the patch, people's values and rendering to DMX bytes.
+"""Lighting: fixture profiles, the patch and people's values (the engine renders them to
+DMX bytes: :mod:`showctl.engine.patching`, :mod:`showctl.engine.dmx_render`).
 
 - :mod:`showctl.lighting.profiles` — our fixture profile format and its loader.
 - :mod:`showctl.lighting.values` — "80", "full", "warm white", "45" degrees, gobo names
   → normalized attribute values (0..1) for one fixture.
 - :mod:`showctl.lighting.patch` — which fixture sits at which universe and address.
-- :mod:`showctl.lighting.render` — a compiled patch that writes a whole rig's state
-  (a numpy float array) into 512-byte universes in a few vectorized operations.
 - :mod:`showctl.lighting.import_ofl`, :mod:`showctl.lighting.import_qxf` — importers from
   the Open Fixture Library and QLC+ formats; :func:`import_fixture` picks one by file.
 

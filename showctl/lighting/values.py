@@ -1,6 +1,6 @@
 """Values people write in cues, turned into normalized attribute values for one fixture.
 
-The engine holds every attribute as a float in 0..1 (see :mod:`showctl.lighting.render`);
+The engine holds every attribute as a float in 0..1 (see :mod:`showctl.engine.dmx_render`);
 this module is the one place that knows what ``80``, ``"full"``, ``"warm white"``,
 ``45`` (degrees), ``"breakup"`` or ``{dmx: 127}`` mean for a given attribute of a given
 fixture mode. Syntax (docs/fixtures.md has the full reference):
@@ -162,11 +162,6 @@ _PERCENT_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*%$")
 _DEGREES_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:°|deg|degrees?)$", re.IGNORECASE)
 
 
-def color_names() -> list[str]:
-    """The colour names :func:`parse_color` knows, as written in the table."""
-    return sorted(_COLOR_HEX)
-
-
 def kelvin_to_rgb(kelvin: float) -> RGB:
     """Approximate colour of a black body (1000-40000 K), the usual curve fit.
 
@@ -203,7 +198,7 @@ def _rgb_component(text: str, whole: str) -> float:
 def parse_color(value: object) -> tuple[float, ...]:
     """A colour as 3 (RGB) or 4 (RGBW) floats in 0..1.
 
-    Accepts a name (:func:`color_names`), ``#rgb``/``#rrggbb``, ``rgb(255, 136, 0)``
+    Accepts a name (the colour table above), ``#rgb``/``#rrggbb``, ``rgb(255, 136, 0)``
     (0-255 or percentages), ``3200K``, or a list of 3 or 4 percentages.
     """
     if isinstance(value, str):

@@ -127,7 +127,7 @@ def _osc_text(msg: Mapping[str, Any]) -> str:
 
 def midi_text(hex_bytes: str) -> str:
     """MIDI bytes (``"90 3C 7F"``) in people's terms (``note on ch1 note 60 …``)."""
-    from showctl.drivers.midi_codec import decode_midi
+    from showctl.protocols.midi import decode_midi
 
     try:
         return str(decode_midi(bytes.fromhex(hex_bytes)).describe())

@@ -62,7 +62,7 @@ def _digits(text: str) -> bool:
 def msc_problem(cue: m.MscCue) -> tuple[str, str] | None:
     """(key, message) for the first field of an MSC cue its encoder would refuse, or None.
 
-    The same rules as :class:`showctl.drivers.msc.MscMessage` (the model layer does not
+    The same rules as :class:`showctl.protocols.msc.MscMessage` (the model layer does not
     import drivers; ``tests/test_msc.py`` checks both agree)."""
     cmd = cue.command.name.lower()
     words = cmd.upper()

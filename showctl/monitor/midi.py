@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from showctl.clocks.clock import Clock, LoopClock
 from showctl.drivers.midi import find_port_name, rtmidi_backend
-from showctl.drivers.midi_codec import MtcAssembler, MtcQuarterFrame, decode_midi
+from showctl.protocols.midi import MtcAssembler, MtcQuarterFrame, decode_midi
 
 __all__ = ["MidiPrinter", "monitor_midi"]
 

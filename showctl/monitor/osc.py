@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Literal, TextIO
 
 from showctl.clocks.clock import Clock, LoopClock
-from showctl.drivers.osc_codec import (
+from showctl.protocols.osc import (
     IMMEDIATELY,
     AutoFramingDecoder,
     LengthPrefixDecoder,

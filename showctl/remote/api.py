@@ -16,9 +16,10 @@ display name). Replies go to ``/reply{address}`` with one JSON string
 [cue_id]`` when a playhead moves and ``/update/workspace/{id}/cue_id/{cue_id}`` when a
 cue changes state; they are coalesced and sent once per loop iteration.
 
-Here: packets, workspace-level methods, ``/connect`` and update pushes. The cue and cue
-list methods are in :mod:`showctl.remote.api_cues` (a mixin of :class:`QLabApi`), the
-argument checks in :mod:`showctl.remote.api_args`.
+Here: packets, the dispatch table :data:`ROUTES` (method name → handler, see
+:mod:`showctl.remote.routes`), workspace-level methods, ``/connect`` and update pushes.
+The cue and cue list methods are in :mod:`showctl.remote.api_cues` (a mixin of
+:class:`QLabApi`), the argument checks in :mod:`showctl.remote.api_args`.
 """
 
 from __future__ import annotations
@@ -27,22 +28,23 @@ import asyncio
 import hmac
 import json
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from showctl.api.protocol import Command
 from showctl.drivers.base import OscArg, OscMessage
-from showctl.drivers.osc_codec import OscDecodeError, iter_messages
 from showctl.engine import events as ev
 from showctl.engine.engine import Engine, EngineError
 from showctl.live.commands import apply_operator
+from showctl.protocols.osc import OscDecodeError, iter_messages
 from showctl.remote.api_args import _Denied, _EachCue, _Error, _int, _seconds, _text
 from showctl.remote.api_cues import _CueMethods, _paused
 from showctl.remote.config import ALL_LEVELS, Level, OscApiConfig
+from showctl.remote.routes import AT_MOST_ONE, NONE, ONE, Routes
 from showctl.remote.workspace import Workspace
 
-__all__ = ["API_VERSION", "Client", "OscTriggerSink", "QLabApi"]
+__all__ = ["API_VERSION", "ROUTES", "Client", "OscTriggerSink", "QLabApi"]
 
 API_VERSION = "5.0.0-showctl"
 """What ``/version`` answers: QLab clients branch on the major version (Companion
@@ -231,125 +233,183 @@ class QLabApi(_CueMethods):
         if not rest or not rest[0]:
             raise _Error("no method")
         method, tail = rest[0], rest[1:]
-        if method == "connect":
-            return self._connect(args, client)
-        if method == "disconnect":
-            client.updates = False
-            client.levels = self.default_levels()
-            return None
-        if method == "version":
-            return API_VERSION
-        if method == "workspaces":
-            return [self._workspace_json()]
-        if method == "thump":
-            return "thump"
-        if method == "udpReplyPort":
-            if args:
-                port = _int(args[0])
-                if not 1 <= port <= 65535:
-                    raise _Error("port must be 1-65535")
-                client.reply_port = port
-                return None
-            return client.reply_port or client.port
-        if method == "alwaysReply":
-            return None
-        if method == "updates":
-            self._need(client, Level.VIEW)
-            if args:
-                client.updates = bool(_int(args[0]))
-                client.last_seen = self.engine.clock.now()
-                return None
-            return int(client.updates)
-        if method in ("showMode", "auditionWindow") and not tail:
-            self._need(client, Level.VIEW)
-            if args:
-                raise _Error("read-only here")
-            return method == "showMode"
-        if method in _NEVER_ON and not tail:
-            # QLab 5's audition, override-window and live-fade-preview states: none of
-            # them exists in showctl, so each is (and stays) off.
-            self._need(client, Level.VIEW)
-            if args:
-                self._need(client, Level.CONTROL)
-                if _int(args[0]):
-                    raise _Error(f"{method} is not available in showctl")
-                return None
-            return False
-        if method == "overrides" and len(tail) == 1 and tail[0] in OVERRIDES:
-            # QLab's global output/input overrides: showctl never overrides, so every
-            # input and output is enabled.
-            self._need(client, Level.VIEW)
-            if args:
-                self._need(client, Level.CONTROL)
-                if not _int(args[0]):
-                    raise _Error(f"{tail[0]} cannot be turned off in showctl")
-                return None
-            return True
-        if method == "settings" and tail == ["general", "minGoTime"]:
-            # QLab's double-GO protection = our go guard (seconds).
-            self._need(client, Level.VIEW)
-            if args:
-                raise _Error("minGoTime is the show's go_guard; set it in the show file")
-            return self.engine.show.settings.go_guard
-        if method == "doubleGoWindowRemaining" and not tail:
-            self._need(client, Level.VIEW)
-            left = self.engine.go_accepts_at(self.ws.main) - self.engine.now()
-            return round(max(0.0, left), 6)
-        if method == "playheadID" and not tail and not args:
-            # The main list's playhead ("none" when it is past the end), as QLab 5.
-            self._need(client, Level.VIEW)
-            ph = self.ws.playhead()
-            return ph.uid if ph is not None else "none"
-        if method == "cueLists":
-            self._need(client, Level.VIEW)
-            return [self.ws.list_json(name) for name in self.ws.lists]
-        if method in ("selectedCues", "runningCues", "runningOrPausedCues"):
-            self._need(client, Level.VIEW)
-            if method == "selectedCues":
-                refs = self.ws.selected()
-            else:
-                refs = [r for r in self.ws.active()
-                        if method == "runningOrPausedCues" or not _paused(self.ws, r)]
-            return [self.ws.cue_json(r) for r in refs]
-        if method == "cue" or method == "cue_id":
-            if len(tail) < 2:
-                raise _Error("expected /cue/{number}/{method}")
-            return self._cue_method(method == "cue_id", tail[0], "/".join(tail[1:]), args,
-                                    client)
-        # Everything below acts on the show.
-        self._need(client, Level.CONTROL)
-        engine = self.engine
-        main = self.ws.main
-        # The workspace's transport verbs are the runtime's commands, carried out where
-        # console keys, headless lines and calling scripts are.
-        if method == "go" and not tail:
-            if args:
-                apply_operator(engine, Command("goto", {"cue": _text(args[0]), "list": main}))
-            apply_operator(engine, Command("go", {"list": main}))
-        elif method in ("stop", "hardStop", "pause", "resume", "panic") and not tail:
-            apply_operator(engine, Command("stop" if method == "hardStop" else method))
-        elif method == "panicInTime" and not tail:
-            if not args:
-                raise _Error("panicInTime needs a time in seconds")
-            apply_operator(engine, Command("panic", {"time": _seconds(args[0])}))
-        elif method == "blackout" and not tail:  # showctl: no arg toggles, 1/0 on/off
-            on = None if not args else bool(_int(args[0]))
-            apply_operator(engine, Command("blackout", {"on": on}))
-        elif method == "grandmaster" and not tail and len(args) == 1:  # showctl: 0..1
-            level = max(0.0, min(_seconds(args[0]), 1.0)) * 100.0
-            apply_operator(engine, Command("grandmaster", {"level": level}))
-        elif method == "reset" and not tail:
-            self._reset()
-        elif method == "playhead" and len(tail) == 1:
-            self._playhead(main, tail[0])
-        elif method == "playheadID" and len(tail) <= 1:
-            ref = self._by_uid(tail[0] if tail else _text(args[0]))
-            engine.goto(ref.number, ref.list)
-        elif method in ("select", "select_id") and len(tail) == 1:
-            ref = self._by_uid(tail[0]) if method == "select_id" else self._by_number(tail[0])
-            self.ws.selection = [ref]
-        else:
+        route = ROUTES.match(method, tail, args)
+        if route is None:
+            # An unknown method may be a show action a newer client knows: a client that
+            # may not control the show hears "denied" before it hears "unknown".
+            self._need(client, Level.CONTROL)
             raise _Error(f"unknown method {address}")
+        if route.level is not None:
+            self._need(client, route.level)
+        return route.handler(self, method, tail, args, client)
+
+    # One handler per route in ROUTES (below the class); each gets the method name, the
+    # address after it, the arguments and the client, the access level already checked.
+
+    def _on_connect(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                    client: Client) -> Any:
+        return self._connect(args, client)
+
+    def _on_disconnect(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                       client: Client) -> Any:
+        client.updates = False
+        client.levels = self.default_levels()
+        return None
+
+    def _on_version(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                    client: Client) -> Any:
+        return API_VERSION
+
+    def _on_workspaces(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                       client: Client) -> Any:
+        return [self._workspace_json()]
+
+    def _on_thump(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                  client: Client) -> Any:
+        return "thump"
+
+    def _on_udp_reply_port(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                           client: Client) -> Any:
+        if args:
+            port = _int(args[0])
+            if not 1 <= port <= 65535:
+                raise _Error("port must be 1-65535")
+            client.reply_port = port
+            return None
+        return client.reply_port or client.port
+
+    def _on_nothing(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                    client: Client) -> Any:
+        return None
+
+    def _on_updates(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                    client: Client) -> Any:
+        if args:
+            client.updates = bool(_int(args[0]))
+            client.last_seen = self.engine.clock.now()
+            return None
+        return int(client.updates)
+
+    def _on_show_mode(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                      client: Client) -> Any:
+        if args:
+            raise _Error("read-only here")
+        return method == "showMode"
+
+    def _on_never_on(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                     client: Client) -> Any:
+        # QLab 5's audition, override-window and live-fade-preview states: none of
+        # them exists in showctl, so each is (and stays) off.
+        if args:
+            self._need(client, Level.CONTROL)
+            if _int(args[0]):
+                raise _Error(f"{method} is not available in showctl")
+            return None
+        return False
+
+    def _on_override(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                     client: Client) -> Any:
+        # QLab's global output/input overrides: showctl never overrides, so every
+        # input and output is enabled.
+        if args:
+            self._need(client, Level.CONTROL)
+            if not _int(args[0]):
+                raise _Error(f"{tail[0]} cannot be turned off in showctl")
+            return None
+        return True
+
+    def _on_min_go_time(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                        client: Client) -> Any:
+        # QLab's double-GO protection = our go guard (seconds).
+        if args:
+            raise _Error("minGoTime is the show's go_guard; set it in the show file")
+        return self.engine.show.settings.go_guard
+
+    def _on_double_go_window(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                             client: Client) -> Any:
+        left = self.engine.go_accepts_at(self.ws.main) - self.engine.now()
+        return round(max(0.0, left), 6)
+
+    def _on_playhead_id_query(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                              client: Client) -> Any:
+        # The main list's playhead ("none" when it is past the end), as QLab 5.
+        ph = self.ws.playhead()
+        return ph.uid if ph is not None else "none"
+
+    def _on_cue_lists(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                      client: Client) -> Any:
+        return [self.ws.list_json(name) for name in self.ws.lists]
+
+    def _on_cue_sets(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                     client: Client) -> Any:
+        if method == "selectedCues":
+            refs = self.ws.selected()
+        else:
+            refs = [r for r in self.ws.active()
+                    if method == "runningOrPausedCues" or not _paused(self.ws, r)]
+        return [self.ws.cue_json(r) for r in refs]
+
+    def _on_cue(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                client: Client) -> Any:
+        if len(tail) < 2:
+            raise _Error("expected /cue/{number}/{method}")
+        return self._cue_method(method == "cue_id", tail[0], "/".join(tail[1:]), args, client)
+
+    # The workspace's transport verbs are the runtime's commands, carried out where
+    # console keys, headless lines and calling scripts are.
+
+    def _on_go(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+               client: Client) -> Any:
+        main = self.ws.main
+        if args:
+            apply_operator(self.engine, Command("goto", {"cue": _text(args[0]), "list": main}))
+        apply_operator(self.engine, Command("go", {"list": main}))
+        return None
+
+    def _on_transport(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                      client: Client) -> Any:
+        apply_operator(self.engine, Command("stop" if method == "hardStop" else method))
+        return None
+
+    def _on_panic_in_time(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                          client: Client) -> Any:
+        if not args:
+            raise _Error("panicInTime needs a time in seconds")
+        apply_operator(self.engine, Command("panic", {"time": _seconds(args[0])}))
+        return None
+
+    def _on_blackout(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                     client: Client) -> Any:
+        on = None if not args else bool(_int(args[0]))  # showctl: no arg toggles, 1/0 on/off
+        apply_operator(self.engine, Command("blackout", {"on": on}))
+        return None
+
+    def _on_grandmaster(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                        client: Client) -> Any:
+        level = max(0.0, min(_seconds(args[0]), 1.0)) * 100.0  # showctl: 0..1
+        apply_operator(self.engine, Command("grandmaster", {"level": level}))
+        return None
+
+    def _on_reset(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                  client: Client) -> Any:
+        self._reset()
+        return None
+
+    def _on_playhead(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                     client: Client) -> Any:
+        self._playhead(self.ws.main, tail[0])
+        return None
+
+    def _on_playhead_id(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                        client: Client) -> Any:
+        ref = self._by_uid(tail[0] if tail else _text(args[0]))
+        self.engine.goto(ref.number, ref.list)
+        return None
+
+    def _on_select(self, method: str, tail: list[str], args: tuple[OscArg, ...],
+                   client: Client) -> Any:
+        ref = self._by_uid(tail[0]) if method == "select_id" else self._by_number(tail[0])
+        self.ws.selection = [ref]
         return None
 
     def _strip_workspace(self, parts: list[str], *, strict: bool) -> list[str]:
@@ -464,3 +524,54 @@ class QLabApi(_CueMethods):
 
     def disconnect_message(self) -> OscMessage:
         return OscMessage(f"/update/workspace/{self.ws.uid}/disconnect")
+
+
+_Handler = Callable[[QLabApi, str, list[str], tuple[OscArg, ...], Client], Any]
+
+
+def _min_go_time(tail: Sequence[str]) -> bool:
+    return list(tail) == ["general", "minGoTime"]
+
+
+def _an_override(tail: Sequence[str]) -> bool:
+    return len(tail) == 1 and tail[0] in OVERRIDES
+
+
+ROUTES: Routes[_Handler] = Routes()
+"""The API's methods (after the optional ``/workspace/{id}`` prefix), in the order the
+first matching route answers. A method no route answers is ``denied`` to a client
+without control and an ``unknown method`` error to one with it."""
+
+# Session and workspace: open to every client.
+ROUTES.map("connect", QLabApi._on_connect)
+ROUTES.map("disconnect", QLabApi._on_disconnect)
+ROUTES.map("version", QLabApi._on_version)
+ROUTES.map("workspaces", QLabApi._on_workspaces)
+ROUTES.map("thump", QLabApi._on_thump)
+ROUTES.map("udpReplyPort", QLabApi._on_udp_reply_port)
+ROUTES.map("alwaysReply", QLabApi._on_nothing)
+# Queries (view access).
+ROUTES.map("updates", QLabApi._on_updates, level=Level.VIEW)
+ROUTES.map(("showMode", "auditionWindow"), QLabApi._on_show_mode, tail=NONE, level=Level.VIEW)
+ROUTES.map(sorted(_NEVER_ON), QLabApi._on_never_on, tail=NONE, level=Level.VIEW)
+ROUTES.map("overrides", QLabApi._on_override, tail=_an_override, level=Level.VIEW)
+ROUTES.map("settings", QLabApi._on_min_go_time, tail=_min_go_time, level=Level.VIEW)
+ROUTES.map("doubleGoWindowRemaining", QLabApi._on_double_go_window, tail=NONE,
+           level=Level.VIEW)
+ROUTES.map("playheadID", QLabApi._on_playhead_id_query, tail=NONE, args=NONE, level=Level.VIEW)
+ROUTES.map("cueLists", QLabApi._on_cue_lists, level=Level.VIEW)
+ROUTES.map(("selectedCues", "runningCues", "runningOrPausedCues"), QLabApi._on_cue_sets,
+           level=Level.VIEW)
+# Cue and cue list methods check their own access (a query views, an action controls).
+ROUTES.map(("cue", "cue_id"), QLabApi._on_cue)
+# Actions on the show (control access).
+ROUTES.map("go", QLabApi._on_go, tail=NONE, level=Level.CONTROL)
+ROUTES.map(("stop", "hardStop", "pause", "resume", "panic"), QLabApi._on_transport, tail=NONE,
+           level=Level.CONTROL)
+ROUTES.map("panicInTime", QLabApi._on_panic_in_time, tail=NONE, level=Level.CONTROL)
+ROUTES.map("blackout", QLabApi._on_blackout, tail=NONE, level=Level.CONTROL)
+ROUTES.map("grandmaster", QLabApi._on_grandmaster, tail=NONE, args=ONE, level=Level.CONTROL)
+ROUTES.map("reset", QLabApi._on_reset, tail=NONE, level=Level.CONTROL)
+ROUTES.map("playhead", QLabApi._on_playhead, tail=ONE, level=Level.CONTROL)
+ROUTES.map("playheadID", QLabApi._on_playhead_id, tail=AT_MOST_ONE, level=Level.CONTROL)
+ROUTES.map(("select", "select_id"), QLabApi._on_select, tail=ONE, level=Level.CONTROL)

@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from showctl.clocks.clock import Clock, TimerHandle
-from showctl.drivers.midi_codec import FrameRate, MtcFullFrame, MtcQuarterFrame, Timecode
 from showctl.model.triggers import TimecodeChase
+from showctl.protocols.midi import FrameRate, MtcFullFrame, MtcQuarterFrame, Timecode
 
 __all__ = [
     "ArtnetTimecodeDecoder",

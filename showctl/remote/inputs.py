@@ -22,9 +22,9 @@ from collections.abc import Callable
 from typing import Any
 
 from showctl.clocks.clock import Clock
-from showctl.drivers.artnet_codec import ArtNetDecodeError, ArtTimeCode, decode
 from showctl.drivers.midi import find_port_name, rtmidi_backend
-from showctl.drivers.midi_codec import MidiEvent, decode_midi
+from showctl.protocols.artnet import ArtNetDecodeError, ArtTimeCode, decode
+from showctl.protocols.midi import MidiEvent, decode_midi
 from showctl.remote.config import ArtnetTimecodeConfig, MidiInputConfig
 
 __all__ = ["ArtnetTimecodeListener", "MidiCallback", "RtMidiInput", "SocketMidiInput",

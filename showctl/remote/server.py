@@ -19,7 +19,7 @@ import logging
 from collections import deque
 
 from showctl.drivers.base import OscMessage
-from showctl.drivers.osc_codec import (
+from showctl.protocols.osc import (
     LengthPrefixDecoder,
     OscDecodeError,
     SlipDecoder,

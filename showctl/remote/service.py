@@ -14,8 +14,8 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from showctl.drivers.artnet_codec import ArtTimeCode
-from showctl.drivers.midi_codec import MidiEvent, MtcFullFrame, MtcQuarterFrame, Timecode
+from showctl.protocols.artnet import ArtTimeCode
+from showctl.protocols.midi import MidiEvent, MtcFullFrame, MtcQuarterFrame, Timecode
 from showctl.remote.api import QLabApi
 from showctl.remote.chase import ArtnetTimecodeDecoder, Chaser, ChaseState, MtcDecoder, TcSample
 from showctl.remote.config import RemoteConfig

@@ -22,7 +22,11 @@ from dataclasses import dataclass
 
 from showctl.api.protocol import Command
 from showctl.clocks.clock import TimerHandle
-from showctl.drivers.midi_codec import (
+from showctl.engine.engine import Engine, EngineError
+from showctl.engine.events import GoRejected
+from showctl.live.commands import apply_operator
+from showctl.model.triggers import MidiTrigger, MscTrigger
+from showctl.protocols.midi import (
     ControlChange,
     MidiEvent,
     MscCommand,
@@ -30,10 +34,6 @@ from showctl.drivers.midi_codec import (
     NoteOn,
     ProgramChange,
 )
-from showctl.engine.engine import Engine, EngineError
-from showctl.engine.events import GoRejected
-from showctl.live.commands import apply_operator
-from showctl.model.triggers import MidiTrigger, MscTrigger
 from showctl.remote.config import MscControlConfig
 
 __all__ = ["Fired", "Triggers", "normalize_hotkey", "seconds_of_day"]

@@ -103,7 +103,6 @@ class RunLogRecorder:
         self._names = show.cue_names()
         self._parents = {(ln, c.number): p.number for ln, c, p in show.walk() if p is not None}
         self._engine: _Timed | None = None
-        self._unsubscribe: Callable[[], None] | None = None
         self._entries: list[_Entry] = []
         self._latest: dict[tuple[str, str], _Cue] = {}
         self._current_section: int | None = None
@@ -128,13 +127,8 @@ class RunLogRecorder:
         self._engine = engine
         if self.started is None:
             self.started = datetime.now().astimezone() - timedelta(seconds=engine.now())
-        self._unsubscribe = engine.bus.subscribe(self)
-        return self._unsubscribe
-
-    def detach(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        unsubscribe: Callable[[], None] = engine.bus.subscribe(self)
+        return unsubscribe
 
     def trace_writer(self, out: IO[str] | None = None) -> Any:
         """A ``TraceWriter`` that also feeds this recorder: for ``replay(..., trace=...)``,

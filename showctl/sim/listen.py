@@ -20,8 +20,8 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as sacn
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as sacn
 from showctl.sim.receiver import Address, FeedResult, Protocol, Receiver
 
 PacketHook = Callable[[Protocol, bytes, Address, FeedResult], None]

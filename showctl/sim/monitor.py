@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 from typing import Literal, TextIO
 
 from showctl.clocks.clock import Clock, LoopClock
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as sacn
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as sacn
 from showctl.sim.listen import Listener
 from showctl.sim.receiver import Address, FeedResult, Receiver, ReceiverEvent
 

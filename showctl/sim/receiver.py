@@ -31,15 +31,14 @@ Our receive and merge rules (docs/rehearsal.md repeats them for users):
 
 from __future__ import annotations
 
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from showctl.clocks.clock import Clock
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as sacn
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as sacn
 
 Protocol = Literal["artnet", "sacn"]
 Address = tuple[str, int]
@@ -344,8 +343,3 @@ class Receiver:
 def htp(*buffers: bytes) -> bytes:
     """Highest takes precedence, slot by slot."""
     return bytes(max(vals) for vals in zip(*buffers, strict=True))
-
-
-def cid_key(cid: uuid.UUID) -> str:
-    """The source key :class:`Receiver` uses for an sACN CID."""
-    return f"sacn:{cid}"

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import TextIO, cast
 
 from showctl.clocks.clock import Clock, LoopClock
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as sacn
 from showctl.lighting.patch import Patch, build_patch
 from showctl.model import show as m
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as sacn
 from showctl.sim.decode import FixtureState, decode_patch
 from showctl.sim.listen import Listener
 from showctl.sim.receiver import Address, FeedResult, Protocol, Receiver, ReceiverEvent

@@ -74,7 +74,7 @@ def test_failed_validation_does_not_write(demo_path: Path) -> None:
     doc = ShowDocument.load(demo_path)
     with pytest.raises(EditError, match="cannot be negative"):
         doc.apply(SetField("main", "1", "postwait", "-2"))
-    with pytest.raises(EditError):
+    with pytest.raises(EditError, match=r"cue 9 cannot be deleted: cue 8 \(Skip the backup video"):
         doc.apply(DeleteCue("main", "9"))  # cues 8 and 13 target it
     assert not doc.dirty and doc.undo_stack == []
     # a document broken behind the editor's back is not saved either
@@ -90,7 +90,7 @@ def test_save_refuses_when_the_file_changed_on_disk(demo_path: Path) -> None:
     doc = ShowDocument.load(demo_path)
     doc.apply(SetField("main", "1", "name", "x"))
     demo_path.write_text(demo_path.read_text() + "\n# someone else\n")
-    with pytest.raises(SaveConflict):
+    with pytest.raises(SaveConflict, match=r"demo\.yaml changed on disk since it was opened; not"):
         doc.save()
     assert "# someone else" in demo_path.read_text()
 

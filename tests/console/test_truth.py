@@ -130,7 +130,7 @@ async def test_fanout_shows_each_endpoint_and_the_log_says_dropped(small_path: P
 def test_rig_entry_for_an_undeclared_output_is_an_error_with_line_col(tmp_path: Path) -> None:
     rig = tmp_path / "rig.yaml"
     rig.write_text("outputs:\n  lx: {driver: capture}\n  sond: {driver: capture}\n")
-    with pytest.raises(ShowFileError) as exc:
+    with pytest.raises(ShowFileError, match=r"rig\.yaml:3:3: output 'sond' is not declared") as exc:
         load_rig(rig, ["lx", "sound"])
     assert f"{rig}:3:3: output 'sond' is not declared by the show" in str(exc.value)
     assert set(load_rig(rig)) == {"lx", "sond"}   # without the show: no check

@@ -107,3 +107,41 @@ def test_timecode_cue_mtc_and_artnet_frames_pause_and_resume() -> None:
     # paused from 0.5 to 2.5 s: nothing is sent, then it goes on from where it stopped
     assert not [t for t, _ in midi if 0.5 < t < 2.5]
     assert cue_times(trace, "cue_completed") == {"1": 3.0}
+
+
+def test_midi_cue_sends_every_kind_of_message_as_the_wire_wants() -> None:
+    """Each kind a show file can write, through the engine, byte for byte (channels 1-16
+    as people count are 0-15 on the wire; pitch bend -8192..8191 around 0x2000); mido
+    reads each back as the same message."""
+    show = make_show("""
+    show: {title: t}
+    outputs: {synth: {kind: midi}}
+    cuelists:
+      main:
+        cues:
+          - number: 1
+            type: midi
+            output: synth
+            messages:
+              - {kind: note_on, channel: 1, note: 60, velocity: 100}
+              - {kind: note_off, channel: 2, note: 60, velocity: 0, at: 0.1}
+              - {kind: poly_aftertouch, channel: 3, note: 61, value: 90, at: 0.2}
+              - {kind: control_change, channel: 16, control: 7, value: 127, at: 0.3}
+              - {kind: program_change, channel: 10, program: 5, at: 0.4}
+              - {kind: aftertouch, channel: 4, value: 33, at: 0.5}
+              - {kind: pitch_bend, channel: 5, value: -8192, at: 0.6}
+              - {kind: pitch_bend, channel: 5, value: 8191, at: 0.7}
+              - {kind: pitch_bend, channel: 5, value: 0, at: 0.8}
+              - {kind: sysex, data: [0x7D, 1, 2], at: 0.9}
+    """)
+    trace = drive(show, [(0, lambda e: e.go())], until=2)
+    midi = [ln["data"] for ln in trace if ln["kind"] == "midi"]
+    assert midi == [
+        "90 3C 64", "81 3C 00", "A2 3D 5A", "BF 07 7F", "C9 05", "D3 21",
+        "E4 00 00", "E4 7F 7F", "E4 00 40", "F0 7D 01 02 F7",
+    ]
+    back = [mido.Message.from_bytes(bytes.fromhex(d)) for d in midi]
+    assert [(m.type, getattr(m, "channel", None)) for m in back][:6] == [
+        ("note_on", 0), ("note_off", 1), ("polytouch", 2), ("control_change", 15),
+        ("program_change", 9), ("aftertouch", 3)]
+    assert [m.pitch for m in back[6:9]] == [-8192, 8191, 0]

@@ -1,4 +1,5 @@
-"""Shared helpers for the lighting tests: patch one fixture and render it to bytes."""
+"""Shared helpers for the lighting tests: patch one fixture and render it to bytes (on the
+engine's rendering path, see tests/render_support.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from render_support import render_look
 
 from showctl.lighting.patch import PatchEntry, build_patch
 from showctl.lighting.profiles import Profile, load_profile, parse_profile
-from showctl.lighting.render import compile_patch
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,10 +32,7 @@ def render_one() -> RenderOne:
         prof = profile if isinstance(profile, Profile) else load_profile(profile)
         entry = PatchEntry(id=1, profile="p", mode=mode, universe=universe, address=address)
         patch = build_patch([entry], loader=lambda _name: prof)
-        compiled = compile_patch(patch)
-        state = compiled.home_state()
-        compiled.apply(state, 1, values)
-        frame = compiled.render_bytes(state)[universe]
+        frame = render_look(patch, {1: values})[universe]
         footprint = patch.fixtures[0].layout.footprint
         return frame[address - 1 : address - 1 + footprint]
 

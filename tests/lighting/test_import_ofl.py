@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from render_support import PatchRig
 
 from showctl.lighting.import_ofl import import_ofl_text
 from showctl.lighting.importing import FixtureImportError, import_fixture, import_fixture_result
 from showctl.lighting.patch import PatchEntry, build_patch
 from showctl.lighting.profiles import parse_profile
-from showctl.lighting.render import compile_patch
 
 from .conftest import DATA
 
@@ -67,7 +67,7 @@ def test_imported_spot_renders(tmp_path: Path) -> None:
     text, _ = import_fixture(SPOT)
     path = tmp_path / "spot.yaml"
     path.write_text(text)
-    c = compile_patch(
+    c = PatchRig(
         build_patch([PatchEntry(id=1, profile=str(path), mode="ext", universe=0, address=1)])
     )
     s = c.home_state()
@@ -114,7 +114,7 @@ def _spot_with(**changes: object) -> str:
 
 def test_other_schema_versions_are_refused() -> None:
     old = "https://raw.githubusercontent.com/OpenLightingProject/open-fixture-library/schema-11.2.0/schemas/fixture.json"
-    with pytest.raises(FixtureImportError) as exc:
+    with pytest.raises(FixtureImportError, match=r"old\.json: Open Fixture Library schema") as exc:
         import_ofl_text(_spot_with(**{"$schema": old}), "old.json")
     assert str(exc.value) == (
         "old.json: Open Fixture Library schema 11.2.0 is not supported; showctl reads schema "
@@ -130,7 +130,7 @@ def test_other_schema_versions_are_refused() -> None:
 def test_bad_json_points_at_line_and_column(tmp_path: Path) -> None:
     p = tmp_path / "broken.json"
     p.write_text('{\n  "name": "x",\n  oops\n}\n')
-    with pytest.raises(FixtureImportError) as exc:
+    with pytest.raises(FixtureImportError, match=r"broken\.json:3:3: not valid JSON") as exc:
         import_fixture(p)
     assert str(exc.value).startswith(f"{p}:3:3: not valid JSON")
 

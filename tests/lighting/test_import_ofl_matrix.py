@@ -11,11 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from render_support import PatchRig
 
 from showctl.lighting.importing import import_fixture_result
 from showctl.lighting.patch import PatchEntry, PatchError, build_patch
 from showctl.lighting.profiles import Profile, parse_profile
-from showctl.lighting.render import compile_patch
 
 from .conftest import DATA
 
@@ -80,7 +80,7 @@ def test_pixel_keys_with_holes_explicit_order_and_abc() -> None:
 def test_matrix_fixture_renders_each_pixel_at_its_address(tmp_path: Path) -> None:
     path = tmp_path / "dotz.yaml"
     path.write_text(import_fixture_result(DOTZ).yaml_text)
-    c = compile_patch(build_patch(
+    c = PatchRig(build_patch(
         [PatchEntry(id=1, profile=str(path), mode="51ch", universe=0, address=1)]))
     s = c.home_state()
     c.apply(s, 1, {"intensity": 100, "green_p2_1": 100, "blue_p4_4": 50})

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from render_support import PatchRig
 
 from showctl.lighting.import_qxf import import_qxf_text
 from showctl.lighting.importing import FixtureImportError, import_fixture, import_fixture_result
 from showctl.lighting.patch import PatchEntry, build_patch
 from showctl.lighting.profiles import parse_profile
-from showctl.lighting.render import compile_patch
 
 from .conftest import DATA
 
@@ -73,7 +74,7 @@ def test_imported_spot_renders(tmp_path: Path) -> None:
     assert warnings == []
     p = tmp_path / "spot.yaml"
     p.write_text(text)
-    c = compile_patch(
+    c = PatchRig(
         build_patch([PatchEntry(id=1, profile=str(p), mode="Extended", universe=0, address=1)])
     )
     s = c.home_state()
@@ -142,7 +143,7 @@ def test_legacy_byte_1_is_the_fine_channel_even_when_not_adjacent() -> None:
     ],
 )
 def test_unusable_files(text: str, message: str) -> None:
-    with pytest.raises(FixtureImportError) as exc:
+    with pytest.raises(FixtureImportError, match=re.escape(message)) as exc:
         import_qxf_text(text, "evil.qxf")
     assert str(exc.value).startswith(message)
 

@@ -46,7 +46,7 @@ def test_the_suggested_show_syntax_parses_and_builds() -> None:
 
 
 def test_entry_model_rejects_typos_and_bad_addresses() -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="a fixture id cannot be blank") as exc:
         parse_patch(
             [
                 {"id": 1, "profile": "rgb-par", "universe": 1, "adress": 1},
@@ -95,7 +95,7 @@ def test_all_problems_at_once_with_entry_indices() -> None:
         "group name '2' is also a fixture id; cues could not tell them apart"
     )
     assert str(problems[0]) == "patch entry 2 (address): " + by_index[(1, "address")]
-    with pytest.raises(PatchError) as exc:
+    with pytest.raises(PatchError, match=r"patch entry 2 \(address\): fixture 2 \(5-12\)") as exc:
         build_patch(bad)
     assert exc.value.problems == problems
 
@@ -124,17 +124,15 @@ def test_attribute_for() -> None:
     spot = patch.fixture(101)
     assert attribute_for(spot, "pan").fine == 1
     assert attribute_for(spot, "dimmer").attribute == "intensity"
-    with pytest.raises(AttributeLookupError) as exc:
+    with pytest.raises(AttributeLookupError, match="fixture 1 'DS wash L': rgbw-par mode") as exc:
         attribute_for(patch.fixture(1), "gobo")
     assert str(exc.value) == (
         "fixture 1 'DS wash L': rgbw-par mode 8ch has no 'gobo'; it has: intensity, red, "
         "green, blue, white, strobe, effect, effect_speed"
     )
-    with pytest.raises(
-        AttributeLookupError,
-        match=r"no fixture or group 'frnt' in the patch \(did you mean 'front'\?\)",
-    ):
+    with pytest.raises(AttributeLookupError, match=r"no fixture or group 'frnt' in the") as exc:
         patch.select("frnt")
+    assert str(exc.value) == "no fixture or group 'frnt' in the patch (did you mean 'front'?)"
     with pytest.raises(AttributeLookupError, match="no fixture 99 in the patch"):
         patch.fixture(99)
 

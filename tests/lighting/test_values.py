@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -78,7 +79,7 @@ def test_intensity_16_bit_is_coarse_then_fine(
 
 def test_bad_intensity_names_fixture_attribute_and_value() -> None:
     layout = load_profile("generic-dimmer").layout("1ch")
-    with pytest.raises(ValueConversionError) as exc:
+    with pytest.raises(ValueConversionError, match="fixture 7 'Cyc': intensity: 120 is") as exc:
         to_normalized(layout, "intensity", 120, fixture="fixture 7 'Cyc'")
     assert str(exc.value) == "fixture 7 'Cyc': intensity: 120 is outside 0-100 %"
     with pytest.raises(ValueConversionError, match=r"'lots' is not a value for intensity"):
@@ -93,7 +94,7 @@ def test_bad_intensity_names_fixture_attribute_and_value() -> None:
 
 def test_missing_attribute_lists_what_the_fixture_has() -> None:
     layout = load_profile("rgbw-par").layout("8ch")
-    with pytest.raises(ValueConversionError) as exc:
+    with pytest.raises(ValueConversionError, match="fixture 1 'DS wash L': gobo: rgbw-par") as exc:
         to_normalized(layout, "gobo", "breakup", fixture="fixture 1 'DS wash L'")
     assert str(exc.value) == (
         "fixture 1 'DS wash L': gobo: rgbw-par mode 8ch has no 'gobo'; it has: intensity, "
@@ -126,7 +127,7 @@ def test_centred_pan_tilt_of_the_shipped_spot(render_one: RenderOne) -> None:
 
 def test_position_errors(make_profile: Callable[[str], Profile]) -> None:
     spot = load_profile("moving-spot").layout("standard")
-    with pytest.raises(ValueConversionError) as exc:
+    with pytest.raises(ValueConversionError, match="fixture 101 'Spot 1': pan: 300 is") as exc:
         to_normalized(spot, "pan", 300, fixture="fixture 101 'Spot 1'")
     assert str(exc.value) == (
         "fixture 101 'Spot 1': pan: 300 is outside the pan range -270 to 270 degrees"
@@ -159,7 +160,7 @@ def test_gobo_and_shutter_by_name(render_one: RenderOne) -> None:
 
 def test_bad_gobo_suggests() -> None:
     spot = load_profile("moving-spot").layout("standard")
-    with pytest.raises(ValueConversionError) as exc:
+    with pytest.raises(ValueConversionError, match="fixture 101 'Spot 1': gobo: no slot") as exc:
         to_normalized(spot, "gobo", "brakeup", fixture="fixture 101 'Spot 1'")
     assert str(exc.value) == (
         "fixture 101 'Spot 1': gobo: no slot named 'brakeup' (did you mean 'breakup'?); "
@@ -206,7 +207,7 @@ def test_parse_color_forms() -> None:
     ],
 )
 def test_bad_colours(value: object, message: str) -> None:
-    with pytest.raises(ValueConversionError) as exc:
+    with pytest.raises(ValueConversionError, match=re.escape(message)) as exc:
         parse_color(value)
     assert message in str(exc.value)
 
@@ -264,7 +265,7 @@ def test_colour_wheel_nearest_or_by_name(render_one: RenderOne) -> None:
 
 def test_colour_on_a_dimmer_is_an_error() -> None:
     layout = load_profile("generic-dimmer").layout("1ch")
-    with pytest.raises(ValueConversionError) as exc:
+    with pytest.raises(ValueConversionError, match="fixture 3: colour: generic-dimmer mode") as exc:
         to_normalized(layout, "colour", "red", fixture="fixture 3")
     assert (
         str(exc.value)

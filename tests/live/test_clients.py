@@ -170,7 +170,7 @@ def test_a_client_waits_for_a_slow_engine() -> None:
     """connect() to nothing fails with a clear error, not a hang."""
 
     async def go() -> None:
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match=r"Connect call failed \('127\.0\.0\.1', 9\)"):
             await connect("127.0.0.1:9", timeout=1.0)
 
     asyncio.run(go())

@@ -111,7 +111,7 @@ def main_numbers(doc: ShowDocument) -> list[str]:
 
 
 def test_deleting_a_target_says_which_cue_and_why(small: ShowDocument) -> None:
-    with pytest.raises(EditError) as err:
+    with pytest.raises(EditError, match="cue 3 cannot be deleted: cue 5 goes to it; cue A") as err:
         small.apply(DeleteCue("main", "3"))
     assert str(err.value) == (
         "cue 3 cannot be deleted: cue 5 goes to it; cue A (No thunder) in list 'side' "

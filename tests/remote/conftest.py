@@ -1,10 +1,9 @@
-"""Fixtures of the remote-control tests (helpers: showctl.remote.testing)."""
+"""Fixtures of the remote-control tests (helpers: tests/remote_support.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-from showctl.remote.testing import EXAMPLE_SHOW
+from remote_support import EXAMPLE_SHOW
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 import pytest
+from remote_support import EXAMPLE_SHOW, call, call_all, local_api, open_session
 
 from showctl.clocks.virtual import run_virtual
 from showctl.drivers.base import OscMessage
 from showctl.remote.api import API_VERSION, Client, QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig
-from showctl.remote.testing import EXAMPLE_SHOW, call, call_all, local_api, open_session
 from showctl.remote.workspace import make_uuid
 
 PREFIXES = ["", "/workspace/{ws}", "/workspace/Remote Test"]

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers.artnet_codec import decode, encode_timecode
-from showctl.drivers.midi_codec import MtcFullFrame, Timecode, decode_midi
 from showctl.engine import events as ev
+from showctl.engine.timecode import TimecodeGenerator
+from showctl.protocols.artnet import decode, encode_timecode
+from showctl.protocols.midi import MtcFullFrame, Timecode, decode_midi
 from showctl.remote import RemoteConfig
 from showctl.remote.chase import ArtnetTimecodeDecoder, ChaseState, MtcDecoder
 from showctl.remote.service import RemoteServer
 from showctl.session import Session
 from showctl.testing import make_show
-from showctl.timecode import TimecodeGenerator
 
 
 def tc_show(fps: float = 25, freewheel: float = 2.0, fire_skipped: bool = False,

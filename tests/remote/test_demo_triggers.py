@@ -5,9 +5,9 @@ import socket
 from pathlib import Path
 
 from showctl.drivers.base import OscMessage
-from showctl.drivers.osc_codec import encode_packet
 from showctl.engine import events as ev
 from showctl.model.loader import load_show
+from showctl.protocols.osc import encode_packet
 from showctl.remote import OscApiConfig, RemoteConfig, start_remote
 from showctl.session import Session
 

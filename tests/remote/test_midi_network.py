@@ -10,16 +10,16 @@ from typing import Any
 
 import mido
 import mido.sockets
+from remote_support import free_port
 
-from showctl.drivers.midi_codec import MscCommand, MscMessage
 from showctl.engine import events as ev
+from showctl.engine.timecode import TimecodeGenerator
+from showctl.protocols.midi import MscCommand, MscMessage
 from showctl.remote import MidiInputConfig, MscControlConfig, RemoteConfig, start_remote
 from showctl.remote.config import OscApiConfig
 from showctl.remote.inputs import RtMidiInput
-from showctl.remote.testing import free_port
 from showctl.session import Session
 from showctl.testing import make_show
-from showctl.timecode import TimecodeGenerator
 
 SHOW = """
 show: {title: Network MIDI}

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from osc_client import COMPANION_KEYS, OscClient, build
+from remote_support import open_session
 
 from showctl.remote import OscApiConfig, PasscodeConfig, RemoteConfig, start_remote
-from showctl.remote.testing import open_session
 
 
 async def _server(**osc: Any) -> tuple[Any, Any]:
@@ -144,7 +144,7 @@ async def test_tcp_garbage_and_floods_cost_nothing() -> None:
     await client.open()
     try:
         # Thousands of tiny frames in one write: handled a few per loop turn.
-        from showctl.drivers.osc_codec import slip_encode
+        from showctl.protocols.osc import slip_encode
         client.send_raw(b"".join(slip_encode(build("/thump")) for _ in range(3000)))
         client.send_raw(b"\xc0\xdb\x01garbage\xc0\xc0/\x00\x00\x00\xc0")  # bad escape, junk
         client.send("/version")
@@ -173,7 +173,7 @@ async def test_slow_tcp_reader_is_dropped_not_buffered() -> None:
     sock.connect(("127.0.0.1", remote.osc.tcp_port))
     sock.setblocking(False)
     try:
-        from showctl.drivers.osc_codec import slip_encode
+        from showctl.protocols.osc import slip_encode
         ask = slip_encode(build("/cueLists"))
         for _ in range(500):  # keep asking, never read a reply
             if not remote.osc.tcp_clients:

@@ -50,7 +50,7 @@ def test_file_with_errors_located(tmp_path: Path) -> None:
     f = tmp_path / "remote.yaml"
     f.write_text("osc:\n  port: 53000\n  pascodes: []\nmidi_inputs:\n"
                  "  - {name: desk, transport: socket, port: 5004}\n")
-    with pytest.raises(ShowFileError) as err:
+    with pytest.raises(ShowFileError, match=r"remote\.yaml:3:3: unknown key 'pascodes'") as err:
         load_remote_config(f)
     assert f"{f}:3:3: unknown key 'pascodes'" in str(err.value)
     f.write_text("osc: {port: 53010, passcodes: [{code: '1'}], host: 0.0.0.0}\n"

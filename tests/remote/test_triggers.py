@@ -4,9 +4,11 @@ the virtual clock, MIDI and MSC matching, MSC as a remote control."""
 from __future__ import annotations
 
 import pytest
+from remote_support import call
 
 from showctl.clocks.virtual import run_virtual
-from showctl.drivers.midi_codec import (
+from showctl.engine import events as ev
+from showctl.protocols.midi import (
     ControlChange,
     MscCommand,
     MscMessage,
@@ -14,12 +16,10 @@ from showctl.drivers.midi_codec import (
     NoteOn,
     ProgramChange,
 )
-from showctl.engine import events as ev
 from showctl.remote import MscControlConfig, RemoteConfig
 from showctl.remote.api import Client, QLabApi
 from showctl.remote.config import OscApiConfig, PasscodeConfig
 from showctl.remote.service import RemoteServer
-from showctl.remote.testing import call
 from showctl.remote.triggers import Triggers, normalize_hotkey, seconds_of_day
 from showctl.session import Session
 from showctl.testing import make_show

@@ -276,7 +276,7 @@ def test_load_runlog_errors_are_clear(tmp_path: Path) -> None:
     lines[n] = "ended: soon"
     bad = tmp_path / "bad.runlog.yaml"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ShowFileError) as info:
+    with pytest.raises(ShowFileError, match=r"bad\.runlog\.yaml:8:8: ended: Input should") as info:
         load_runlog(bad)
     (problem,) = info.value.problems
     assert problem.line == n + 1 and "ended" in problem.message

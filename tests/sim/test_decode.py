@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from render_support import render_look
 from sim_support import SMALL_SHOW
 
 from showctl.lighting.patch import Patch, build_patch
-from showctl.lighting.render import compile_patch
 from showctl.sim.decode import FixtureState, decode_fixture, decode_patch, slot_at, to_hex
 from showctl.testing import make_show
 
@@ -33,11 +33,7 @@ def state(patch: Patch, key: str, data: dict[int, bytes]) -> FixtureState:
 
 def cue_look(patch: Patch, values: dict[str, dict[str, object]]) -> dict[int, bytes]:
     """The DMX a cue's fixtures block renders to (home values elsewhere)."""
-    compiled = compile_patch(patch)
-    st = compiled.home_state()
-    for key, vals in values.items():
-        compiled.apply(st, key, vals)
-    return compiled.render_bytes(st)
+    return render_look(patch, values)
 
 
 def near(a: str, b: str, steps: int = 1) -> bool:

@@ -76,7 +76,7 @@ def test_headless_sim_prints_fixture_changes_sources_osc_and_midi(tmp_path: Path
 
 
 def test_artnet_timecode_is_logged_once_a_second() -> None:
-    from showctl.drivers import artnet_codec as art
+    from showctl.protocols import artnet as art
 
     logged: list[str] = []
     rig = SimRig(make_show(SMALL_SHOW), on_log=logged.append)

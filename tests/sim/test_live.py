@@ -187,7 +187,7 @@ def test_a_busy_port_is_an_oserror_and_nothing_stays_open() -> None:
             blocker.bind(("127.0.0.1", 0))  # no SO_REUSEADDR: the port is really taken
             port = blocker.getsockname()[1]
             lst = Listener(Receiver(LoopClock()), artnet_port=0, sacn_port=port)
-            with pytest.raises(OSError):
+            with pytest.raises(OSError, match="Address already in use"):
                 await lst.start()
             assert lst.transports == []
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sim_support import CID_A, CID_B, StepClock, artnet_packet, sacn_packet
 
-from showctl.drivers import artnet_codec as art
-from showctl.drivers import sacn_codec as sacn
+from showctl.protocols import artnet as art
+from showctl.protocols import sacn as sacn
 from showctl.sim.receiver import Receiver, ReceiverEvent, htp, sequence_ok
 
 A = ("10.0.0.1", 5568)

@@ -37,7 +37,7 @@ def test_busy_ports_are_one_sentence_and_exit_1(capsys: pytest.CaptureFixture[st
 
 
 def test_bad_values_and_bad_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit, match=r"^2$"):  # argparse's usage error
         main(["sim", DEMO, "--snapshot-at", "twelve"])
     assert "want seconds separated by commas" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"

@@ -119,7 +119,7 @@ def test_check_finds_order_overlap_and_mixed_kinds_with_line_and_column(tmp_path
                  + '      - {number: "5", type: memo, planned_length: 60}\n'
                  + '      - {number: "6", type: memo, segment: X, planned_start: "+5m"}\n',
                  encoding="utf-8")
-    with pytest.raises(ShowFileError) as err:
+    with pytest.raises(ShowFileError, match=r"bad\.yaml:9:83: segment 'Keynote' at 19:48") as err:
         load_show(p)
     text = str(err.value)
     assert f"{p}:9:83: segment 'Keynote' at 19:48 overlaps 'Welcome', planned until 19:50" \

@@ -70,7 +70,7 @@ async def test_the_page_speaks_the_native_api_on_api(served: WebServer) -> None:
             pass
         assert msg["ok"]
     # another site's page cannot drive the show
-    with pytest.raises(InvalidStatus) as err:
+    with pytest.raises(InvalidStatus, match="server rejected WebSocket connection: HTTP") as err:
         async with connect(url, origin="http://evil.example"):  # type: ignore[arg-type]
             pass
     assert err.value.response.status_code == 403

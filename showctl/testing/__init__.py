@@ -2,6 +2,8 @@
 
 Public on purpose: a plugin's tests (a third-party driver, a front end) can build a show
 from YAML text and drive the real engine with exact timestamps, as showctl's own do.
+A driver's author checks it against the driver contract with
+:mod:`showctl.testing.drivers` (the ``check_*`` functions; docs/drivers.md).
 """
 
 from __future__ import annotations

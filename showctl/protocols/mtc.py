@@ -1,7 +1,7 @@
 """MIDI timecode (MTC) as bytes: quarter frames, full frames, and reassembly.
 
 Pure code, no I/O. :class:`MtcQuarterFrame` and :class:`MtcFullFrame` encode a
-:class:`~showctl.drivers.smpte_timecode.Timecode` for the wire; :class:`MtcAssembler`
+:class:`~showctl.protocols.smpte_timecode.Timecode` for the wire; :class:`MtcAssembler`
 rebuilds timecode from a stream of received quarter frames.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from showctl.drivers._checks import _check
-from showctl.drivers.smpte_timecode import FrameRate, Timecode
+from showctl.protocols._checks import _check
+from showctl.protocols.smpte_timecode import FrameRate, Timecode
 
 __all__ = ["MtcAssembler", "MtcFullFrame", "MtcQuarterFrame", "mtc_quarter_frames"]
 

@@ -8,7 +8,7 @@ From a start instant ``t0`` at timecode ``tc0`` it emits:
 * quarter frame ``k`` at exactly ``t0 + k / (4 · fps)`` (computed from ``k`` each time
   with exact fractions, so there is no drift however long it runs; at 29.97 DF the
   real rate is 30000/1001 and only the *labels* skip, which
-  :meth:`~showctl.drivers.midi_codec.Timecode.from_frames` handles). Piece 0 of each
+  :meth:`~showctl.protocols.midi.Timecode.from_frames` handles). Piece 0 of each
   8-piece cycle falls on a frame start and the cycle carries that frame's label;
 * ``on_frame(tc)`` at every frame start, with the label showing from then on: feed
   ``tc.as_artnet()`` (hours, minutes, seconds, frames, type) to an ArtTimeCode encoder.
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from showctl.clocks.clock import Clock
-from showctl.drivers.midi_codec import FrameRate, MtcFullFrame, MtcQuarterFrame, Timecode
+from showctl.protocols.midi import FrameRate, MtcFullFrame, MtcQuarterFrame, Timecode
 
 __all__ = ["TimecodeGenerator"]
 

@@ -11,8 +11,8 @@ import enum
 import re
 from dataclasses import dataclass
 
-from showctl.drivers._checks import _check
-from showctl.drivers.smpte_timecode import FrameRate, Timecode
+from showctl.protocols._checks import _check
+from showctl.protocols.smpte_timecode import FrameRate
 
 __all__ = ["MSC_MAX_LENGTH", "MscCommand", "MscFormat", "MscMessage", "MscTime"]
 
@@ -186,10 +186,6 @@ class MscTime:
             0 if status else ff,
             FrameRate(hr >> 5 & 0x03),
         )
-
-    @classmethod
-    def from_timecode(cls, tc: Timecode, fractional: int = 0) -> MscTime:
-        return cls(tc.hours, tc.minutes, tc.seconds, tc.frames, fractional, tc.rate)
 
     def __str__(self) -> str:
         frac = f".{self.fractional:02d}" if self.fractional else ""

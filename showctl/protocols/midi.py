@@ -4,10 +4,10 @@ This module decodes: :func:`decode_midi` turns one complete message back into th
 matching dataclass. It is also the one import for the whole codec, which lives in
 smaller modules and is re-exported from here:
 
-* :mod:`showctl.drivers.midi_messages`: channel voice, SysEx and other system messages;
-* :mod:`showctl.drivers.mtc`: MIDI timecode quarter/full frames and reassembly;
-* :mod:`showctl.drivers.msc`: MIDI Show Control;
-* :mod:`showctl.drivers.smpte_timecode`: :class:`Timecode` and :class:`FrameRate`, the
+* :mod:`showctl.protocols.midi_messages`: channel voice, SysEx and other system messages;
+* :mod:`showctl.protocols.mtc`: MIDI timecode quarter/full frames and reassembly;
+* :mod:`showctl.protocols.msc`: MIDI Show Control;
+* :mod:`showctl.protocols.smpte_timecode`: :class:`Timecode` and :class:`FrameRate`, the
   frame-exact timecode maths MTC and MSC both need (29.97 drop-frame included).
 
 Pure code, no I/O. Each message is a small frozen dataclass with ``encode() -> bytes``
@@ -22,7 +22,7 @@ message byte for byte against the MIDI 1.0 / MSC 1.0 tables and against mido.
 
 from __future__ import annotations
 
-from showctl.drivers.midi_messages import (
+from showctl.protocols.midi_messages import (
     ChannelAftertouch,
     ControlChange,
     NoteOff,
@@ -33,10 +33,10 @@ from showctl.drivers.midi_messages import (
     SysEx,
     SystemMessage,
 )
-from showctl.drivers.msc import MSC_MAX_LENGTH as MSC_MAX_LENGTH
-from showctl.drivers.msc import MscCommand, MscFormat, MscMessage, MscTime
-from showctl.drivers.mtc import MtcAssembler, MtcFullFrame, MtcQuarterFrame, mtc_quarter_frames
-from showctl.drivers.smpte_timecode import (
+from showctl.protocols.msc import MSC_MAX_LENGTH as MSC_MAX_LENGTH
+from showctl.protocols.msc import MscCommand, MscFormat, MscMessage, MscTime
+from showctl.protocols.mtc import MtcAssembler, MtcFullFrame, MtcQuarterFrame, mtc_quarter_frames
+from showctl.protocols.smpte_timecode import (
     FrameRate,
     Timecode,
     frames_from_hmsf,

@@ -1,7 +1,7 @@
 """SMPTE timecode: :class:`FrameRate` and :class:`Timecode`, with frame-exact maths.
 
 Pure code, no I/O. MTC, MSC and Art-Net's ArtTimeCode all carry these labels (see
-:mod:`showctl.drivers.mtc`, :mod:`showctl.drivers.msc`); this module is the one place that
+:mod:`showctl.protocols.mtc`, :mod:`showctl.protocols.msc`); this module is the one place that
 turns labels into frame counts and back, including 29.97 drop-frame (frame labels 00 and
 01 are skipped at the start of every minute except minutes 00, 10, 20, 30, 40, 50; the
 frame *count* stays linear in real time at 30000/1001 frames per second).
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from showctl.drivers._checks import _check
+from showctl.protocols._checks import _check
 
 __all__ = ["FrameRate", "Timecode", "frames_from_hmsf", "hmsf_from_frames"]
 

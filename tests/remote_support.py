@@ -1,4 +1,4 @@
-"""Helpers for testing the remote API, public like :mod:`showctl.testing`.
+"""Helpers for testing the remote API (test-only: not part of the runtime package).
 
 * :func:`local_api` / :func:`call`: drive the pure :class:`~showctl.remote.api.QLabApi`
   dispatcher without sockets (on the virtual clock).

@@ -3,15 +3,15 @@
 Pure code, no I/O. Each message is a small frozen dataclass with ``encode() -> bytes``
 and ``describe() -> str`` (words for the monitor). Channels are 0–15 on the wire and
 here (a show file's "channel 1" is 0; the model layer converts). MTC and MSC, which are
-carried in system messages too, have their own modules (:mod:`showctl.drivers.mtc`,
-:mod:`showctl.drivers.msc`); :func:`showctl.drivers.midi_codec.decode_midi` decodes all.
+carried in system messages too, have their own modules (:mod:`showctl.protocols.mtc`,
+:mod:`showctl.protocols.msc`); :func:`showctl.protocols.midi.decode_midi` decodes all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from showctl.drivers._checks import _check
+from showctl.protocols._checks import _check
 
 __all__ = [
     "ChannelAftertouch",

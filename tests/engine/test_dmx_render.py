@@ -1,22 +1,22 @@
-"""Rendering: exact bytes at exact offsets, coarse then fine, change tracking, masks."""
+"""DMX rendering on the engine's path (the rig layout the engine builds from a patch, its
+float32 values and :class:`showctl.engine.dmx_render.Renderer`): exact bytes at exact
+offsets, coarse then fine, change tracking, the HTP and grandmaster flags."""
 
 from __future__ import annotations
-
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from render_support import PatchRig
 
 from showctl.lighting.patch import AttributeLookupError, Patch, PatchEntry, build_patch
-from showctl.lighting.profiles import Profile, load_profile
-from showctl.lighting.render import CompiledPatch, compile_patch
+from showctl.lighting.profiles import load_profile, parse_profile
+from showctl.lighting.values import ValueConversionError
 
 
-def rig() -> CompiledPatch:
-    return compile_patch(
+def rig() -> PatchRig:
+    return PatchRig(
         build_patch(
             [
                 PatchEntry(
@@ -45,7 +45,7 @@ def rig() -> CompiledPatch:
 
 def test_exact_bytes_at_exact_offsets() -> None:
     c = rig()
-    s = np.zeros(c.size)
+    s = np.zeros(len(c.layout.names), dtype=np.float32)
     c.apply(s, 1, {"intensity": 80, "color": "warm white"})
     c.apply(s, "101", {"pan": 0, "tilt": -20, "gobo": "breakup", "zoom": 21, "dimmer": 50})
     c.apply(s, 7, {"intensity": 1})
@@ -65,15 +65,16 @@ def test_exact_bytes_at_exact_offsets() -> None:
     assert u2[:100] == bytes(100) and u2[114:] == bytes(398)
 
 
-def test_fine_channel_away_from_coarse(make_profile: Callable[[str], Profile]) -> None:
-    prof = make_profile(
+def test_fine_channel_away_from_coarse() -> None:
+    prof = parse_profile(
         "manufacturer: T\nmodel: T\nattributes:\n  pan: {range: [0, 540]}\n"
-        "  tilt: {range: [0, 270]}\nmodes:\n  m: [tilt.fine, pan, intensity, tilt, pan.fine]\n"
+        "  tilt: {range: [0, 270]}\nmodes:\n  m: [tilt.fine, pan, intensity, tilt, pan.fine]\n",
+        "test.yaml", "test",
     )
-    c = compile_patch(
+    c = PatchRig(
         build_patch([PatchEntry(id=1, profile="t", universe=0, address=20)], loader=lambda _n: prof)
     )
-    s = np.zeros(c.size)
+    s = np.zeros(len(c.layout.names), dtype=np.float32)
     c.apply(s, 1, {"pan": 90, "tilt": 45, "intensity": "full"})
     frame = c.render_bytes(s)[0]
     # pan 90/540 -> 0x2AAB; tilt 45/270 -> 0x2AAB; each coarse at its own slot
@@ -83,98 +84,98 @@ def test_fine_channel_away_from_coarse(make_profile: Callable[[str], Profile]) -
 def test_home_state() -> None:
     c = rig()
     home = c.home_state()
-    assert home is not c.home_state()  # a fresh copy every time
     u2 = c.render_bytes(home)[2][100:114]
     # pan/tilt centred, colour wheel open, zoom 21 deg, focus 50 %, shutter open, dark
     assert u2 == bytes([0x80, 0, 0x80, 0, 0, 0, 0, 0, 128, 128, 32, 0, 0, 0])
-    effect = c.attribute_index(1, "effect")
-    assert home[effect] == 0.0
+    assert home[c.index(1, "effect")] == 0.0
+    # the dimmerless RGB par's virtual intensity homes at full, so its colours show
+    assert home[c.index(8, "intensity")] == 1.0
 
 
 def test_changed_universes_only() -> None:
     c = rig()
-    out: dict[int, np.ndarray] = {}
     s = c.home_state()
-    assert c.render(s, out) == {1, 2, 5}
-    assert set(out) == {1, 2, 5} and all(
-        b.dtype == np.uint8 and b.shape == (512,) for b in out.values()
-    )
-    assert c.render(s, out) == set()
-    s[c.attribute_index("101", "gobo")] = 20 / 255
-    assert c.render(s, out) == {2}
-    assert out[2][106] == 20
+    changed = c.renderer.render(s)
+    # universes 1 and 5 (pars and a dimmer at home: all zero) have not changed from the
+    # dark start; the spot's home (pan/tilt centred, zoom, focus) has
+    assert [(o, u) for o, u, _ in changed] == [("lx", 2)]
+    assert all(len(data) == 512 for _, _, data in changed)
+    assert c.renderer.render(s) == []
+    s[c.index("101", "gobo")] = 20 / 255
+    changed = c.renderer.render(s)
+    assert [(o, u) for o, u, _ in changed] == [("lx", 2)]
+    assert changed[0][2][106] == 20
     # a tiny change that rounds to the same byte is no change
-    s[c.attribute_index("101", "gobo")] += 1e-6
-    assert c.render(s, out) == set()
-    # a different output dict gets everything
-    other: dict[int, np.ndarray] = {}
-    assert c.render(s, other) == {1, 2, 5}
-    c.invalidate()
-    assert c.render(s, other) == {1, 2, 5}
+    s[c.index("101", "gobo")] += 1e-6
+    assert c.renderer.render(s) == []
+    s[c.index(8, "red")] = 1.0
+    assert [(o, u) for o, u, _ in c.renderer.render(s)] == [("lx", 5)]
 
 
-def test_render_into_existing_buffers_in_place() -> None:
+def test_a_go_renders_single_universes_with_the_same_bytes() -> None:
     c = rig()
-    out = c.output_buffers()
-    buf = out[1]
     s = c.home_state()
-    s[c.attribute_index(1, "intensity")] = 1.0
-    c.render(s, out)
-    assert out[1] is buf and buf[9] == 255
+    c.apply(s, "101", {"pan": 45, "dimmer": 70})
+    c.apply(s, 7, {"intensity": 33})
+    full = PatchRig(c.patch).render_bytes(s)
+    rows = list(range(len(c.renderer.keys)))
+    got = c.renderer.render_rows(rows, lambda idx: s[idx])
+    assert {u: data for _, u, data in got} == {u: full[u] for u in (1, 2)}
 
 
-def test_clamps_and_nan() -> None:
+def test_flags_for_htp_and_grandmaster() -> None:
     c = rig()
-    s = np.zeros(c.size)
-    s[c.attribute_index(1, "red")] = 1.7
-    s[c.attribute_index(1, "green")] = -3.0
-    s[c.attribute_index(1, "blue")] = np.nan
-    s[c.attribute_index(7, "intensity")] = np.inf
-    u1 = c.render_bytes(s)[1]
-    assert u1[10:13] == b"\xff\x00\x00"
-    assert u1[510:512] == b"\xff\xff"
-    with pytest.raises(ValueError, match="state has shape"):
-        c.render(np.zeros(3), {})
+    names = c.layout.names
+    intensity = {names[i] for i, on in enumerate(c.layout.intensity) if on}
+    master = {names[i] for i, on in enumerate(c.layout.master) if on}
+    # the 3-channel RGB par has no dimmer: a virtual intensity takes the grandmaster and
+    # scales its emitters
+    assert intensity == master == {"1.intensity", "101.intensity", "7.intensity", "8.intensity"}
+    assert c.layout.scaled_by == {c.index(8, a): c.index(8, "intensity")
+                                  for a in ("red", "green", "blue")}
+    # wheels, gobos and other slot attributes jump instead of fading
+    assert {names[i] for i, on in enumerate(c.layout.snap) if on} == {
+        "1.effect", "101.color_wheel", "101.control", "101.gobo", "101.shutter"}
 
 
-def test_masks_for_htp_and_grandmaster() -> None:
+def test_virtual_intensity_scales_the_emitters() -> None:
     c = rig()
-    names = c.attribute_names
-    intensity = {names[i] for i in np.flatnonzero(c.intensity_mask)}
-    master = {names[i] for i in np.flatnonzero(c.master_mask)}
-    assert intensity == {("1", "intensity"), ("101", "intensity"), ("7", "intensity")}
-    # the 3-channel RGB par has no dimmer: its emitters are what a grandmaster scales
-    assert master == intensity | {("8", "red"), ("8", "green"), ("8", "blue")}
+    s = c.home_state()
+    c.apply(s, 8, {"red": 100, "green": 50})
+    s[c.index(8, "intensity")] = 0.5
+    assert c.render_bytes(s)[5][:3] == bytes([128, 64, 0])
 
 
-def test_lookups_and_targets() -> None:
+def test_lookups() -> None:
     c = rig()
-    assert c.attribute_names[c.attribute_index(101, "pan")] == ("101", "pan")
-    assert c.attribute_index("101", "dimmer") == c.attribute_index(101, "intensity")
-    assert list(c.fixture_attributes(8)) == ["red", "green", "blue"]
-    with pytest.raises(AttributeLookupError, match="has no 'gobo'"):
-        c.attribute_index(1, "gobo")
-    with pytest.raises(AttributeLookupError, match="no fixture 55"):
-        c.attribute_index(55, "pan")
-    idx, vals = c.targets("front", {"intensity": 50})
-    assert idx.tolist() == [c.attribute_index(1, "intensity")]
-    assert vals.tolist() == [0.5]
+    assert c.layout.names[c.index(101, "pan")] == "101.pan"
+    with pytest.raises(ValueConversionError, match="has no 'gobo'"):
+        c.apply(c.home_state(), 1, {"gobo": "breakup"})
+    with pytest.raises(AttributeLookupError, match="no fixture or group 55 in the patch"):
+        c.apply(c.home_state(), 55, {"pan": 0})
+    s = c.home_state()
+    c.apply(s, "front", {"intensity": 50})
+    assert s[c.index(1, "intensity")] == 0.5
 
 
 # ------------------------------------------------------------------ reference check
 
 
-def reference_render(patch: Patch, c: CompiledPatch, state: np.ndarray) -> dict[int, bytes]:
-    """The obvious per-channel loop, to check the vectorized path against."""
+def reference_render(patch: Patch, c: PatchRig, state: np.ndarray) -> dict[int, bytes]:
+    """The obvious per-channel loop, to check the vectorized path against (8-bit bytes in
+    float32 as the engine computes them; 16-bit in float64)."""
     frames = {u: bytearray(512) for u in patch.universes()}
     for f in patch.fixtures:
         for attr, ch in f.layout.attributes.items():
-            v = float(state[c.attribute_index(f.key, attr)])
-            v = 0.0 if v != v else min(max(v, 0.0), 1.0)
+            i = c.index(f.key, attr)
+            by = c.layout.scaled_by.get(i)
+            v32 = state[i] * state[by] if by is not None else state[i]
             base = f.address - 1
             if ch.fine is None:
-                frames[f.universe][base + ch.coarse] = int(np.floor(v * 255 + 0.5))
+                frames[f.universe][base + ch.coarse] = int(v32 * np.float32(255.0)
+                                                           + np.float32(0.5))
             else:
+                v = float(v32)
                 w = int(np.floor(v * 65535 + 0.5))
                 frames[f.universe][base + ch.coarse] = w >> 8
                 frames[f.universe][base + ch.fine] = w & 0xFF
@@ -208,26 +209,8 @@ def test_vectorized_render_matches_reference(
             PatchEntry(id=i, profile=profile, mode=mode, universe=universe, address=addr)
         )
     patch = build_patch(entries)
-    c = compile_patch(patch)
-    state = np.random.default_rng(seed).uniform(-0.2, 1.2, c.size)
+    c = PatchRig(patch)
+    # The engine's values are in 0..1 by construction (fades interpolate between levels).
+    state = np.random.default_rng(seed).uniform(0.0, 1.0, len(c.layout.names)).astype(
+        np.float32)
     assert c.render_bytes(state) == reference_render(patch, c, state)
-
-
-def test_a_big_rig_renders_quickly() -> None:
-    # 256 universes of 16-bit moving spots, every byte changing: the vectorized path
-    # should take a few milliseconds here (2048 universes: about 9 ms on a 2-core box).
-    entries = [
-        PatchEntry(id=u * 100 + a, profile="moving-spot", universe=u, address=a * 14 + 1)
-        for u in range(256)
-        for a in range(36)
-    ]
-    c = compile_patch(build_patch(entries))
-    out = c.output_buffers()
-    rng = np.random.default_rng(1)
-    states = [rng.random(c.size) for _ in range(4)]
-    c.render(states[0], out)
-    t0 = time.perf_counter()
-    for i in range(20):
-        assert len(c.render(states[(i + 1) % 4], out)) == 256
-    per_frame = (time.perf_counter() - t0) / 20
-    assert per_frame < 0.02, f"{per_frame * 1000:.1f} ms per frame"

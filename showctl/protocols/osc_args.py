@@ -8,13 +8,13 @@ Argument types follow Python types: ``int`` → ``i`` (``h`` when it does not fi
 ``OscArg`` type unchanged; decoding returns the same wrappers for the non-default tags,
 so ``decode_packet(encode_packet(m)) == m`` for every message we can build.
 
-:func:`type_tags` gives the tag string :func:`~showctl.drivers.osc_packets.encode_message`
+:func:`type_tags` gives the tag string :func:`~showctl.protocols.osc_packets.encode_message`
 writes; :func:`format_args` prints arguments the way liblo's ``oscdump`` does.
 """
 
 from __future__ import annotations
 
-from showctl.drivers.base import OscArg
+from showctl.protocols.osc_messages import OscArg
 
 __all__ = [
     "IMPULSE",

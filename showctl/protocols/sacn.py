@@ -1,9 +1,9 @@
-"""sACN (ANSI E1.31-2018) packet codec and the source's persistent CID. No sockets.
+"""sACN (ANSI E1.31-2018) packet codec. No sockets, no files.
 
 Encoders for the three packets a source sends (data, synchronization, universe
-discovery), decoders for the same, the multicast group of a universe, and
-:func:`load_or_create_cid`, which keeps the source's CID (a UUID) in a small state file so
-it stays the same across restarts, as E1.31 requires ("for the lifetime of the device").
+discovery), decoders for the same, and the multicast group of a universe. The source's
+CID, which E1.31 wants the same "for the lifetime of the device", is kept in a state
+file by the driver (:func:`showctl.drivers.sacn.load_or_create_cid`).
 
 Every PDU starts with a 16-bit "flags and length": 0x7 in the top nibble and, in the
 low 12 bits, the PDU's length counted from that field to the end of the packet.
@@ -11,12 +11,9 @@ low 12 bits, the PDU's length counted from that field to the end of the packet.
 
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
 SACN_PORT: Final = 5568
@@ -360,43 +357,3 @@ def _decode_discovery(packet: bytes, cid: uuid.UUID) -> SacnDiscovery:
         last_page=last_page,
         universes=universes,
     )
-
-
-# ---------------------------------------------------------------------------- CID
-
-
-def default_state_dir() -> Path:
-    """``$XDG_STATE_HOME/showctl`` or ``~/.local/state/showctl``."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "showctl"
-
-
-def default_cid_path() -> Path:
-    return default_state_dir() / "cid"
-
-
-def load_or_create_cid(path: Path | str | None = None) -> uuid.UUID:
-    """Return the CID stored at ``path``, creating and persisting a new one if needed.
-
-    The file holds the UUID as text. An unreadable or corrupt file is replaced (a new
-    CID makes receivers see a new source, which is better than refusing to run).
-    Written atomically (temporary file + rename) so a crash never leaves half a UUID.
-    Raises ``OSError`` only if a new CID cannot be written; callers that must not fail
-    can fall back to an unpersisted ``uuid.uuid4()``.
-    """
-    target = Path(path) if path is not None else default_cid_path()
-    try:
-        return uuid.UUID(target.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        pass
-    cid = uuid.uuid4()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".cid-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(f"{cid}\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return cid

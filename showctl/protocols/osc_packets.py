@@ -1,11 +1,11 @@
 """OSC 1.0/1.1 packets as bytes: messages and bundles, encoded and decoded.
 
 Pure functions, no I/O: :func:`encode_message`, :func:`encode_bundle` and
-:func:`encode_packet` turn the engine's :class:`~showctl.drivers.base.OscMessage` /
-:class:`~showctl.drivers.base.OscBundle` into datagrams; :func:`decode_packet` does the
+:func:`encode_packet` turn the engine's :class:`~showctl.protocols.osc_messages.OscMessage` /
+:class:`~showctl.protocols.osc_messages.OscBundle` into datagrams; :func:`decode_packet` does the
 reverse (tolerantly: every standard and the common non-standard type tags), and
 :func:`iter_messages` walks a packet's messages. Argument types are in
-:mod:`showctl.drivers.osc_args`, stream framing in :mod:`showctl.drivers.osc_framing`.
+:mod:`showctl.protocols.osc_args`, stream framing in :mod:`showctl.protocols.osc_framing`.
 
 Why not python-osc's builder/parser (which the rest of the project uses for clients in
 tests and benchmarks): in 1.10 it rejects empty blobs (valid OSC), types
@@ -20,8 +20,8 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from showctl.drivers.base import OscArg, OscBundle, OscMessage
-from showctl.drivers.osc_args import IMPULSE, Char, Double, Int64, Symbol, TimeTag, _tag_of
+from showctl.protocols.osc_args import IMPULSE, Char, Double, Int64, Symbol, TimeTag, _tag_of
+from showctl.protocols.osc_messages import OscArg, OscBundle, OscMessage
 
 __all__ = [
     "IMMEDIATELY",

@@ -1,7 +1,7 @@
 """Range checks for the integer fields of the MIDI and timecode codec dataclasses.
 
-Shared by :mod:`~showctl.drivers.smpte_timecode`, :mod:`~showctl.drivers.midi_messages`,
-:mod:`~showctl.drivers.mtc` and :mod:`~showctl.drivers.msc`, whose ``__post_init__``
+Shared by :mod:`~showctl.protocols.smpte_timecode`, :mod:`~showctl.protocols.midi_messages`,
+:mod:`~showctl.protocols.mtc` and :mod:`~showctl.protocols.msc`, whose ``__post_init__``
 methods reject out-of-range values with the same sentence.
 """
 

@@ -3,7 +3,7 @@
 Framing for stream transports: :func:`slip_encode` with :class:`SlipDecoder` (OSC 1.1,
 RFC 1055) and :func:`length_prefix` with :class:`LengthPrefixDecoder` (OSC 1.0:
 big-endian int32 size); :class:`AutoFramingDecoder` picks one from a connection's first
-byte. The frames are packets for :func:`~showctl.drivers.osc_packets.decode_packet`.
+byte. The frames are packets for :func:`~showctl.protocols.osc_packets.decode_packet`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from showctl.drivers.osc_packets import OscDecodeError
+from showctl.protocols.osc_packets import OscDecodeError
 
 __all__ = [
     "AutoFramingDecoder",
