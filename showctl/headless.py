@@ -157,6 +157,7 @@ async def _run(
     runtime = LiveRuntime(show, rig=rig, path=show_path, remote=remote, runlog=runlog,
                           runlog_mode="headless", trace_dmx=not quiet_outputs, watch=watch)
     runtime.reload.offload = True  # the real clock: a big show is checked off the loop
+    runtime.reload.on_line.append(lambda line: out(f"showctl: {line}"))
     names = show.cue_names()
     tap = _journal(runtime, show_path, resume) if journal else None
 

@@ -124,6 +124,8 @@ class ShowctlApp(EditModeActions, App[int]):
         """After a move out of number order: cue → the number the renumber dialog offers."""
         self.refreshes = 0
         self._top_last: Text | None = None
+        self._offered_conflict: object = None
+        """The hot-reload conflict (its news number) the save-conflict dialog was offered for."""
         self._closing = False
         self.ended_show = False
         """True when this console ended the show on quit (not just detached)."""
@@ -270,6 +272,13 @@ class ShowctlApp(EditModeActions, App[int]):
             self.programmer_panel.show_lines(list(state.programmer or ()))
         else:
             self.screen.remove_class("edit-mode")
+        news = state.show_file
+        if (editing and news and news.get("conflict") and not isinstance(self.screen, ModalScreen)
+                and news.get("seq") != self._offered_conflict):
+            # The show file changed on disk while this session has unsaved edits (hot
+            # reload): offer what a save conflict offers, once per change.
+            self._offered_conflict = news.get("seq")
+            self.offer_save_conflict()
 
     def _topbar(self) -> Text:
         state = self.state
@@ -280,7 +289,7 @@ class ShowctlApp(EditModeActions, App[int]):
             held=len(state.programmer) if state.programmer else None,
             blackout=state.blackout, grandmaster=state.grandmaster,
             connected=not self.api.closed, timecode=state.timecode,
-            remote_error=self.api.remote_error)
+            remote_error=self.api.remote_error, show_file=state.show_file)
 
     def _cue(self, list_name: str, number: str | None) -> m.CueBase | None:
         if number is None:

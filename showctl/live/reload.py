@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -130,6 +132,8 @@ class HotReload:
         self._seen: Stamp | None = None
         self._timer: TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
+        self.on_line: list[Callable[[str], None]] = []
+        """Also told each line said (the headless engine prints them)."""
         runtime.on_event.append(self._on_event)
 
     # ------------------------------------------------------------------ watching
@@ -223,7 +227,7 @@ class HotReload:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.runtime.log.note(f"cannot read {path}: {exc.strerror or exc}", "bold red")
+            self._say(f"cannot read {path}: {exc.strerror or exc}", "bold red")
             return
         text = data.decode("utf-8", errors="replace")
         if text == self._known():
@@ -232,7 +236,7 @@ class HotReload:
             await self.runtime.execute(Command("reload", {"text": text}))
         except Exception:  # a bug: said loudly, and the show goes on
             _log.exception("hot reload failed")
-            self.runtime.log.note(f"internal error while reloading {path.name} (a bug: "
+            self._say(f"internal error while reloading {path.name} (a bug: "
                                   "see the engine log); the show runs on", "bold red")
 
     def _known(self) -> str | None:
@@ -274,15 +278,14 @@ class HotReload:
         return parse_show(text, name)
 
     def _refuse(self, name: str, problems: list[Problem]) -> Said:
-        rt = self.runtime
         self.problems = [str(p) for p in problems] or [f"{name}: does not load"]
         n = len(self.problems)
         head = (f"{Path(name).name} saved with {n} problem{'s' if n != 1 else ''}: not "
                 "applied, the show runs the last good version")
         self._news(head)
-        rt.log.note(head, "bold red")
+        self._say(head, "bold red")
         for line in self.problems:
-            rt.log.note(line, "red")
+            self._say(line, "red")
         self._record("refused", name, problems=self.problems)
         return Said(False, head, {"problems": list(self.problems)})
 
@@ -294,7 +297,7 @@ class HotReload:
                          "ctrl+s) to reload it with your edits re-applied, save as another "
                          "file, or overwrite it")
         self._news(self.conflict)
-        rt.log.note(self.conflict, "bold yellow")
+        self._say(self.conflict, "bold yellow")
         assert rt.document is not None
         changes = [c.text for c in diff_shows(rt.document.show, show).changes]
         self._record("conflict", name, changes=changes)
@@ -312,7 +315,7 @@ class HotReload:
             self._adopt_text(text, show)
             line = f"{Path(name).name} saved: no change to the show"
             self._news(line)
-            rt.log.note(line)
+            self._say(line)
             return Said(True, line)
         try:
             program = in_place_program(rt, show)
@@ -323,7 +326,7 @@ class HotReload:
             line = (f"{Path(name).name} changed the outputs or the patch: applies when the "
                     "running cues have ended")
             self._news(line)
-            rt.log.note(line, "bold yellow")
+            self._say(line, "bold yellow")
             self._record("deferred", name, changes=changes)
             return Said(True, line, {"deferred": True, "changes": changes})
         await self._switch(show, program)
@@ -348,13 +351,12 @@ class HotReload:
         self.reloads += 1
 
     def _applied(self, name: str, changes: list[str]) -> str:
-        rt = self.runtime
         n = len(changes)
         line = f"reloaded {Path(name).name}: {n} change{'s' if n != 1 else ''}"
         self._news(line)
-        rt.log.note(line, "bold green")
+        self._say(line, "bold green")
         for text in changes:
-            rt.log.note(f"  {text}")
+            self._say(f"  {text}")
         self._record("applied", name, changes=changes)
         return line
 
@@ -396,6 +398,12 @@ class HotReload:
 
     # ------------------------------------------------------------------ news
 
+    def _say(self, line: str, style: str = "italic") -> None:
+        """A line for the operator: the log (every console, the page) and ``on_line``."""
+        self.runtime.log.note(line, style)
+        for fn in list(self.on_line):
+            fn(line)
+
     def _news(self, line: str) -> None:
         self.last = line
         self.seq += 1
@@ -436,14 +444,17 @@ def in_place_program(rt: LiveRuntime, show: m.Show) -> LightProgram | None:
     """The new show's light program when it can replace the running one in place (same
     outputs, same patch, same DMX layout), else None (the session must be rebuilt).
     Raises when the new show's lighting cannot be compiled."""
-    program = LightProgram(show)
     session = rt.session
     assert session is not None
+    running = session.lighting.layout
+    # Compiled onto a copy of the running layout: attributes keep their indices, and one
+    # no cue uses any more (a raw channel taken out of a cue) stays, harmlessly.
+    program = LightProgram(show, layout=copy.deepcopy(running))
     if rt.show.outputs != show.outputs or rt.show.patch != show.patch:
         return None
-    if not same_layout(program.layout, session.lighting.layout):
-        return None
-    program.layout = session.lighting.layout  # equal: the running frame loop's own
+    if not same_layout(program.layout, running):
+        return None  # a new attribute (a raw channel no cue used before): new arrays
+    program.layout = running  # equal: the running frame loop's own
     return program
 
 
