@@ -43,6 +43,14 @@ async def _at(h: Harness, t: float) -> None:
     await h.runtime.reload.wait()
 
 
+async def _screen(h: Harness, pilot: Any) -> str:
+    """The console's screen once the engine's next state push (0.1 s) reached it."""
+    await _at(h, h.clock.now() + 0.1)
+    await h.settle(pilot)
+    await pilot.pause()
+    return screen_text(h.app)
+
+
 def _level(h: Harness, name: str) -> float:
     view = h.runtime.state().lighting["lx"]
     return view.values[view.names.index(name)]
@@ -107,10 +115,10 @@ async def test_a_change_mid_fade_finishes_the_running_fade_as_started_next_go_is
         assert len(log.reloads) == 1
         rec = log.reloads[0]
         assert (rec.at, rec.outcome, rec.file) == (2.0, "applied", str(small_path))
-        assert rec.changes == ["cue 2 'Lights up': time 5 s → 10 s",
-                               "cue 2 'Lights up': channels.1 100 → 40"]
+        assert rec.changes == ["cue 2 'Lights up': channels.1 100 → 40",
+                               "cue 2 'Lights up': time 5 s → 10 s"]
         # … and so does the console's log
-        text = await h.settle(pilot)
+        text = await _screen(h, pilot)
         assert "reloaded small.yaml: 2 changes" in text
         assert "cue 2 'Lights up': time 5 s → 10 s" in text
     saved = h.runtime.recorder  # stopped with the app: the file was written
@@ -166,7 +174,7 @@ async def test_a_deleted_standby_cue_hands_the_playhead_to_the_next_one(
         await _at(h, 10.0)
         assert (10.0, "cue_completed", "A") in h.kinds("cue_completed")
         assert not h.kinds("cue_stopped")
-        text = await h.settle(pilot)
+        text = await _screen(h, pilot)
         assert "cue 3 'Sound cue' deleted" in text
 
 
@@ -220,7 +228,7 @@ async def test_a_bad_save_is_refused_with_file_line_col_then_a_fixed_save_applie
         assert any(p.startswith(where) for p in news["problems"]), news["problems"]
         assert h.runtime.reload.reloads == 0
         assert h.runtime.show.cuelists["main"].cues[1].time == 5   # type: ignore[union-attr]
-        text = await h.settle(pilot)
+        text = await _screen(h, pilot)
         assert "SHOW FILE REFUSED" in text
         assert f"small.yaml:{line}:9:" in text
         assert "running 1" in text                           # the show runs on
@@ -234,7 +242,7 @@ async def test_a_bad_save_is_refused_with_file_line_col_then_a_fixed_save_applie
         assert h.runtime.show.cuelists["main"].cues[1].time == 7   # type: ignore[union-attr]
         news = h.runtime.state().show_file
         assert news is not None and news["problems"] == []
-        text = await h.settle(pilot)
+        text = await _screen(h, pilot)
         assert "SHOW FILE REFUSED" not in text
         await _at(h, 10.0)
         assert (10.0, "cue_completed", "A") in h.kinds("cue_completed")
@@ -311,11 +319,10 @@ async def test_a_save_while_the_console_has_unsaved_edits_is_a_conflict(
         assert "Theirs" in small_path.read_text(encoding="utf-8")
         news = h.runtime.state().show_file
         assert news is not None and "unsaved edits" in news["conflict"]
-        await h.settle(pilot)
+        text = await _screen(h, pilot)
         # the console offers what a save conflict offers
         assert isinstance(h.app.screen, SaveConflictDialog)
-        await pilot.pause()
-        assert "changed on disk" in screen_text(h.app)
+        assert "changed on disk" in text
         await pilot.press("r")                               # reload, edits re-applied
         await h.settle(pilot)
         names = {c.number: c.name for c in h.runtime.show.cuelists["main"].cues}
