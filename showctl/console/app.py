@@ -303,6 +303,8 @@ class ShowctlApp(EditModeActions, App[int]):
         return self._cue(self.current_list, self.selected)
 
     def _load_editor(self, *, force: bool = False) -> None:
+        if not self.editor.children:
+            return  # not composed yet (the show was in edit mode at attach): next redraw
         cue = self._selected_cue()
         key = (self.current_list, self.api.revision, self.selected)
         if key == self._editor_key and not force:

@@ -21,6 +21,7 @@ import pytest
 
 from showctl.api.client import connect
 from showctl.console.dialogs import SaveConflictDialog
+from showctl.console.log_pane import LogPane
 from showctl.engine import events as ev
 from showctl.live.journal import iter_lines, journal_path
 from showctl.live.reload import file_stamp
@@ -44,8 +45,8 @@ async def _at(h: Harness, t: float) -> None:
 
 
 async def _screen(h: Harness, pilot: Any) -> str:
-    """The console's screen once the engine's next state push (0.1 s) reached it."""
-    await _at(h, h.clock.now() + 0.1)
+    """The console's screen once the engine's next state push (every 0.1 s) reached it."""
+    await _at(h, h.clock.now() + 0.15)
     await h.settle(pilot)
     await pilot.pause()
     return screen_text(h.app)
@@ -118,11 +119,11 @@ async def test_a_change_mid_fade_finishes_the_running_fade_as_started_next_go_is
         assert rec.changes == ["cue 2 'Lights up': channels.1 100 → 40",
                                "cue 2 'Lights up': time 5 s → 10 s"]
         # … and so does the console's log
-        text = await _screen(h, pilot)
-        assert "reloaded small.yaml: 2 changes" in text
-        assert "cue 2 'Lights up': time 5 s → 10 s" in text
-    saved = h.runtime.recorder  # stopped with the app: the file was written
-    assert saved is None
+        await _screen(h, pilot)
+        shown = h.app.query_one(LogPane).history
+        assert any("reloaded small.yaml: 2 changes" in line for line in shown)
+        assert any("cue 2 'Lights up': time 5 s → 10 s" in line for line in shown)
+    assert await h.runtime.stop() == runlog
     written = runlog.read_text(encoding="utf-8")
     assert "reloads:" in written and "outcome: applied" in written
     assert "time 5 s → 10 s" in written
@@ -230,7 +231,7 @@ async def test_a_bad_save_is_refused_with_file_line_col_then_a_fixed_save_applie
         assert h.runtime.show.cuelists["main"].cues[1].time == 5   # type: ignore[union-attr]
         text = await _screen(h, pilot)
         assert "SHOW FILE REFUSED" in text
-        assert f"small.yaml:{line}:9:" in text
+        assert f"small.yaml:{line}:9:" in text, text
         assert "running 1" in text                           # the show runs on
         # the state as a client gets it carries the problems too
         assert h.app.state.show_file is not None
