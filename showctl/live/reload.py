@@ -207,6 +207,10 @@ class HotReload:
             # compared with what they left (it may have changed while the engine was down).
             self._stamp = None
             return
+        if self.pending is not None:
+            self._apply_pending()  # (normally the end of the last running cue does it)
+            if self._task is not None and not self._task.done():
+                return
         path = self.path
         if path is None:
             return
