@@ -25,6 +25,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
@@ -303,14 +304,15 @@ class ShowctlApp(EditModeActions, App[int]):
         return self._cue(self.current_list, self.selected)
 
     def _load_editor(self, *, force: bool = False) -> None:
-        if not self.editor.children:
-            return  # not composed yet (the show was in edit mode at attach): next redraw
         cue = self._selected_cue()
         key = (self.current_list, self.api.revision, self.selected)
         if key == self._editor_key and not force:
             return
+        try:
+            self.editor.load(self.current_list, cue)
+        except NoMatches:
+            return  # not composed yet (the show was in edit mode at attach): next redraw
         self._editor_key = key
-        self.editor.load(self.current_list, cue)
 
     def _note(self, text: str, style: str = "italic") -> None:
         from showctl.api.views import LogLine

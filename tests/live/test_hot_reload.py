@@ -9,6 +9,7 @@ applied at 2.0.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -439,3 +440,64 @@ async def test_the_headless_engine_process_applies_a_saved_file(tmp_path: Path) 
         out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert "reloaded small.yaml" in out
+
+
+async def test_a_resumed_engine_replays_the_reload_then_takes_the_file_as_it_is_now(
+        tmp_path: Path) -> None:
+    """kill -9 after a reload; the file saved again while the engine is down. The resume
+    replays the journaled version at its time, then, live, applies the file on disk."""
+    show = tmp_path / "small.yaml"
+    show.write_text(SMALL, encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def engine(flag: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "showctl", "run", str(show), "--headless", "--no-runlog",
+             "--no-osc", "--no-web", flag, "--api", f"127.0.0.1:{port}"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, cwd=ROOT, env=env)
+
+    async def attach(proc: subprocess.Popen[str]) -> Any:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                return await connect(f"127.0.0.1:{port}", timeout=2.0)
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "the engine never answered"
+                await asyncio.sleep(0.1)
+
+    async def names(client: Any, want: str) -> list[str]:
+        deadline = time.monotonic() + 30
+        while True:
+            await client.refresh()
+            got = [c.name for c in client.show.cuelists["main"].cues]
+            if want in got or time.monotonic() > deadline:
+                return got
+            await asyncio.sleep(0.2)
+
+    proc = engine("--fresh")
+    try:
+        client = await attach(proc)
+        _save_rename_over(show, SMALL.replace("name: Interval", "name: Second"))
+        assert "Second" in await names(client, "Second")
+        await client.close()
+        proc.kill()
+        proc.wait()
+        journal = [r for r in iter_lines(journal_path(show)) if r.get("cmd") == "reload"]
+        assert len(journal) == 1 and "name: Second" in journal[0]["args"]["text"]
+        _save_rename_over(show, SMALL.replace("name: Interval", "name: Third"))
+        proc = engine("--resume")
+        client = await attach(proc)
+        assert "Third" in await names(client, "Third")
+        await client.command("end_show")
+        await client.close()
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    records = list(iter_lines(journal_path(show)))
+    assert any("resumed" in r for r in records)
+    texts = [r["args"]["text"] for r in records if r.get("cmd") == "reload"]
+    assert len(texts) == 2 and "name: Third" in texts[1]
