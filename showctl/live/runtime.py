@@ -53,6 +53,7 @@ from showctl.live.state import (
     output_index,
     output_rows,
     run_rows,
+    show_json,
 )
 from showctl.model import show as m
 from showctl.model.editing import (
@@ -491,12 +492,16 @@ class LiveRuntime:
         assert self.document is not None
         await self.adopt_show(self.document.show, what)
 
-    async def adopt_show(self, show: m.Show, what: str, *, rebuild: bool = True) -> None:
+    async def adopt_show(self, show: m.Show, what: str, *, rebuild: bool = True,
+                         text: str | None = None) -> None:
         """``show`` is the version that runs now (an edit, a hot reload): the session
-        rebuilt from it (unless the caller swapped it in already), every client told."""
+        rebuilt from it (unless the caller swapped it in already), every client told.
+        ``text``: its :meth:`show_text`, when the caller made it already (off the loop)."""
         if rebuild:
             await self._start_session(show)
         self.revision += 1
+        if text is not None:
+            self._show_text = (self.revision, text)
         self.show_text()
         if what:
             self.log.note(what)
@@ -605,7 +610,7 @@ class LiveRuntime:
     # ------------------------------------------------------------------ state
 
     def show_json(self) -> dict[str, Any]:
-        return self.show.model_dump(mode="json", by_alias=True, exclude_unset=False)
+        return show_json(self.show)
 
     def show_text(self) -> str:
         """The show document as JSON text, made once per revision: a client attaching to
