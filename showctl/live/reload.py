@@ -235,13 +235,20 @@ class HotReload:
             return
         text = data.decode("utf-8", errors="replace")
         if text == self._known():
-            return  # the engine's own save, a touch, the same version checked out
+            # The engine's own save, a touch, the same version checked out — or a bad
+            # save put back as it was: then its problems are gone.
+            if self.problems:
+                self.problems = []
+                line = f"{path.name} is back to the version that runs"
+                self._news(line)
+                self._say(line)
+            return
         try:
             await self.runtime.execute(Command("reload", {"text": text}))
         except Exception:  # a bug: said loudly, and the show goes on
             _log.exception("hot reload failed")
-            self._say(f"internal error while reloading {path.name} (a bug: "
-                                  "see the engine log); the show runs on", "bold red")
+            self._say(f"internal error while reloading {path.name} (a bug: see the engine "
+                      "log); the show runs on", "bold red")
 
     def _known(self) -> str | None:
         doc = self.runtime.document

@@ -237,9 +237,16 @@ async def test_a_bad_save_is_refused_with_file_line_col_then_a_fixed_save_applie
         # the state as a client gets it carries the problems too
         assert h.app.state.show_file is not None
         assert h.app.state.show_file["problems"] == news["problems"]
-        # fixed: applies, the problems are gone
-        _save_in_place(small_path, SMALL.replace("time: 5", "time: 7"))
+        # put back as it was (an editor's undo, git checkout): nothing to apply, no problem
+        _save_in_place(small_path, SMALL)
+        await _at(h, 2.5)   # (seen at 2.5, read at 3.0)
         await _at(h, 3.0)
+        news = h.runtime.state().show_file
+        assert news is not None and news["problems"] == [] and h.runtime.reload.reloads == 0
+        assert news["last"] == "small.yaml is back to the version that runs"
+        # fixed: applies
+        _save_in_place(small_path, SMALL.replace("time: 5", "time: 7"))
+        await _at(h, 4.0)
         assert h.runtime.reload.reloads == 1
         assert h.runtime.show.cuelists["main"].cues[1].time == 7   # type: ignore[union-attr]
         news = h.runtime.state().show_file
