@@ -508,3 +508,12 @@ async def test_a_resumed_engine_replays_the_reload_then_takes_the_file_as_it_is_
     assert any("resumed" in r for r in records)
     texts = [r["args"]["text"] for r in records if r.get("cmd") == "reload"]
     assert len(texts) == 2 and "name: Third" in texts[1]
+
+
+def test_run_watches_by_default_and_no_watch_reaches_the_engine_process() -> None:
+    from showctl.cli import _engine_args, build_parser
+
+    on = build_parser().parse_args(["run", "show.yaml"])
+    off = build_parser().parse_args(["run", "show.yaml", "--no-watch"])
+    assert on.no_watch is False and "--no-watch" not in _engine_args(on)
+    assert "--no-watch" in _engine_args(off)   # `showctl run` starts the engine with it
