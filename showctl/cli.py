@@ -167,7 +167,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_headless(show, rig, auto=args.auto, quiet_outputs=not args.verbose,
                             show_path=args.show, runlog=runlog, remote=remote, api=api,
                             log_file=args.engine_log or "", journal=_journal_mode(args),
-                            web=web)
+                            web=web, watch=not args.no_watch)
     if args.no_api:
         print("showctl: the console needs the native API: drop --no-api, or use --headless",
               file=sys.stderr)
@@ -204,7 +204,8 @@ def _engine_args(args: argparse.Namespace) -> list[str]:
             out += [f"--{flag.replace('_', '-')}", str(value)]
     for code in args.passcode:
         out += ["--passcode", code]
-    for flag in ("no_runlog", "no_osc", "resume", "fresh", "no_journal", "no_web"):
+    for flag in ("no_runlog", "no_osc", "resume", "fresh", "no_journal", "no_web",
+                 "no_watch"):
         if getattr(args, flag, False):
             out.append(f"--{flag.replace('_', '-')}")
     return out
@@ -466,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "127.0.0.1:53190, or any free port when that is taken; other hosts "
                           "need --passcode")
     run.add_argument("--no-web", action="store_true", help="no browser page")
+    run.add_argument("--no-watch", action="store_true",
+                     help="do not apply the show file's saved versions to the running show "
+                          "(hot reload is on by default)")
     run.add_argument("--engine-log", help=argparse.SUPPRESS)
     crash = run.add_mutually_exclusive_group()
     crash.add_argument("--resume", action="store_true",

@@ -81,14 +81,15 @@ def run_headless(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool = True,
     show_path: str = "show.yaml", runlog: str | None = "", remote: RemoteConfig | None = None,
     api: ApiAddress | None = ApiAddress(), log_file: str = "", journal: str = "auto",
-    web: WebAddress | None = None,
+    web: WebAddress | None = None, watch: bool = True,
 ) -> int:
     """Run live without a console. ``runlog``: a path, ``""`` for the default place, or
     None for no run log. ``remote``: the OSC API and triggers (None = defaults).
     ``api``: where the native API listens (None = no API, no registration).
     ``journal``: ``auto`` (resume when the show's last run crashed), ``resume``,
     ``fresh`` or ``off`` (no journal: no crash resume). ``web``: where the page
-    listens (None = no page; it needs the API)."""
+    listens (None = no page; it needs the API). ``watch``: apply the show file's saved
+    versions to the running show (hot reload, :mod:`showctl.live.reload`)."""
     from showctl.live.journal import needs_resume
     from showctl.live.resume import run_resumable
 
@@ -98,7 +99,7 @@ def run_headless(
               file=sys.stderr, flush=True)
     main = _run(show, rig, auto=auto, quiet_outputs=quiet_outputs, show_path=show_path,
                 runlog=runlog, remote=remote, api=api, log_file=log_file,
-                journal=journal != "off", resume=resume, web=web)
+                journal=journal != "off", resume=resume, web=web, watch=watch)
     if resume is not None:
         return int(run_resumable(main))
     return asyncio.run(main)
@@ -150,11 +151,13 @@ async def _run(
     show: m.Show, rig: dict[str, DriverConfig] | None, *, auto: bool, quiet_outputs: bool,
     show_path: str, runlog: str | None, remote: RemoteConfig | None, api: ApiAddress | None,
     log_file: str, journal: bool = False, resume: JournalData | None = None,
-    web: WebAddress | None = None,
+    web: WebAddress | None = None, watch: bool = True,
 ) -> int:
     out = _Out(sys.stdout)
     runtime = LiveRuntime(show, rig=rig, path=show_path, remote=remote, runlog=runlog,
-                          runlog_mode="headless", trace_dmx=not quiet_outputs)
+                          runlog_mode="headless", trace_dmx=not quiet_outputs, watch=watch)
+    runtime.reload.offload = True  # the real clock: a big show is checked off the loop
+    runtime.reload.on_line.append(lambda line: out(f"showctl: {line}"))
     names = show.cue_names()
     tap = _journal(runtime, show_path, resume) if journal else None
 

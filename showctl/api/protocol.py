@@ -90,6 +90,9 @@ _VERBS = [
          ("line",)),
     Verb("record", Level.EDIT, "record the programmer as a new light cue", ("list", "after")),
     Verb("update", Level.EDIT, "merge the programmer into a light cue", ("list", "cue")),
+    Verb("reload", Level.EDIT, "apply the show file as it is on disk now (hot reload does "
+         "this by itself when the file is saved; journaled with the text it read)",
+         ("text",)),
     # the process
     Verb("end_show", Level.CONTROL,
          "end the show: stop every cue, release outputs, end the engine process", ()),

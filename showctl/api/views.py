@@ -225,6 +225,11 @@ class State:
     schedule: dict[str, Any] | None = None
     """The run of show, planned vs actual (None: the show has no segments); plain JSON
     as :func:`showctl.model.schedule.progress` makes it (docs/api.md)."""
+    show_file: dict[str, Any] | None = None
+    """Hot reload's news about the show file (None: nothing to say): ``problems`` (a
+    refused save, ``file:line:col: message`` each), ``conflict`` (the file changed
+    while this session has unsaved edits), ``pending`` (a change waiting for the
+    running cues to end), ``last`` (the last reload), ``seq`` (grows with each news)."""
 
     def to_json(self, sent: dict[str, tuple[CueRow, ...]] | None = None) -> dict[str, Any]:
         """As JSON; ``sent``: the rows a client has of each list, to send only what
@@ -246,6 +251,7 @@ class State:
             "grandmaster": self.grandmaster, "blackout": self.blackout,
             "timecode": list(self.timecode), "clients": self.clients,
             "list_names": list(self.list_names), "schedule": self.schedule,
+            "show_file": self.show_file,
         }
 
     @classmethod
@@ -265,6 +271,7 @@ class State:
             grandmaster=d.get("grandmaster", 1.0), blackout=d.get("blackout", False),
             timecode=tuple(d.get("timecode", ())), clients=d.get("clients", 0),
             list_names=tuple(d.get("list_names", ())), schedule=d.get("schedule"),
+            show_file=d.get("show_file"),
         )
 
 

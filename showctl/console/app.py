@@ -25,6 +25,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
@@ -124,6 +125,8 @@ class ShowctlApp(EditModeActions, App[int]):
         """After a move out of number order: cue → the number the renumber dialog offers."""
         self.refreshes = 0
         self._top_last: Text | None = None
+        self._offered_conflict: object = None
+        """The hot-reload conflict (its news number) the save-conflict dialog was offered for."""
         self._closing = False
         self.ended_show = False
         """True when this console ended the show on quit (not just detached)."""
@@ -270,6 +273,13 @@ class ShowctlApp(EditModeActions, App[int]):
             self.programmer_panel.show_lines(list(state.programmer or ()))
         else:
             self.screen.remove_class("edit-mode")
+        news = state.show_file
+        if (editing and news and news.get("conflict") and not isinstance(self.screen, ModalScreen)
+                and news.get("seq") != self._offered_conflict):
+            # The show file changed on disk while this session has unsaved edits (hot
+            # reload): offer what a save conflict offers, once per change.
+            self._offered_conflict = news.get("seq")
+            self.offer_save_conflict()
 
     def _topbar(self) -> Text:
         state = self.state
@@ -280,7 +290,7 @@ class ShowctlApp(EditModeActions, App[int]):
             held=len(state.programmer) if state.programmer else None,
             blackout=state.blackout, grandmaster=state.grandmaster,
             connected=not self.api.closed, timecode=state.timecode,
-            remote_error=self.api.remote_error)
+            remote_error=self.api.remote_error, show_file=state.show_file)
 
     def _cue(self, list_name: str, number: str | None) -> m.CueBase | None:
         if number is None:
@@ -298,8 +308,11 @@ class ShowctlApp(EditModeActions, App[int]):
         key = (self.current_list, self.api.revision, self.selected)
         if key == self._editor_key and not force:
             return
+        try:
+            self.editor.load(self.current_list, cue)
+        except NoMatches:
+            return  # not composed yet (the show was in edit mode at attach): next redraw
         self._editor_key = key
-        self.editor.load(self.current_list, cue)
 
     def _note(self, text: str, style: str = "italic") -> None:
         from showctl.api.views import LogLine

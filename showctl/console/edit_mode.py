@@ -206,6 +206,11 @@ class EditModeActions(_AppBase):
         if result.ok or not (isinstance(result.data, dict) and result.data.get("conflict")):
             self.editor.set_status("" if result.ok else result.message)
             return
+        self.offer_save_conflict()
+
+    def offer_save_conflict(self) -> None:
+        """The show file on disk is not the version this session's edits are on: reload
+        it with the edits re-applied, save as another file, or overwrite it."""
 
         async def chosen(choice: str | None) -> None:
             if choice in ("reload", "overwrite"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 
@@ -13,11 +14,12 @@ def topbar_text(*, edit_mode: bool, title: str, wallclock: datetime, elapsed: fl
                 running: int, faults: int, unsaved: bool, held: int | None,
                 blackout: bool = False, grandmaster: float = 1.0,
                 connected: bool = True, timecode: tuple[str, ...] = (),
-                remote_error: str = "") -> Text:
+                remote_error: str = "", show_file: dict[str, Any] | None = None) -> Text:
     """One line: SHOW/EDIT, title, time of day, show time, running cues, and warnings
     (blackout, grandmaster below full, faults, unsaved edits, programmer values held;
     ``held`` None = no programmer; the engine connection lost; the OSC API off because
-    its port was busy: ``remote_error``, also in the log)."""
+    its port was busy: ``remote_error``, also in the log; hot reload's news of the show
+    file: ``show_file``, the state's, a refused save's problems in the log)."""
     mode = (Text(" EDIT ", style="bold white on dark_red") if edit_mode
             else Text(" SHOW ", style="bold black on green"))
     t = Text()
@@ -39,6 +41,13 @@ def topbar_text(*, edit_mode: bool, title: str, wallclock: datetime, elapsed: fl
         t.append(f"   TC {tc}", style="cyan")
     if remote_error:
         t.append("   OSC API OFF", style="bold white on red")
+    if show_file:
+        if show_file.get("problems"):
+            t.append("   SHOW FILE REFUSED (see log)", style="bold white on red")
+        if show_file.get("conflict"):
+            t.append("   FILE CHANGED ON DISK", style="bold black on yellow")
+        if show_file.get("pending"):
+            t.append("   RELOAD WAITS FOR RUNNING CUES", style="bold yellow")
     if faults:
         t.append(f"   faults {faults}", style="bold red")
     if unsaved:

@@ -51,9 +51,12 @@ def dmx_outputs(show: m.Show) -> list[str]:
 class LightProgram:
     """The compiled lighting side of a show: layout, changes per cue, looks per cue."""
 
-    def __init__(self, show: m.Show, fixtures: Any = None) -> None:
+    def __init__(self, show: m.Show, fixtures: Any = None, *,
+                 layout: RigLayout | None = None) -> None:
+        """``layout``: a layout to extend (a hot reload compiles the new version onto
+        the running rig's, so an unchanged rig keeps every attribute's index)."""
         self.show = show
-        self.layout = RigLayout()
+        self.layout = layout if layout is not None else RigLayout()
         outs = dmx_outputs(show)
         self.default_output = outs[0] if outs else "lx"
         self.fixtures = fixtures

@@ -378,6 +378,11 @@ class Lighting:
                 frame.setdefault(output, []).append(DmxPayload(universe, data))
             assert first is not None
             # What was just sent is what views show (``last_values``), not the last tick's.
+            # Into a copy: when nothing was fading, the last tick's values *are* the
+            # playback's target array (``values()`` returns it as is), and writing into
+            # it would put the old levels back as the new fade's targets (a fade down
+            # ended back at its start level).
+            self.last_values = self.last_values.copy()
             self.last_values[first] = self.values_at(now, first)
         for output, changed in frame.items():
             self._send_frame(output, now, changed)

@@ -88,7 +88,7 @@ class Navigation:
         if cue.number not in self.navigable:
             return False
         sibs = self.siblings.get(cue.number, [])
-        i = next((k for k, c in enumerate(sibs) if c is cue), 0)
+        i = next((k for k, c in enumerate(sibs) if c.number == cue.number), 0)
         if i == 0:
             parent = self.parent.get(cue.number)
             return parent is not None and parent.mode is m.GroupMode.FIRST
@@ -110,11 +110,13 @@ class Navigation:
         """The cue an auto-continue/auto-follow of ``cue`` fires: its next sibling.
 
         Continues stay inside their container (as in QLab): the last child of a group
-        does not continue into the cue after the group.
+        does not continue into the cue after the group. Cues are matched by number (unique
+        in a list), not identity: a cue still running from before a hot reload
+        (:mod:`showctl.live.reload`) continues into the reloaded list's next cue.
         """
         sibs = self.siblings.get(cue.number, [])
         for i, c in enumerate(sibs):
-            if c is cue:
+            if c.number == cue.number:
                 return sibs[i + 1] if i + 1 < len(sibs) else None
         return None
 

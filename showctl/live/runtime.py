@@ -54,6 +54,7 @@ from showctl.live.state import (
     output_index,
     output_rows,
     run_rows,
+    show_json,
 )
 from showctl.model import show as m
 from showctl.model.editing import (
@@ -103,6 +104,7 @@ class LiveRuntime:
         runlog: str | None = None,
         runlog_mode: str = "live",
         trace_dmx: bool = False,
+        watch: bool = False,
     ) -> None:
         self.show = show
         self.rig = rig
@@ -149,6 +151,11 @@ class LiveRuntime:
         self._show_text: tuple[int, str] | None = None
         self.journal: JournalTap | None = None
         """The crash journal (:mod:`showctl.live.resume`); None = none (replays, tests)."""
+        from showctl.live.reload import HotReload
+
+        self.watch = watch
+        """Watch the show file and apply its saved versions (hot reload)."""
+        self.reload = HotReload(self)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -167,10 +174,13 @@ class LiveRuntime:
         for line in unmapped_outputs(self.show, self.rig):
             self.log.note(line, "bold yellow")
         self.show_text()  # now, before the show goes live, not when a console attaches
+        if self.watch:
+            self.reload.watch()
 
     async def stop(self) -> Path | None:
         """Stop everything cleanly (drivers release their outputs: sACN terminates its
         streams); returns where the run log was written, if one was."""
+        self.reload.close()
         if self.remote is not None:
             await self.remote.close()
             self.remote = None
@@ -188,6 +198,7 @@ class LiveRuntime:
     async def _start_session(self, show: m.Show) -> None:
         keep = ({name: (lst.playhead.number if lst.playhead else None)
                  for name, lst in self.engine.lists.items()} if self.session else {})
+        t0 = self.session.engine.t0 if self.session is not None else None
         if self.remote is not None:
             await self.remote.close()
             self.remote = None
@@ -196,6 +207,10 @@ class LiveRuntime:
             await self.session.close()
         self.show = show
         self.session = Session(show, rig=self.rig, clock=self.clock)
+        if t0 is not None:
+            # One show time axis for the whole run: a rebuild (an edit, a hot reload)
+            # does not restart the show clock, the log's times or the run log's.
+            self.session.engine.t0 = self.session.router.t0 = t0
         if old_lighting is not None:
             # The stage keeps its look across the rebuild (the next GO fades from it).
             carry_lighting(old_lighting, self.session.lighting)
@@ -301,6 +316,9 @@ class LiveRuntime:
             return Outcome(True, "ending the show")
         if v == "mode":
             return self._set_mode(str(cmd.arg("mode", "")))
+        if v == "reload":
+            done = await self.reload.execute(cmd)
+            return Outcome(done.ok, done.message, done.data)
         return await self._edit(cmd)
 
     def _record(self, cmd: Command, said: str) -> None:
@@ -476,10 +494,21 @@ class LiveRuntime:
 
     async def _after_edit(self, what: str) -> None:
         assert self.document is not None
-        await self._start_session(self.document.show)
+        await self.adopt_show(self.document.show, what)
+
+    async def adopt_show(self, show: m.Show, what: str, *, rebuild: bool = True,
+                         text: str | None = None) -> None:
+        """``show`` is the version that runs now (an edit, a hot reload): the session
+        rebuilt from it (unless the caller swapped it in already), every client told.
+        ``text``: its :meth:`show_text`, when the caller made it already (off the loop)."""
+        if rebuild:
+            await self._start_session(show)
         self.revision += 1
+        if text is not None:
+            self._show_text = (self.revision, text)
         self.show_text()
-        self.log.note(what)
+        if what:
+            self.log.note(what)
         for fn in list(self.on_show_changed):
             fn()
 
@@ -585,7 +614,7 @@ class LiveRuntime:
     # ------------------------------------------------------------------ state
 
     def show_json(self) -> dict[str, Any]:
-        return self.show.model_dump(mode="json", by_alias=True, exclude_unset=False)
+        return show_json(self.show)
 
     def show_text(self) -> str:
         """The show document as JSON text, made once per revision: a client attaching to
@@ -641,4 +670,5 @@ class LiveRuntime:
                 self.show, now, show_start=self.show_started,
                 wall_start=self.wall_start or (self.recorder.started if self.recorder
                                                else None)),
+            show_file=self.reload.news(),
         )

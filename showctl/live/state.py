@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -415,3 +416,9 @@ def lit(lighting: Lighting | None) -> bool:
     if lighting is None or not len(lighting.last_values):
         return False
     return bool(np.any(lighting.last_values[lighting.is_master] > 0.0))
+
+
+def show_json(show: m.Show) -> dict[str, Any]:
+    """The show document as the native API sends it (``op: show``)."""
+    data: dict[str, Any] = show.model_dump(mode="json", by_alias=True, exclude_unset=False)
+    return data

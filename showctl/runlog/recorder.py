@@ -48,6 +48,7 @@ from showctl.runlog.schema import (
     How,
     Mode,
     PanicRecord,
+    ReloadRecord,
     RunLog,
     ShowRef,
 )
@@ -115,6 +116,7 @@ class RunLogRecorder:
         self.recoveries: list[FaultRecord] = []
         self.failures: list[FailureRecord] = []
         self.panics: list[PanicRecord] = []
+        self.reloads: list[ReloadRecord] = []
         self.last_t = 0.0
         self.ended: float | None = None
 
@@ -263,6 +265,11 @@ class RunLogRecorder:
         self.cues.append(rec)
         self._latest[key] = rec
 
+    def reload(self, record: ReloadRecord) -> None:
+        """The show file changed while the show ran (:mod:`showctl.live.reload`)."""
+        self.reloads.append(record)
+        self.last_t = max(self.last_t, record.at)
+
     # ------------------------------------------------------------------ output
 
     def finish(self, at: float | None = None) -> None:
@@ -293,6 +300,7 @@ class RunLogRecorder:
             recoveries=[f.model_copy(update={"at": _r(f.at)}) for f in self.recoveries],
             failures=[f.model_copy(update={"at": _r(f.at)}) for f in self.failures],
             panics=[p.model_copy(update={"at": _r(p.at)}) for p in self.panics],
+            reloads=[r.model_copy(update={"at": _r(r.at)}) for r in self.reloads],
         )
 
     def save(self, path: str | Path | None = None) -> Path:

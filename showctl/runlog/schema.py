@@ -1,5 +1,6 @@
 """The run log file's records: :class:`RunLog` and the cue, GO, fault, failure and panic
-records in it, validated on load and written back as YAML by :meth:`RunLog.to_yaml`.
+records in it (and hot reloads), validated on load and written back as YAML by
+:meth:`RunLog.to_yaml`.
 
 Times are show times (seconds since the engine's start); ``started`` is the wall clock
 at show time 0. The file format (``format: showctl-runlog/1``) is described in
@@ -94,6 +95,22 @@ class PanicRecord(_Strict):
     """What the panic did to the lights (``settings.panic_lights``)."""
 
 
+class ReloadRecord(_Strict):
+    """The show file changed on disk while the show ran (hot reload,
+    :mod:`showctl.live.reload`): what was done with it and the diff it applied, in
+    ``showctl diff``'s words."""
+
+    at: float
+    file: str
+    outcome: Literal["applied", "deferred", "refused", "conflict"]
+    """``applied`` now; ``deferred`` until the running cues end (outputs or patch
+    changed); ``refused`` (does not check: ``problems``); ``conflict`` (unsaved console
+    edits: nothing applied, nothing overwritten)."""
+    changes: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+    """``file:line:col: message`` of a refused save."""
+
+
 class RunLog(_Strict):
     format: Literal["showctl-runlog/1"] = FORMAT
     showctl: str = __version__
@@ -112,6 +129,8 @@ class RunLog(_Strict):
     """Outputs that worked again after a fault ("10.0.0.5:6454 back after 12.4 s")."""
     failures: list[FailureRecord] = Field(default_factory=list)
     panics: list[PanicRecord] = Field(default_factory=list)
+    reloads: list[ReloadRecord] = Field(default_factory=list)
+    """Each time the show file was saved while the show ran (hot reload)."""
 
     def wall(self, t: float) -> datetime:
         """The wall-clock time of show time ``t``."""
@@ -129,6 +148,8 @@ class RunLog(_Strict):
                     del c[key]
         if data["show"]["path"] is None:
             del data["show"]["path"]
+        if not data["reloads"]:
+            del data["reloads"]  # most runs have none: their files stay as they were
         head = (f"# showctl run log ({self.mode}) of {self.show.title}, "
                 f"{self.started.isoformat(timespec='seconds')}.\n"
                 "# Replay it as a calling script: showctl replay SHOW --calls THIS_FILE\n")

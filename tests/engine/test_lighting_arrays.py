@@ -141,3 +141,25 @@ def test_a_late_frame_near_the_fade_end_still_sends_the_final_level() -> None:
 
     run_virtual(main)
     assert sent[-1] == 255
+
+
+def test_a_go_after_a_finished_fade_keeps_its_targets() -> None:
+    """When nothing fades, a frame's values are the playback's own target array; the
+    GO's immediate frame must not write the current levels into it (a fade down that
+    followed a finished fade used to end back at its start level)."""
+    layout = RigLayout()
+    layout.add("lx:1/1", Slot("lx", 1, 0), intensity=True)
+    clock = Clock()
+    lt = Lighting(layout, clock, lambda o, now, ch: None, rate=10.0)  # type: ignore[arg-type]
+
+    def fade(level: float, t: float) -> None:
+        lt.fade("main", FadeSpec(np.array([0]), np.array([level]), np.zeros(1), np.full(1, t),
+                                 np.zeros(1, dtype=np.int8)), owner=1)
+
+    fade(1.0, 5.0)                       # t=0: up to full in 5 s
+    clock.t = 6.0
+    lt.compute_frame(6.0)                # a tick with nothing fading
+    fade(0.4, 10.0)                      # t=6: down to 40 % in 10 s
+    assert lt.values(11.0)[0] == np.float32(0.7)
+    assert lt.values(16.0)[0] == np.float32(0.4)
+    assert lt.values(20.0)[0] == np.float32(0.4)
