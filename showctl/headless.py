@@ -256,6 +256,8 @@ async def _resume(runtime: LiveRuntime, tap: JournalTap, remote: RemoteConfig | 
     runtime.remote_config = remote
     if remote is not None:
         await runtime.start_remote()
+        if runtime.remote is not None:
+            tap.catch_up_wallclock(runtime.remote.triggers)
     return line
 
 

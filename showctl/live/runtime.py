@@ -229,7 +229,7 @@ class LiveRuntime:
                 continue
             target = None if number is None else lst.nav.by_number.get(number)
             if number is None or (target is not None and number in lst.nav.navigable):
-                with contextlib.suppress(EngineError):
+                with contextlib.suppress(EngineError), self._quiet():
                     if number is None:
                         lst.playhead = None
                     else:
@@ -278,7 +278,8 @@ class LiveRuntime:
         if v in ENGINE_VERBS:
             if self.mode == "edit" and v not in ("panic", "stop", "blackout", "grandmaster"):
                 return Outcome(False, "edit mode: running is locked (mode show to run)")
-            said = apply_operator(self.engine, cmd)
+            with self._quiet():  # journaled as this command, not as engine inputs
+                said = apply_operator(self.engine, cmd)
             self._record(cmd, said)
             return Outcome(v != "go" or said == "GO", said)
         if v == "hotkey":
@@ -298,6 +299,11 @@ class LiveRuntime:
         if v == "mode":
             return self._set_mode(str(cmd.arg("mode", "")))
         return await self._edit(cmd)
+
+    def _quiet(self) -> contextlib.AbstractContextManager[None]:
+        """Engine calls a journaled command (or edit) makes: not journaled again as
+        engine inputs (:mod:`showctl.live.resume`)."""
+        return self.journal.quiet() if self.journal is not None else contextlib.nullcontext()
 
     def _record(self, cmd: Command, said: str) -> None:
         """Operator actions go into the run log as calling-script lines (GO and panic

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import random
 import socket
@@ -19,12 +20,13 @@ from typing import Any
 import pytest
 
 from showctl.api.client import ApiClient, ApiError, connect
-from showctl.api.protocol import Command
 from showctl.clocks.clock import LoopClock
 from showctl.clocks.virtual import run_virtual
+from showctl.drivers.base import OscMessage
+from showctl.drivers.osc_codec import encode_message
 from showctl.engine import events as ev
 from showctl.live.journal import Journal, iter_lines, journal_path, parse
-from showctl.live.resume import look_at, playheads
+from showctl.live.resume import look_at, playheads, replay_inputs
 from showctl.live.runtime import LiveRuntime
 from showctl.live.supervisor import EXIT_GAVE_UP, Supervisor
 from showctl.model.loader import load_show
@@ -113,10 +115,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _engine(port: int, *flags: str) -> subprocess.Popen[bytes]:
+def _engine(port: int, *flags: str, osc: int | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    remote = ["--no-osc"] if osc is None else ["--osc-port", str(osc), "--osc-host", "127.0.0.1"]
     return subprocess.Popen([sys.executable, "-m", "showctl", "run", str(DEMO), "--headless",
-                             "--api", f"127.0.0.1:{port}", "--no-osc", "--no-runlog", *flags],
+                             "--api", f"127.0.0.1:{port}", *remote, "--no-runlog", *flags],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, env=env, cwd=ROOT)
 
@@ -185,7 +188,8 @@ async def _live_run(seed: int) -> int:
     return kills
 
 
-async def _reference(records: list[dict[str, Any]]) -> tuple[list[Any], dict[str, int]]:
+async def _reference(records: list[dict[str, Any]], *, engine_inputs: bool = True
+                     ) -> tuple[list[Any], dict[str, int]]:
     """An uninterrupted run of the same commands on the virtual clock, looked at at each
     resume's show time; and the OSC/MIDI messages it sent until the end."""
     show = load_show(DEMO)
@@ -203,9 +207,8 @@ async def _reference(records: list[dict[str, Any]]) -> tuple[list[Any], dict[str
     clock = runtime.engine.clock
     looks = []
     for r in records:
-        if "cmd" in r:
-            await clock.sleep_until(t0 + r["t"])
-            await runtime.execute(Command(r["cmd"], r["args"]))
+        if "cmd" in r or ("input" in r and engine_inputs):
+            await replay_inputs(runtime, parse((json.dumps(r) + "\n").encode()).inputs, t0)
         elif "resumed" in r:
             await clock.sleep_until(t0 + r["t"])
             looks.append((r["t"], look_at(runtime, t0 + r["t"]), playheads(runtime)))
@@ -230,3 +233,65 @@ def test_kill_9_at_seeded_points_resumes_what_an_uninterrupted_run_has(seed: int
         if "sent" in r:
             sent[r["sent"]] = sent.get(r["sent"], 0) + 1
     assert sent == ref_sent  # every message once: none again, none lost
+
+
+def _osc(port: int, address: str, *args: Any) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(encode_message(OscMessage(address, tuple(args))), ("127.0.0.1", port))
+
+
+async def _inputs_run() -> None:
+    """GO over the native API; then a cue's OSC trigger, the OSC API's /cue/N/start and
+    /go N, a hotkey; kill -9 in the middle of a fade; resume."""
+    port, osc = _free_port(), _free_port()
+    proc = _engine(port, "--fresh", osc=osc)
+    client = await _attach(port, proc)
+    try:
+        await client.command("go")
+        await asyncio.sleep(0.6)
+        _osc(osc, "/demo/walkout")               # a cue's OSC trigger: L9 (ambience)
+        await asyncio.sleep(0.3)
+        _osc(osc, "/cue/7.5/start")              # the QLab API: a light cue, 1 s fade
+        await asyncio.sleep(0.3)
+        _osc(osc, "/go", "7")                    # the QLab API: playhead to 7, GO
+        await asyncio.sleep(0.3)
+        await client.command("hotkey", key="f5")  # a hotkey trigger (L9 again)
+        await asyncio.sleep(0.4)
+        proc.kill()
+        proc.wait()
+        await client.close()
+        proc = _engine(port, "--resume", osc=osc)
+        client = await _attach(port, proc)
+        state = await client.refresh()
+        assert state is not None
+        await asyncio.sleep(0.3)
+        await client.command("end_show")
+        await client.close()
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert state.lists["main"].playhead == "7.5"  # /go 7 moved it, not the native API
+
+
+def test_osc_api_triggers_and_hotkeys_are_journaled_and_come_back() -> None:
+    asyncio.run(_inputs_run())
+    records = list(iter_lines(journal_path(DEMO)))
+    inputs = [(r["input"], r["args"]) for r in records if "input" in r]
+    assert inputs == [("fire", ["ambience", "L9"]), ("fire", ["main", "7.5"]),
+                      ("goto", ["7", "main"]), ("go", ["main"]), ("fire", ["ambience", "L9"])]
+    assert [r["cmd"] for r in records if "cmd" in r] == ["go"]  # no "hotkey": its fire is
+    (resumed,) = [r for r in records if "resumed" in r]
+    looks, ref_sent = run_virtual(_reference(records))
+    ((t, look, heads),) = looks
+    assert resumed["playheads"] == heads and heads["main"] == "7.5"
+    assert resumed["look"] == look, f"DMX bytes at {t:.3f}"
+    # Without the engine inputs the look differs: the comparison above is not vacuous.
+    ((_, look_without, heads_without),), _ = run_virtual(
+        _reference(records, engine_inputs=False))
+    assert look_without != look and heads_without["main"] != "7.5"
+    sent: dict[str, int] = {}
+    for r in records:
+        if "sent" in r:
+            sent[r["sent"]] = sent.get(r["sent"], 0) + 1
+    assert sent == ref_sent and sent["sound"] >= 2  # L9 twice, each once
