@@ -13,11 +13,12 @@ def topbar_text(*, edit_mode: bool, title: str, wallclock: datetime, elapsed: fl
                 running: int, faults: int, unsaved: bool, held: int | None,
                 blackout: bool = False, grandmaster: float = 1.0,
                 connected: bool = True, timecode: tuple[str, ...] = (),
-                remote_error: str = "") -> Text:
+                remote_error: str = "", resumed: str = "") -> Text:
     """One line: SHOW/EDIT, title, time of day, show time, running cues, and warnings
     (blackout, grandmaster below full, faults, unsaved edits, programmer values held;
     ``held`` None = no programmer; the engine connection lost; the OSC API off because
-    its port was busy: ``remote_error``, also in the log)."""
+    its port was busy: ``remote_error``, also in the log; ``resumed``: the run was
+    resumed after a crash, "resumed after a crash at 21:14:03 (down 0.6 s)")."""
     mode = (Text(" EDIT ", style="bold white on dark_red") if edit_mode
             else Text(" SHOW ", style="bold black on green"))
     t = Text()
@@ -39,6 +40,8 @@ def topbar_text(*, edit_mode: bool, title: str, wallclock: datetime, elapsed: fl
         t.append(f"   TC {tc}", style="cyan")
     if remote_error:
         t.append("   OSC API OFF", style="bold white on red")
+    if resumed:
+        t.append(f"   {resumed}", style="bold yellow")
     if faults:
         t.append(f"   faults {faults}", style="bold red")
     if unsaved:

@@ -294,8 +294,12 @@ class JournalTap:
                             "look": self.first_look,
                             "playheads": playheads(self.runtime)}, sync=True)
         self._arm_beat()
+        recorder = self.runtime.recorder
+        if recorder is not None:  # the gap in the run log (rebuilt by the fast-forward)
+            recorder.crash(crash, t, late=len(late_lines), skipped=self.dropped)
         when = datetime.fromtimestamp(self.started_wall + crash).strftime("%H:%M:%S")
         text = f"resumed after a crash at {when} (down {down:.1f} s)"
+        self.runtime.resumed = text
         log = self.runtime.log
         log.note(text, "bold yellow")
         for line in late_lines:

@@ -146,6 +146,8 @@ class LiveRuntime:
         self._show_text: tuple[int, str] | None = None
         self.journal: JournalTap | None = None
         """The crash journal (:mod:`showctl.live.resume`); None = none (replays, tests)."""
+        self.resumed = ""
+        """"resumed after a crash at 21:14:03 (down 0.6 s)" when this run was resumed."""
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -94,6 +94,19 @@ class PanicRecord(_Strict):
     """What the panic did to the lights (``settings.panic_lights``)."""
 
 
+class CrashRecord(_Strict):
+    """A crash the run was resumed from (docs/journal.md): the engine was down from
+    ``at`` (the last thing its journal holds) until ``resumed``."""
+
+    at: float
+    resumed: float
+    down: float
+    late: int = 0
+    """OSC/MIDI messages due while down that were sent late."""
+    skipped: int = 0
+    """Those dropped instead (``on_resume: skip``)."""
+
+
 class RunLog(_Strict):
     format: Literal["showctl-runlog/1"] = FORMAT
     showctl: str = __version__
@@ -112,6 +125,8 @@ class RunLog(_Strict):
     """Outputs that worked again after a fault ("10.0.0.5:6454 back after 12.4 s")."""
     failures: list[FailureRecord] = Field(default_factory=list)
     panics: list[PanicRecord] = Field(default_factory=list)
+    crashes: list[CrashRecord] = Field(default_factory=list)
+    """Gaps: the engine crashed and the run was resumed from its journal."""
 
     def wall(self, t: float) -> datetime:
         """The wall-clock time of show time ``t``."""

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
+from showctl.clocks.clock import LoopClock
+from showctl.clocks.virtual import run_virtual
 from showctl.drivers.osc import OscConfig
 from showctl.drivers.osc_codec import decode_packet
 from showctl.live.journal import Journal, iter_lines, parse
-from showctl.live.resume import JournalTap, ResumeLoop, wall_now
+from showctl.live.resume import JournalTap, ResumeLoop, replay_inputs, wall_now
 from showctl.live.runtime import LiveRuntime
-from showctl.model.loader import parse_show
+from showctl.model.loader import load_show, parse_show
 from showctl.model.schema import show_schema
 from showctl.testing import make_show
 
@@ -130,3 +132,67 @@ def test_on_resume_is_checked_like_any_field() -> None:
                             "or 'skip'")
     # Editors learn it from the exported schema.
     assert "on_resume" in json.dumps(show_schema())
+
+
+# ---------------------------------------------------------------------------- run of show
+
+DEMO = Path(__file__).resolve().parents[2] / "shows" / "demo.yaml"
+DEMO_INPUTS: list[dict[str, Any]] = [
+    {"t": 1.0, "cmd": "go", "args": {}},                       # 0.5: segment Walk-in
+    {"t": 2.0, "cmd": "go", "args": {}},                       # 1 (+ 2, continue)
+    {"t": 4.25, "input": "fire", "args": ["main", "3"]},       # the OSC API: Opening
+    {"t": 6.5, "input": "goto", "args": ["10", "main"]},       # the OSC API: playhead
+    {"t": 7.0, "cmd": "go", "args": {}},                       # 10: segment Keynote
+]
+
+
+def _segments(runtime: LiveRuntime) -> list[tuple[str, Any, str]]:
+    state = runtime.state()
+    assert state.schedule is not None
+    return [(s["name"], s["actual_start"], s["state"]) for s in state.schedule["segments"]]
+
+
+def test_the_run_of_shows_actual_starts_come_back_after_a_resume(tmp_path: Path) -> None:
+    path = tmp_path / "demo.jsonl"
+    head = {"journal": "showctl-journal/1", "started": wall_now() - 10.0,
+            "show": str(DEMO), "pid": 1}
+    path.write_text("".join(json.dumps(x) + "\n" for x in
+                            [head, *DEMO_INPUTS, {"t": 8.0, "beat": 1, "seq": {}}]),
+                    encoding="utf-8")
+
+    async def resumed() -> tuple[dict[Any, float], list[Any]]:
+        loop = asyncio.get_running_loop()
+        assert isinstance(loop, ResumeLoop)
+        runtime = LiveRuntime(load_show(DEMO), path=DEMO)
+        tap = JournalTap(Journal(path, fresh=False), resume=parse(path.read_bytes()))
+        runtime.journal = tap
+        await runtime.start()
+        loop.target = tap.target
+        await tap.replay()
+        loop.hold = False
+        await loop.live.wait()
+        tap.go_live()
+        out = dict(runtime.schedule.starts), _segments(runtime)
+        await runtime.stop()
+        return out
+
+    async def uninterrupted() -> tuple[dict[Any, float], list[Any]]:
+        runtime = LiveRuntime(load_show(DEMO), path=DEMO, clock=LoopClock())
+        await runtime.start()
+        t0 = runtime.engine.t0
+        await replay_inputs(runtime, parse("".join(
+            json.dumps(x) + "\n" for x in DEMO_INPUTS).encode()).inputs, t0)
+        await runtime.engine.clock.sleep_until(t0 + 10.0)
+        out = dict(runtime.schedule.starts), _segments(runtime)
+        await runtime.stop()
+        return out
+
+    with asyncio.Runner(loop_factory=ResumeLoop) as r:
+        starts, segments = r.run(resumed())
+    ref_starts, ref_segments = run_virtual(uninterrupted())
+    assert starts == ref_starts
+    assert segments == ref_segments
+    assert [(name, st) for name, _, st in segments] == [
+        ("Walk-in", "done"), ("Opening", "done"), ("Keynote", "running")]
+    assert [a for _, a, _ in segments] == [pytest.approx(0.0), pytest.approx(3.25),
+                                           pytest.approx(6.0)]
