@@ -23,7 +23,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from showctl.clocks.clock import Clock
 from showctl.engine import events as ev
 from showctl.engine.countdown import Countdown
-from showctl.engine.light_cues import LightAction, LightProgram
+from showctl.engine.light_cues import LightAction, LightProgram, take_prepared
 from showctl.engine.lighting import Lighting
 from showctl.engine.navigation import Navigation
 from showctl.engine.outputs import OutputRouter
@@ -106,7 +106,7 @@ class Engine:
         from showctl.engine.actions import install_default_actions
 
         install_default_actions(self)
-        self.light_program = LightProgram(show)
+        self.light_program = take_prepared(show) or LightProgram(show)
         self.lighting: Lighting | None = None
         self.blackout = False
         """Blackout: every grandmastered intensity at zero until released."""

@@ -102,6 +102,8 @@ def parse(data: bytes) -> JournalData:
     for raw in complete:
         if not raw.strip():
             continue
+        if _sent_fast(out, raw):
+            continue
         try:
             rec = json.loads(raw)
         except ValueError:
@@ -113,6 +115,29 @@ def parse(data: bytes) -> JournalData:
         out.lines += 1
         _take(out, rec)
     return out
+
+
+_SENT = b',"sent":"'
+
+
+def _sent_fast(out: JournalData, raw: bytes) -> bool:
+    """A plain ``{"t":…,"sent":"name"}`` line without the JSON parser: most of a long
+    show's journal is these, and reading it is on the way to the first resumed frame.
+    Anything else (an escape in the name, more keys) is left to the parser."""
+    if not raw.startswith(b'{"t":') or not raw.endswith(b'"}'):
+        return False
+    i = raw.find(_SENT)
+    if i < 0 or b"\\" in raw or raw.count(b'"') != 6:
+        return False
+    try:
+        t = float(raw[5:i])
+    except ValueError:
+        return False
+    name = raw[i + len(_SENT):-2].decode("utf-8", "replace")
+    out.lines += 1
+    out.last_t = max(out.last_t, t)
+    out.sent[name] = out.sent.get(name, 0) + 1
+    return True
 
 
 def _take(out: JournalData, rec: dict[str, Any]) -> None:

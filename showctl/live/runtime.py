@@ -165,7 +165,10 @@ class LiveRuntime:
         self._started = True
         for line in unmapped_outputs(self.show, self.rig):
             self.log.note(line, "bold yellow")
-        self.show_text()  # now, before the show goes live, not when a console attaches
+        if self.journal is None or not self.journal.fast_forward:
+            # now, before the show goes live, not when a console attaches (a resume
+            # makes it once live: the first frame must not wait for it)
+            self.show_text()
 
     async def stop(self) -> Path | None:
         """Stop everything cleanly (drivers release their outputs: sACN terminates its

@@ -73,6 +73,20 @@ def test_a_journal_cut_at_every_byte_offset_of_its_last_line_reads_back(
     assert [c[1] for c in again.commands] == ["go", "stop"] and not again.torn
 
 
+def test_sent_lines_read_fast_read_as_json_would(tmp_path: Path) -> None:
+    """The reader's shortcut for plain ``sent`` lines agrees with the JSON reading."""
+    recs: list[dict[str, Any]] = [
+        {"journal": "showctl-journal/1", "started": 1.0, "show": "s", "pid": 1},
+        {"t": 0.25, "sent": "sound"}, {"t": 1e-07, "sent": "désk"},
+        {"t": 2.5, "sent": 'we"ird\\'}, {"t": 3.0, "sent": "sound", "skipped": 1},
+        {"t": 3.5, "sent": "lx,\"sent\":\"x"}, {"t": 4.0, "beat": 1, "seq": {}}]
+    data = "".join(json.dumps(r, separators=(",", ":"), ensure_ascii=False) + "\n"
+                   for r in recs).encode()
+    got = parse(data)
+    assert got.sent == {"sound": 2, "désk": 1, 'we"ird\\': 1, 'lx,"sent":"x': 1}
+    assert got.lines == len(recs) and got.last_t == 4.0 and not got.torn
+
+
 # ---------------------------------------------------------------------------- supervisor
 
 
