@@ -29,7 +29,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,49 +97,52 @@ class JournalData:
 
 
 def parse(data: bytes) -> JournalData:
-    """Read a journal's bytes. A torn last line is ignored, never an error."""
+    """Read a journal's bytes. A torn last line is ignored, never an error.
+
+    Most of a long show's journal is plain ``{"t":…,"sent":"name"}`` lines, and reading
+    it is on the way to the first resumed frame: those are found and counted by one
+    regular expression over the whole file, the JSON parser reads the rest. When a line
+    is unreadable (reading stops there, and only ``sent`` lines before it count), the
+    file is read again line by line."""
+    plain = _PLAIN.findall(data)
+    if not plain:
+        return _read(data)[0]
+    out, stopped = _read(_PLAIN.sub(b"", data))
+    if stopped:
+        return _read(data)[0]
+    names = Counter(name for _t, name in plain)
+    for name, n in names.items():
+        key = name.decode("utf-8", "replace")
+        out.sent[key] = out.sent.get(key, 0) + n
+    out.lines += len(plain)
+    with contextlib.suppress(ValueError):  # written in time order: the last is the latest
+        out.last_t = max(out.last_t, float(plain[-1][0]))
+    return out
+
+
+_PLAIN = re.compile(rb'^\{"t":([0-9.eE+-]+),"sent":"([^"\\\n]*)"\}\n', re.MULTILINE)
+"""A ``sent`` line as :class:`Journal` writes it (no escapes in the output's name)."""
+
+
+def _read(data: bytes) -> tuple[JournalData, bool]:
+    """Line by line; True when an unreadable complete line stopped the reading."""
     out = JournalData()
     *complete, rest = data.split(b"\n")
     out.torn = bool(rest.strip())
     for raw in complete:
         if not raw.strip():
             continue
-        if _sent_fast(out, raw):
-            continue
         try:
             rec = json.loads(raw)
         except ValueError:
             out.torn = True
-            break
+            return out, True
         if not isinstance(rec, dict):
             out.torn = True
-            break
+            return out, True
         out.lines += 1
         _take(out, rec)
-    return out
-
-
-_SENT = b',"sent":"'
-
-
-def _sent_fast(out: JournalData, raw: bytes) -> bool:
-    """A plain ``{"t":…,"sent":"name"}`` line without the JSON parser: most of a long
-    show's journal is these, and reading it is on the way to the first resumed frame.
-    Anything else (an escape in the name, more keys) is left to the parser."""
-    if not raw.startswith(b'{"t":') or not raw.endswith(b'"}'):
-        return False
-    i = raw.find(_SENT)
-    if i < 0 or b"\\" in raw or raw.count(b'"') != 6:
-        return False
-    try:
-        t = float(raw[5:i])
-    except ValueError:
-        return False
-    name = raw[i + len(_SENT):-2].decode("utf-8", "replace")
-    out.lines += 1
-    out.last_t = max(out.last_t, t)
-    out.sent[name] = out.sent.get(name, 0) + 1
-    return True
+    return out, False
 
 
 def _take(out: JournalData, rec: dict[str, Any]) -> None:

@@ -85,6 +85,11 @@ def test_sent_lines_read_fast_read_as_json_would(tmp_path: Path) -> None:
     got = parse(data)
     assert got.sent == {"sound": 2, "désk": 1, 'we"ird\\': 1, 'lx,"sent":"x': 1}
     assert got.lines == len(recs) and got.last_t == 4.0 and not got.torn
+    # An unreadable line ends the reading: the sent lines after it do not count.
+    lines = data.split(b"\n")
+    broken = b"\n".join([*lines[:3], b'{"t":2.0,"cmd":', *lines[3:]])
+    got = parse(broken)
+    assert got.sent == {"sound": 1, "désk": 1} and got.torn and got.last_t == 0.25
 
 
 # ---------------------------------------------------------------------------- supervisor
