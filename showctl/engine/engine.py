@@ -17,6 +17,7 @@ Timing semantics follow QLab where the brief is silent:
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -49,11 +50,14 @@ def _input(fn: Callable[Concatenate[Engine, _P], _R]) -> Callable[Concatenate[En
     makes itself (a control cue firing its target, a GO firing its cue) are not inputs:
     replaying the outer input makes them again."""
     INPUT_METHODS.add(fn.__name__)
+    signature = inspect.signature(fn)
 
     @functools.wraps(fn)
     def wrapper(self: Engine, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if self._depth == 0 and self.on_input is not None and not kwargs:
-            self.on_input(fn.__name__, tuple(args))
+        if self._depth == 0 and self.on_input is not None:
+            # Told positionally (arguments given by name too), as a replay calls it.
+            told = tuple(args) if not kwargs else signature.bind(self, *args, **kwargs).args[1:]
+            self.on_input(fn.__name__, told)
         self._depth += 1
         try:
             return fn(self, *args, **kwargs)
