@@ -13,10 +13,13 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from showctl import __version__
 from showctl.model.problems import Problem, ShowFileError
+
+if TYPE_CHECKING:
+    from showctl.model import show as m
 
 EXIT_USER = 1
 EXIT_BUG = 70
@@ -130,10 +133,13 @@ def _table(rows: Sequence[object], golden: dict[tuple[str, str], float] | None) 
     return "\n".join(lines)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, loaded: m.Show | None = None) -> int:
     from showctl.model.loader import load_show
 
-    show = load_show(args.show)  # every problem is reported here, before anything starts
+    # Every problem is reported here, before anything starts. ``loaded``: the show the
+    # supervisor loaded before it forked this engine (the file as the run began: the
+    # journal's edits replay onto it).
+    show = loaded or load_show(args.show)
     rig = None
     if args.rig:
         from showctl.drivers.rig import load_rig
@@ -144,14 +150,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     remote = remote_config_from_args(args)
     runlog = None if args.no_runlog else (args.runlog or "")
     if args.headless and args.supervise:
-        import showctl.headless  # noqa: F401 - imported once, before the engine is forked
+        import showctl.headless
+        from showctl.engine.light_cues import prepare
         from showctl.live.supervisor import supervise
+
+        # Loaded and compiled once, before the engine is forked: a restart starts with
+        # both in memory (the compile of a big rig is most of a restart's time).
+        prepare(show)
+        showctl.headless.freeze_startup_heap()  # the child's collections skip all of it
 
         def engine(resume: bool) -> int:
             args.supervise = False
             if resume:
                 args.resume, args.fresh = True, False
-            return cmd_run(args)
+            return cmd_run(args, show)
 
         return supervise(sys.argv[1:], fork_main=engine)
     if args.headless:

@@ -256,9 +256,12 @@ async def _resume(runtime: LiveRuntime, tap: JournalTap, remote: RemoteConfig | 
     loop.hold = False
     await loop.live.wait()
     line = tap.go_live()
+    runtime.show_text()  # for the clients, before the native API starts
     runtime.remote_config = remote
     if remote is not None:
         await runtime.start_remote()
+        if runtime.remote is not None:
+            tap.catch_up_wallclock(runtime.remote.triggers)
     return line
 
 

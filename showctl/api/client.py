@@ -64,6 +64,8 @@ class ApiClient:
         self.closed = False
         self.close_reason = ""
         self.remote_error = ""
+        self.resumed = ""
+        """"resumed after a crash at … (down … s)" when the show was resumed (welcome)."""
         """Why the show's OSC API is off (a busy port), from the welcome; "" when it is on."""
         self.log: deque[LogLine] = deque(maxlen=2000)
         """Log lines not yet taken by :meth:`drain_log`."""
@@ -89,6 +91,7 @@ class ApiClient:
             self.engine_pid = msg.get("pid")
             self.show_path = str(msg.get("path", ""))
             self.remote_error = str(msg.get("remote_error") or "")
+            self.resumed = str(msg.get("resumed") or "")
             self.log.clear()  # the welcome brings the recent lines
             for line in msg.get("log", ()):
                 self.log.append(LogLine.from_json(line))

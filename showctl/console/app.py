@@ -290,7 +290,8 @@ class ShowctlApp(EditModeActions, App[int]):
             held=len(state.programmer) if state.programmer else None,
             blackout=state.blackout, grandmaster=state.grandmaster,
             connected=not self.api.closed, timecode=state.timecode,
-            remote_error=self.api.remote_error, show_file=state.show_file)
+            remote_error=self.api.remote_error, show_file=state.show_file,
+            resumed=self.api.resumed)
 
     def _cue(self, list_name: str, number: str | None) -> m.CueBase | None:
         if number is None:

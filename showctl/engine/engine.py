@@ -17,12 +17,14 @@ Timing semantics follow QLab where the brief is silent:
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from showctl.clocks.clock import Clock
 from showctl.engine import events as ev
 from showctl.engine.countdown import Countdown
-from showctl.engine.light_cues import LightAction, LightProgram
+from showctl.engine.light_cues import LightAction, LightProgram, take_prepared
 from showctl.engine.lighting import Lighting
 from showctl.engine.navigation import Navigation
 from showctl.engine.outputs import OutputRouter
@@ -30,6 +32,39 @@ from showctl.engine.runs import Action, NoAction, Phase, Run
 from showctl.model import show as m
 
 ActionFactory = Callable[["Engine", Run], Action | None]
+InputHook = Callable[[str, tuple[Any, ...]], None]
+"""Told of each input from outside the engine: (method name, its positional args)."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+INPUT_METHODS: set[str] = set()
+"""The engine's public methods that change the show (each is an input, see
+:func:`_input`); a journal replays them by name."""
+
+
+def _input(fn: Callable[Concatenate[Engine, _P], _R]) -> Callable[Concatenate[Engine, _P], _R]:
+    """Mark a method as an input: a call from outside the engine (any front end, a
+    trigger, the OSC API, timecode) is told to ``engine.on_input`` before it runs, so a
+    crash journal sees every input at the one place all of them pass. Calls the engine
+    makes itself (a control cue firing its target, a GO firing its cue) are not inputs:
+    replaying the outer input makes them again."""
+    INPUT_METHODS.add(fn.__name__)
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(self: Engine, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if self._depth == 0 and self.on_input is not None:
+            # Told positionally (arguments given by name too), as a replay calls it.
+            told = tuple(args) if not kwargs else signature.bind(self, *args, **kwargs).args[1:]
+            self.on_input(fn.__name__, told)
+        self._depth += 1
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            self._depth -= 1
+
+    return wrapper
 
 
 class ListState:
@@ -75,12 +110,16 @@ class Engine:
         from showctl.engine.actions import install_default_actions
 
         install_default_actions(self)
-        self.light_program = LightProgram(show)
+        self.light_program = take_prepared(show) or LightProgram(show)
         self.lighting: Lighting | None = None
         self.blackout = False
         """Blackout: every grandmastered intensity at zero until released."""
         self.grandmaster = 1.0
         """The grandmaster level, 0..1."""
+        self.on_input: InputHook | None = None
+        """See :func:`_input` (the live runtime's crash journal)."""
+        self._depth = 0
+        """> 0 while the engine is inside an input or its own timers' work."""
 
     def attach_lighting(self) -> Lighting:
         """Create the lighting state and frame loop (run ``lighting.run()`` as a task).
@@ -100,6 +139,7 @@ class Engine:
 
     # ------------------------------------------------------------------ masters
 
+    @_input
     def set_blackout(self, on: bool | None = None) -> bool:
         """Blackout on or off (None toggles). Releasing it restores the look exactly
         (the cues' fades ran on underneath). Returns the new state."""
@@ -113,6 +153,7 @@ class Engine:
         self.emit(ev.Blackout(self.now(), on))
         return on
 
+    @_input
     def set_grandmaster(self, level: float) -> float:
         """Set the grandmaster (0..1, clamped): it scales every intensity at once."""
         level = float(level)
@@ -174,6 +215,7 @@ class Engine:
 
     # ------------------------------------------------------------------ operator actions
 
+    @_input
     def go(self, list_name: str | None = None) -> bool:
         """Fire the standby cue of a list and move its playhead to the next cue."""
         lst = self._list(list_name)
@@ -197,6 +239,7 @@ class Engine:
         self.fire(lst.name, cue.number, by_go=True)
         return True
 
+    @_input
     def fire(self, list_name: str, number: str, *, by_go: bool = False) -> Run:
         """Start one cue (as a Start cue or remote ``/cue/N/start`` does): no playhead move."""
         lst = self._list(list_name)
@@ -206,6 +249,7 @@ class Engine:
         return self._start_run(lst, cue, parent_run,
                                seq_start=self.now() if by_go else None, by_go=by_go)
 
+    @_input
     def stop(self, list_name: str | None = None) -> None:
         """Stop every running cue (of one list, or all) and cancel pending continues."""
         lists = [self._list(list_name)] if list_name else list(self.lists.values())
@@ -217,6 +261,7 @@ class Engine:
             self.panic_timer.cancel()
             self.panic_timer = None
 
+    @_input
     def stop_cue(self, list_name: str, number: str) -> None:
         lst = self._list(list_name)
         run = lst.runs.get(number)
@@ -226,14 +271,17 @@ class Engine:
             # longer owned by a running sequence (back may land on them again).
             lst.owned -= lst.nav.sequence(run.cue) - {run.number}
 
+    @_input
     def pause(self, list_name: str | None = None) -> None:
         for run in self._top_runs(list_name):
             self._pause_run(run)
 
+    @_input
     def resume(self, list_name: str | None = None) -> None:
         for run in self._top_runs(list_name):
             self._resume_run(run)
 
+    @_input
     def pause_all(self) -> bool:
         """The operator's pause-all: pause everything running and remember exactly what
         this paused, so :meth:`resume_all` resumes that and nothing else (a cue the show
@@ -247,6 +295,7 @@ class Engine:
         self.emit(ev.PauseAll(self.now(), True, tuple(f"{r.list}/{r.number}" for r in paused)))
         return True
 
+    @_input
     def resume_all(self) -> bool:
         """Resume what :meth:`pause_all` paused (still running and still paused) and
         nothing else. False when nothing was paused-all."""
@@ -262,6 +311,7 @@ class Engine:
                               tuple(f"{r.list}/{r.number}" for r in resumed)))
         return True
 
+    @_input
     def toggle_pause_all(self) -> bool:
         """Pause all, or resume what pause-all paused; True when now paused."""
         if self.paused_by_all is None:
@@ -270,16 +320,19 @@ class Engine:
         self.resume_all()
         return False
 
+    @_input
     def pause_cue(self, list_name: str, number: str) -> None:
         run = self._list(list_name).runs.get(number)
         if run is not None:
             self._pause_run(run)
 
+    @_input
     def resume_cue(self, list_name: str, number: str) -> None:
         run = self._list(list_name).runs.get(number)
         if run is not None:
             self._resume_run(run)
 
+    @_input
     def goto(self, number: str, list_name: str | None = None) -> None:
         """Put the playhead on a cue without firing it."""
         lst = self._list(list_name)
@@ -288,17 +341,20 @@ class Engine:
             raise EngineError(f"cue {number!r} is inside a group and cannot be on standby")
         self._set_playhead(lst, cue)
 
+    @_input
     def back(self, list_name: str | None = None) -> None:
         """Move the playhead to the previous cue (nothing is fired or stopped)."""
         lst = self._list(list_name)
         self._set_playhead(lst, lst.nav.previous(lst.playhead, lst.owned))
 
+    @_input
     def set_armed(self, list_name: str, number: str, armed: bool) -> None:
         lst = self._list(list_name)
         cue = self._cue(lst, number)
         self.armed[(lst.name, cue.number)] = armed
         self.emit(ev.CueArmed(self.now(), lst.name, cue.number, armed))
 
+    @_input
     def panic(self, duration: float | None = None) -> None:
         """Fade everything out over the panic time, then stop; a second panic within
         that time completes the first at once: every fade jumps to where the panic
@@ -343,8 +399,13 @@ class Engine:
 
     def _panic_done(self) -> None:
         self.panic_timer = None
-        self.stop()
+        self._depth += 1  # the panic's own end, not an input
+        try:
+            self.stop()
+        finally:
+            self._depth -= 1
 
+    @_input
     def fade_out(self, list_name: str, number: str | None, duration: float) -> None:
         """Fade a running cue (or every running cue of a list) out, then stop it."""
         lst = self._list(list_name)
@@ -397,6 +458,15 @@ class Engine:
         return run
 
     def _begin_action(self, run: Run) -> None:
+        # A control cue's action calls the engine's input methods: not inputs (replaying
+        # what started this cue starts it again).
+        self._depth += 1
+        try:
+            self._begin_action_now(run)
+        finally:
+            self._depth -= 1
+
+    def _begin_action_now(self, run: Run) -> None:
         lst = self.lists[run.list]
         if lst.runs.get(run.number) is not run:
             return

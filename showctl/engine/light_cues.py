@@ -48,6 +48,31 @@ def dmx_outputs(show: m.Show) -> list[str]:
     return [n for n, d in show.outputs.items() if d.kind is m.OutputKind.DMX]
 
 
+_prepared: tuple[m.Show, LightProgram] | None = None
+
+
+def prepare(show: m.Show) -> LightProgram:
+    """Compile a show's lighting program ahead of its engine: the next :class:`Engine`
+    built for this very show object takes it instead of compiling (once; a second
+    engine compiles its own). A supervisor calls it before it forks engines, so a
+    restarted engine finds it compiled in memory — the compile of a big rig is most of
+    a restart's time (docs/performance.md)."""
+    global _prepared
+    program = LightProgram(show)
+    _prepared = (show, program)
+    return program
+
+
+def take_prepared(show: m.Show) -> LightProgram | None:
+    """The program :func:`prepare` compiled for ``show`` (and forget it), else None."""
+    global _prepared
+    if _prepared is None or _prepared[0] is not show:
+        return None
+    program = _prepared[1]
+    _prepared = None
+    return program
+
+
 class LightProgram:
     """The compiled lighting side of a show: layout, changes per cue, looks per cue."""
 

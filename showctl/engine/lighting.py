@@ -100,9 +100,7 @@ class Lighting:
         self.last_values = self.home.copy()
         self._job: Iterator[None] | None = None
         """A big GO being set up slice by slice (see :meth:`run_job`)."""
-        self.rendering = True
-        """False: the frame loop keeps its deadlines but computes and sends nothing (a
-        crash resume fast-forwarding, whose outputs are muted anyway)."""
+        self._rendering = True
         self.overlay: Overlay | None = None
         """A highest-priority layer over the merged playbacks, before the grandmaster:
         the console's programmer (:mod:`showctl.engine.programmer`). None = none."""
@@ -388,6 +386,19 @@ class Lighting:
             self._send_frame(output, now, changed)
         self._wake.set()
 
+    @property
+    def rendering(self) -> bool:
+        """False: the frame loop computes and sends nothing and sleeps until this is
+        True again (a crash resume fast-forwarding, whose outputs are muted anyway: a
+        frame tick per 1/44 s of a two-hour journal would be most of its time)."""
+        return self._rendering
+
+    @rendering.setter
+    def rendering(self, on: bool) -> None:
+        self._rendering = on
+        if on:
+            self._wake.set()
+
     async def run(self) -> None:
         """The frame loop: frame k at t0 + k / rate, never ``sleep(interval)``."""
         self.t0 = self.clock.now()
@@ -409,7 +420,7 @@ class Lighting:
             settled = ends <= now and rendered_at >= ends
             quiet = not overlay_busy and not overlay_was_busy
             overlay_was_busy = overlay_busy
-            if settled and quiet:
+            if (settled and quiet) or not self._rendering:
                 self._wake.clear()
                 await self._wake.wait()
                 # Restart the grid from where we are so frames stay on deadlines.

@@ -61,11 +61,12 @@ class MscAction(NoAction):
         super().__init__(0.0)
         assert isinstance(run.cue, m.MscCue)
         self.engine = engine
+        self.list = run.list
         self.output = run.cue.output
         self.data = encode_msc(run.cue)  # encode now: a bad field fails the cue cleanly
 
     def start(self) -> None:
-        self.engine.router.send(self.output, MidiPayload(self.data))
+        self.engine.router.send(self.output, MidiPayload(self.data), list_name=self.list)
 
 
 def msc_action(engine: Engine, run: Run) -> Action:
@@ -96,7 +97,8 @@ class MidiFileAction(ScheduledAction):
         while self.i < len(self.steps) and self.steps[self.i][0] <= now + 1e-9:
             data = self.steps[self.i][1]
             self._track(data)
-            self.engine.router.send(self.cue.output, MidiPayload(data))
+            self.engine.router.send(self.cue.output, MidiPayload(data),
+                                    list_name=self.run.list)
             self.i += 1
         if self.i >= len(self.steps):
             self.finish()
@@ -125,7 +127,8 @@ class MidiFileAction(ScheduledAction):
     def _release(self) -> None:
         """Note-off for every held note, so a paused or stopped file leaves none hanging."""
         for channel, note in sorted(self.held):
-            self.engine.router.send(self.cue.output, MidiPayload(bytes([0x80 | channel, note, 0])))
+            self.engine.router.send(self.cue.output, MidiPayload(bytes([0x80 | channel, note, 0])),
+                                    list_name=self.run.list)
         self.held.clear()
 
 
@@ -148,8 +151,8 @@ class TimecodeAction(ScheduledAction):
         out = self.cue.output
         send = None
         if out is not None:
-            def send(data: bytes, out: str = out) -> None:
-                engine.router.send(out, MidiPayload(data))
+            def send(data: bytes, out: str = out, lst: str = run.list) -> None:
+                engine.router.send(out, MidiPayload(data), list_name=lst)
         self.gen = TimecodeGenerator(
             engine.clock, send, rate,
             on_frame=self._artnet_frame if self.cue.artnet else None,

@@ -133,11 +133,13 @@ class OscAction(ScheduledAction):
                 OscMessage(spec.address, tuple(_osc_arg(a) for a in spec.args))
                 for spec in cue.messages
             )
-            self.engine.router.send(cue.output, OscBundle(msgs))
+            self.engine.router.send(cue.output, OscBundle(msgs),
+                                    list_name=self.run.list)
             self.finish()
         elif cue.fade is None:
             assert cue.address is not None
-            self.engine.router.send(cue.output, OscMessage(cue.address, tuple(self.args)))
+            self.engine.router.send(cue.output, OscMessage(cue.address, tuple(self.args)),
+                                    list_name=self.run.list)
             self.finish()
         else:
             self._step()
@@ -158,7 +160,8 @@ class OscAction(ScheduledAction):
         t = min(self.k / fade.rate, fade.duration)
         args = list(self.args) or [0.0]
         args[fade.arg] = self._value(t)
-        self.engine.router.send(self.cue.output, OscMessage(self.cue.address, tuple(args)))
+        self.engine.router.send(self.cue.output, OscMessage(self.cue.address, tuple(args)),
+                                    list_name=self.run.list)
         if t >= fade.duration:
             self.finish()
             return
@@ -191,7 +194,8 @@ class MidiAction(ScheduledAction):
     def _send_due(self) -> None:
         now = self.local()
         while self.i < len(self.steps) and self.steps[self.i][0] <= now + 1e-9:
-            self.engine.router.send(self.cue.output, MidiPayload(self.steps[self.i][1]))
+            self.engine.router.send(self.cue.output, MidiPayload(self.steps[self.i][1]),
+                                    list_name=self.run.list)
             self.i += 1
         if self.i >= len(self.steps):
             self.finish()

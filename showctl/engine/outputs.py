@@ -44,6 +44,8 @@ class OutputRouter:
         back (the events are still published). The journal uses it: it writes each
         message down before it is sent, and mutes the outputs while a resume
         fast-forwards (:mod:`showctl.live.resume`)."""
+        self.sending_list: str | None = None
+        """The cue list of the payload :meth:`send` is handing to the gate."""
 
     def add(self, driver: Driver) -> None:
         self.drivers[driver.output] = driver
@@ -54,11 +56,14 @@ class OutputRouter:
     def now(self) -> float:
         return self.clock.now() - self.t0
 
-    def send(self, output: str, payload: Payload) -> None:
+    def send(self, output: str, payload: Payload, *, list_name: str | None = None) -> None:
+        """``list_name``: the cue list whose cue sends it (the gate may ask, as
+        :attr:`sending_list`: a crash resume drops a list's late messages on request)."""
         driver = self.drivers.get(output)
         if driver is None:
             self.bus.emit(DriverFaulted(self.now(), output, "no driver for this output"))
             return
+        self.sending_list = list_name
         if self.gate is None or self.gate(output, payload):
             try:
                 driver.send(payload)

@@ -9,6 +9,10 @@ A live run appends one JSON object per line to ``<state dir>/journal/<show key>.
   before the command's result goes back (in the kernel at once: it survives a
   ``kill -9``), and fsync'd to the disk by a thread of the journal's own, because an
   fsync can take a second on a busy disk and the frame loop must not wait for it;
+* ``input``: every call into the engine from anywhere else (the QLab-compatible OSC
+  API, cue triggers — hotkeys, MIDI, MSC, OSC addresses, wall clock —, timecode chase):
+  the engine method and its arguments, caught where every such path passes (the
+  engine's input methods, :data:`showctl.engine.engine.INPUT_METHODS`);
 * ``sent``: each OSC/MIDI message, written (not fsync'd: the kernel keeps it across a
   ``kill -9``) just before it goes to its driver, so a resume never sends it twice;
 * ``beat``: a heartbeat every half second with the sACN/Art-Net sequence numbers (the
@@ -25,7 +29,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +44,9 @@ FORMAT = "showctl-journal/1"
 OPERATOR_FSYNC = True
 """fsync after each command line (the issue: a crash loses nothing already done)."""
 
-NOT_JOURNALED = frozenset({"dmx_log", "end_show"})
-"""Commands that change nothing a resume must restore."""
+NOT_JOURNALED = frozenset({"dmx_log", "end_show", "hotkey"})
+"""Commands that change nothing a resume must restore (``hotkey``: what the key fired
+is journaled as the engine inputs it made)."""
 
 
 def journal_dir() -> Path:
@@ -55,12 +62,26 @@ def journal_path(show_path: str | Path) -> Path:
     return journal_dir() / f"{show_key(show_path)}.jsonl"
 
 
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input to replay: a runtime command (``kind`` "cmd", ``args`` a dict) or an
+    engine input (``kind`` "input": an engine method and its positional args)."""
+
+    t: float
+    kind: str
+    name: str
+    args: Any
+
+
 @dataclass(slots=True)
 class JournalData:
     """A journal read back."""
 
     header: dict[str, Any] = field(default_factory=dict)
     commands: list[tuple[float, str, dict[str, Any]]] = field(default_factory=list)
+    inputs: list[Input] = field(default_factory=list)
+    """Every ``cmd`` and ``input`` line in the order they were written (a resume replays
+    them in that order)."""
     sent: dict[str, int] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)
     last_t: float = 0.0
@@ -76,7 +97,35 @@ class JournalData:
 
 
 def parse(data: bytes) -> JournalData:
-    """Read a journal's bytes. A torn last line is ignored, never an error."""
+    """Read a journal's bytes. A torn last line is ignored, never an error.
+
+    Most of a long show's journal is plain ``{"t":…,"sent":"name"}`` lines, and reading
+    it is on the way to the first resumed frame: those are found and counted by one
+    regular expression over the whole file, the JSON parser reads the rest. When a line
+    is unreadable (reading stops there, and only ``sent`` lines before it count), the
+    file is read again line by line."""
+    plain = _PLAIN.findall(data)
+    if not plain:
+        return _read(data)[0]
+    out, stopped = _read(_PLAIN.sub(b"", data))
+    if stopped:
+        return _read(data)[0]
+    names = Counter(name for _t, name in plain)
+    for name, n in names.items():
+        key = name.decode("utf-8", "replace")
+        out.sent[key] = out.sent.get(key, 0) + n
+    out.lines += len(plain)
+    with contextlib.suppress(ValueError):  # written in time order: the last is the latest
+        out.last_t = max(out.last_t, float(plain[-1][0]))
+    return out
+
+
+_PLAIN = re.compile(rb'^\{"t":([0-9.eE+-]+),"sent":"([^"\\\n]*)"\}\n', re.MULTILINE)
+"""A ``sent`` line as :class:`Journal` writes it (no escapes in the output's name)."""
+
+
+def _read(data: bytes) -> tuple[JournalData, bool]:
+    """Line by line; True when an unreadable complete line stopped the reading."""
     out = JournalData()
     *complete, rest = data.split(b"\n")
     out.torn = bool(rest.strip())
@@ -87,13 +136,13 @@ def parse(data: bytes) -> JournalData:
             rec = json.loads(raw)
         except ValueError:
             out.torn = True
-            break
+            return out, True
         if not isinstance(rec, dict):
             out.torn = True
-            break
+            return out, True
         out.lines += 1
         _take(out, rec)
-    return out
+    return out, False
 
 
 def _take(out: JournalData, rec: dict[str, Any]) -> None:
@@ -103,7 +152,11 @@ def _take(out: JournalData, rec: dict[str, Any]) -> None:
     t = float(rec.get("t", out.last_t))
     out.last_t = max(out.last_t, t)
     if "cmd" in rec:
-        out.commands.append((t, str(rec["cmd"]), dict(rec.get("args") or {})))
+        args = dict(rec.get("args") or {})
+        out.commands.append((t, str(rec["cmd"]), args))
+        out.inputs.append(Input(t, "cmd", str(rec["cmd"]), args))
+    elif "input" in rec:
+        out.inputs.append(Input(t, "input", str(rec["input"]), list(rec.get("args") or [])))
     elif "sent" in rec:
         name = str(rec["sent"])
         out.sent[name] = out.sent.get(name, 0) + 1
@@ -204,6 +257,11 @@ class Journal:
         if verb in NOT_JOURNALED:
             return
         self.write({"t": t, "cmd": verb, "args": args}, sync=OPERATOR_FSYNC)
+
+    def input(self, t: float, method: str, args: tuple[Any, ...]) -> None:
+        """An input that reached the engine other than through a runtime command (the
+        OSC API, a trigger, timecode): fsync'd like an operator command."""
+        self.write({"t": t, "input": method, "args": list(args)}, sync=OPERATOR_FSYNC)
 
     def sent(self, output: str) -> None:
         self.write({"t": self.now(), "sent": output})

@@ -363,7 +363,10 @@ class HotReload:
         navs = prep.navs or {name: Navigation(cl.cues) for name, cl in show.cuelists.items()}
         targets = playhead_targets(rt.engine, navs)
         if prep.program is not None:
-            swap_in_place(rt, show, prep.program, navs, targets, prep.names)
+            # The reload is journaled as itself: the stops and playhead moves it makes
+            # are not engine inputs of their own (a resume would make them twice).
+            with rt.quiet_inputs():
+                swap_in_place(rt, show, prep.program, navs, targets, prep.names)
             if prep.remote_changed and rt.remote is not None:
                 await rt.remote.close()
                 rt.remote = None
@@ -371,7 +374,8 @@ class HotReload:
             await rt.adopt_show(show, "", rebuild=False, text=prep.text)
         else:
             await rt.adopt_show(show, "")
-            place_playheads(rt.engine, targets)
+            with rt.quiet_inputs():
+                place_playheads(rt.engine, targets)
         self.reloads += 1
 
     def _applied(self, name: str, changes: list[str]) -> str:

@@ -17,22 +17,29 @@ live (:meth:`JournalTap.go_live`), which also sends one frame with the full look
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import selectors
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from showctl.api.protocol import Command
-from showctl.drivers.base import DmxPayload, Driver, Payload
+from showctl.drivers.base import DmxPayload, Driver, MidiPayload, OscBundle, OscMessage, Payload
 from showctl.drivers.dmx_udp import DmxUdpDriver
 from showctl.engine.dmx_render import Renderer
-from showctl.live.journal import Journal, JournalData, is_message
+from showctl.engine.engine import INPUT_METHODS, EngineError
+from showctl.live.journal import Input, Journal, JournalData, is_message
+from showctl.model import show as m
 
 if TYPE_CHECKING:
     from showctl.live.runtime import LiveRuntime
+    from showctl.remote.triggers import Triggers
     from showctl.session import Session
+
+CATCH_UP_MARGIN = 0.05
+"""Seconds after the crash time in which a wall-clock trigger is not caught up."""
 
 BEAT = 0.5
 """Seconds between heartbeats (crash time, DMX sequence numbers)."""
@@ -116,6 +123,8 @@ class Late:
     t: float
     output: str
     payload: Payload
+    list: str | None = None
+    """The cue list whose cue sent it (its ``on_resume`` decides)."""
 
 
 class JournalTap:
@@ -138,6 +147,7 @@ class JournalTap:
         self.first_look: dict[str, str] = {}
         self.started_wall = resume.started_wall if resume is not None else 0.0
         journal.writing = not self.fast_forward
+        self._quiet = 0
 
     # -------------------------------------------------------------- wiring
 
@@ -156,6 +166,7 @@ class JournalTap:
                 self.started_wall = wall_now() - (clock.now() - self.t0)
                 self.journal.header(self.started_wall, self.show_path, _pid())
         session.router.gate = self._gate
+        session.engine.on_input = self._engine_input
         session.lighting.rendering = not self.fast_forward
         if not self.fast_forward:
             self._arm_beat()
@@ -166,6 +177,19 @@ class JournalTap:
 
     def command(self, t: float, cmd: Command) -> None:
         self.journal.command(t, cmd.verb, dict(cmd.args))
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Engine calls made inside (a journaled command's) are not engine inputs."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    def _engine_input(self, method: str, args: tuple[Any, ...]) -> None:
+        if not self._quiet:
+            self.journal.input(self.journal.now(), method, args)
 
     def end(self) -> None:
         if self._beat is not None:
@@ -183,7 +207,8 @@ class JournalTap:
         self._counts[output] = n
         assert self.resume is not None
         if n > self.resume.sent.get(output, 0):
-            self.late.append(Late(self.show_time(), output, payload))
+            self.late.append(Late(self.show_time(), output, payload,
+                                  session_router_list(self._session)))
         return False
 
     def _arm_beat(self) -> None:
@@ -201,14 +226,26 @@ class JournalTap:
 
     # -------------------------------------------------------------- resuming
 
+    def catch_up_wallclock(self, triggers: Triggers) -> None:
+        """Fire, late, the wall-clock triggers that fell due while the engine was down.
+        Those that fired before the crash are in the journal (engine inputs, replayed);
+        the remote inputs start only when the show is live, so the triggers' own timers
+        only know what is still to come. ``CATCH_UP_MARGIN`` after the crash's last line
+        is left out: a trigger due in it may have fired just before the crash, written
+        down in the line that makes the crash time."""
+        assert self.resume is not None and self.runtime is not None
+        since = _tod(self.started_wall + self.resume.last_t + CATCH_UP_MARGIN)
+        until = _tod(wall_now())
+        skipped = self.skipped_lists()
+        for list_name, number in triggers.catch_up(since, until, skipped.__contains__):
+            self.runtime.log.note(f"wall-clock trigger of {list_name} {number} fired late "
+                                  "(due while the engine was down)", "yellow")
+
     async def replay(self) -> None:
         """Carry out the journal's commands at their show times (on the virtual clock)."""
         assert self.resume is not None and self.runtime is not None
-        runtime = self.runtime
-        for t, verb, args in self.resume.commands:
-            assert self.t0 is not None
-            await runtime.engine.clock.sleep_until(self.t0 + t)
-            await runtime.execute(Command(verb, args))
+        assert self.t0 is not None
+        await replay_inputs(self.runtime, self.resume.inputs, self.t0)
 
     def target(self) -> float:
         """Loop time of the current moment (show time now, from the wall clock)."""
@@ -237,30 +274,78 @@ class JournalTap:
         for output, payloads in frame.items():
             session.router.dmx_frame(output, now, payloads)
         late_lines = []
+        skipped_lines = []
+        skipped = self.skipped_lists()
         for late in self.late:
-            if self.skip_late:
+            what = f"{late.output} {describe_payload(late.payload)}"
+            if self.skip_late or late.list in skipped:
+                # Written down as done, so a later resume does not send it either.
+                self.journal.write({"t": t, "sent": late.output, "skipped": 1})
                 self.dropped += 1
+                skipped_lines.append(f"{what} (list {late.list}, due {t - late.t:.2f} s ago)")
                 continue
             self.journal.sent(late.output)
             driver = session.router.drivers.get(late.output)
             if driver is not None:
                 _send(driver, late.payload)
-            late_lines.append(f"{late.output} late by {t - late.t:.2f} s")
+            late_lines.append(f"{what} late by {t - late.t:.2f} s")
         self.journal.write({"t": t, "resumed": crash, "down": down,
                             "late": len(late_lines), "dropped": self.dropped,
                             "look": self.first_look,
                             "playheads": playheads(self.runtime)}, sync=True)
         self._arm_beat()
+        recorder = self.runtime.recorder
+        if recorder is not None:  # the gap in the run log (rebuilt by the fast-forward)
+            recorder.crash(crash, t, late=len(late_lines), skipped=self.dropped)
         when = datetime.fromtimestamp(self.started_wall + crash).strftime("%H:%M:%S")
         text = f"resumed after a crash at {when} (down {down:.1f} s)"
+        self.runtime.resumed = text
         log = self.runtime.log
         log.note(text, "bold yellow")
         for line in late_lines:
             log.note(f"sent late: {line}", "yellow")
-        if self.dropped:
-            log.note(f"{self.dropped} messages due while down were not sent (on_resume: skip)",
-                     "yellow")
+        for line in skipped_lines:
+            log.note(f"skipped (on_resume: skip): {line}", "yellow")
         return text
+
+    def skipped_lists(self) -> frozenset[str]:
+        """The lists whose late messages a resume drops (``on_resume: skip``)."""
+        assert self.runtime is not None
+        return frozenset(name for name, cl in self.runtime.show.cuelists.items()
+                         if cl.on_resume is m.OnResume.SKIP)
+
+
+async def replay_inputs(runtime: LiveRuntime, inputs: list[Input], t0: float) -> None:
+    """Carry out a journal's inputs at their show times (``t0``: the clock time of show
+    time 0): commands through the runtime, engine inputs on its engine."""
+    for item in inputs:
+        await runtime.engine.clock.sleep_until(t0 + item.t)
+        if item.kind == "cmd":
+            await runtime.execute(Command(item.name, item.args))
+        elif item.name in INPUT_METHODS:
+            # Refused then (an unknown cue), refused again: nothing changes either time.
+            with contextlib.suppress(EngineError):
+                getattr(runtime.engine, item.name)(*item.args)
+
+
+def session_router_list(session: Session | None) -> str | None:
+    return session.router.sending_list if session is not None else None
+
+
+def describe_payload(payload: Payload) -> str:
+    """A short text of an OSC/MIDI message for the log."""
+    if isinstance(payload, OscMessage):
+        return payload.address
+    if isinstance(payload, OscBundle):
+        return "bundle " + " ".join(msg.address for msg in payload.messages)
+    if isinstance(payload, MidiPayload):
+        return payload.data[:3].hex(" ").upper() + ("…" if len(payload.data) > 3 else "")
+    return type(payload).__name__
+
+
+def _tod(wall: float) -> float:
+    d = datetime.fromtimestamp(wall)
+    return d.hour * 3600.0 + d.minute * 60.0 + d.second + d.microsecond / 1e6
 
 
 def _send(driver: Driver, payload: Payload) -> None:

@@ -259,7 +259,7 @@ class ApiServer:
         peer.send({"op": "welcome", "version": API_VERSION, "level": level.word,
                    "pid": os.getpid(), "path": str(rt.path or ""), "revision": rt.revision,
                    "state": self._state(peer), "remote_error": rt.remote_error,
-                   "log": recent},
+                   "resumed": rt.resumed, "log": recent},
                   show=rt.show_text())
         self._arm()
 

@@ -64,6 +64,14 @@ class PanicLights(enum.StrEnum):
     HOLD = "hold"
 
 
+class OnResume(enum.StrEnum):
+    """What a crash resume does with a list's OSC/MIDI messages that fell due while the
+    engine was down (docs/journal.md)."""
+
+    SEND_LATE = "send_late"
+    SKIP = "skip"
+
+
 class Settings(Strict):
     go_guard: Seconds = Field(
         default=0.3, description="Double-GO guard: GOs closer together than this are ignored."
@@ -478,6 +486,12 @@ CUE_TYPES: tuple[str, ...] = (
 class CueList(Strict):
     description: str = ""
     timecode: TimecodeChase | None = None
+    on_resume: OnResume = Field(
+        default=OnResume.SEND_LATE,
+        description="After a crash resume, the OSC/MIDI messages of this list that fell "
+        "due while the engine was down: 'send_late' sends each once, late (logged); "
+        "'skip' drops them (logged as skipped).",
+    )
     cues: list[Cue] = Field(default_factory=list)
 
 

@@ -252,10 +252,22 @@ class Triggers:
             delay = (tod - tod0) % DAY
             self._schedule(i, t0 + delay, tod, target)
 
+    def catch_up(self, since: float, until: float,
+                 skip: Callable[[str], bool] = lambda _list: False) -> list[Target]:
+        """Fire now, late, the wall-clock triggers whose time of day (seconds since
+        midnight) fell in ``(since, until]`` while the engine was down (crash resume:
+        :meth:`start` only schedules what is still to come). Lists ``skip`` says yes to
+        (``on_resume: skip``) are left out. Returns the cues it fired."""
+        span = (until - since) % DAY
+        late = [(tod, target) for tod, target in self.wallclock
+                if 0.0 < (tod - since) % DAY <= span and not skip(target[0])]
+        for tod, target in late:
+            self._fire(f"wallclock {_hms(tod)} (late)", [target])
+        return [target for _, target in late]
+
     def _schedule(self, i: int, when: float, tod: float, target: Target) -> None:
         def fire() -> None:
-            h, rem = divmod(int(tod), 3600)
-            self._fire(f"wallclock {h:02d}:{rem // 60:02d}:{rem % 60:02d}", [target])
+            self._fire(f"wallclock {_hms(tod)}", [target])
             self._schedule(i, when + DAY, tod, target)
 
         self._timers[i] = self.engine.clock.call_at(when, fire)
@@ -264,6 +276,11 @@ class Triggers:
         for h in self._timers.values():
             h.cancel()
         self._timers.clear()
+
+
+def _hms(tod: float) -> str:
+    h, rem = divmod(int(tod), 3600)
+    return f"{h:02d}:{rem // 60:02d}:{rem % 60:02d}"
 
 
 _MSC_COMMANDS = {"go": MscCommand.GO, "stop": MscCommand.STOP, "resume": MscCommand.RESUME}

@@ -135,7 +135,7 @@ def render_html(report: Report) -> str:
             f"<li>{_e(lst)} {_e(cue)} {_e(name)}</li>\n" for lst, cue, name in r.not_run)
             + "</ul>\n")
 
-    add("<h2>GOs ignored, panics, faults</h2>\n")
+    add("<h2>GOs ignored, panics, faults, crashes</h2>\n")
     rows: list[tuple[float, str, str]] = []
     rows += [(g.at, "go", f"GO ignored on {g.list}: {g.rejected}") for g in r.ignored_gos]
     rows += [(p.at, "panic", "PANIC — " + ("hard stop" if p.hard else
@@ -143,6 +143,9 @@ def render_html(report: Report) -> str:
              for p in r.panics]
     rows += [(f.at, "fault", f"FAULT on {f.output}: {f.reason}") for f in r.faults]
     rows += [(f.at, "fault", f"cue {f.list} {f.cue} failed: {f.reason}") for f in r.failures]
+    rows += [(c.at, "crash", f"CRASH — the engine was down {c.down:.1f} s, resumed from "
+              f"its journal" + (f"; {c.late} sent late" if c.late else "")
+              + (f"; {c.skipped} skipped" if c.skipped else "")) for c in r.crashes]
     if rows:
         add("<table class=\"incidents\">\n<tr><th class=\"n\">time</th><th>clock</th>"
             "<th>what</th></tr>\n")

@@ -31,6 +31,7 @@ from showctl.model import schedule
 from showctl.model import show as m
 from showctl.report.formatting import DEFAULT_TOLERANCE, _date
 from showctl.runlog import (
+    CrashRecord,
     FailureRecord,
     FaultRecord,
     GoRecord,
@@ -140,6 +141,8 @@ class Report:
     faults: list[FaultRecord] = field(default_factory=list)
     failures: list[FailureRecord] = field(default_factory=list)
     panics: list[PanicRecord] = field(default_factory=list)
+    crashes: list[CrashRecord] = field(default_factory=list)
+    """Gaps: the engine crashed and the run was resumed (docs/journal.md)."""
     against: str | None = None
     """Describes the previous run compared with (path or date), when there was one."""
     against_started: datetime | None = None
@@ -228,7 +231,7 @@ def build_report(
         title=log.show.title, venue=log.show.venue, show_path=log.show.path, mode=log.mode,
         started=log.started, recorded=log.ended, start=start, end=end, tolerance=tolerance,
         cues=cues, gos=list(log.gos), faults=list(log.faults), failures=list(log.failures),
-        panics=list(log.panics), against=against_label,
+        panics=list(log.panics), crashes=list(log.crashes), against=against_label,
         against_started=prev.started if prev is not None else None,
     )
     report.sections = _sections(log, cues, end)

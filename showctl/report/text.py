@@ -22,6 +22,7 @@ def render_text(report: Report) -> str:
                    f"last cue ended {_clock(r, r.end)})")
     else:
         out.append("Nothing ran.")
+    out.extend(crash_lines(r))
     out.append("")
 
     out.append("Sections")
@@ -85,6 +86,18 @@ def render_text(report: Report) -> str:
         out.append("Cue failures")
         out.extend(f"  {fmt_time(f.at):>9}  {f.list} {f.cue}: {f.reason}" for f in r.failures)
     return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def crash_lines(r: Report) -> list[str]:
+    """The gaps: "CRASH at 21:14:03 (show time 12:04.2), resumed after 0.6 s …"."""
+    out = []
+    for c in r.crashes:
+        extra = [f"{c.late} message{'s' if c.late != 1 else ''} sent late"] if c.late else []
+        if c.skipped:
+            extra.append(f"{c.skipped} skipped (on_resume: skip)")
+        out.append(f"CRASH at {_clock(r, c.at)} (show time {fmt_time(c.at)}): resumed after "
+                   f"{c.down:.1f} s down" + (f"; {', '.join(extra)}" if extra else ""))
+    return out
 
 
 def _deviation_lines(devs: Iterable[Deviation], what: str) -> list[str]:

@@ -22,6 +22,7 @@ from showctl.runlog.files import default_runlog_path, load_runlog, state_dir, wr
 from showctl.runlog.recorder import MATCH_WINDOW, RunLogRecorder
 from showctl.runlog.schema import (
     FORMAT,
+    CrashRecord,
     CueRecord,
     FailureRecord,
     FaultRecord,
@@ -39,6 +40,7 @@ from showctl.runlog.sections import section_outline
 __all__ = [
     "FORMAT",
     "MATCH_WINDOW",
+    "CrashRecord",
     "CueRecord",
     "FailureRecord",
     "FaultRecord",

@@ -41,6 +41,7 @@ from showctl.engine import events as ev
 from showctl.model import show as m
 from showctl.runlog.files import default_runlog_path, write_runlog
 from showctl.runlog.schema import (
+    CrashRecord,
     CueRecord,
     FailureRecord,
     FaultRecord,
@@ -117,6 +118,7 @@ class RunLogRecorder:
         self.failures: list[FailureRecord] = []
         self.panics: list[PanicRecord] = []
         self.reloads: list[ReloadRecord] = []
+        self.crashes: list[CrashRecord] = []
         self.last_t = 0.0
         self.ended: float | None = None
 
@@ -152,6 +154,12 @@ class RunLogRecorder:
         return self.last_t
 
     # ------------------------------------------------------------------ operator actions
+
+    def crash(self, at: float, resumed: float, *, late: int = 0, skipped: int = 0) -> None:
+        """The engine crashed at show time ``at`` and the run went on, resumed from its
+        journal, at ``resumed`` (the gap in the run log and the report)."""
+        self.crashes.append(CrashRecord(at=at, resumed=resumed, down=max(0.0, resumed - at),
+                                        late=late, skipped=skipped))
 
     def operator(self, do: str, list: str | None = None, *, at: float | None = None) -> None:
         """Record an operator action: ``go``, ``stop``, ``pause``, ``resume``, ``panic``,
@@ -301,6 +309,8 @@ class RunLogRecorder:
             failures=[f.model_copy(update={"at": _r(f.at)}) for f in self.failures],
             panics=[p.model_copy(update={"at": _r(p.at)}) for p in self.panics],
             reloads=[r.model_copy(update={"at": _r(r.at)}) for r in self.reloads],
+            crashes=[c.model_copy(update={"at": _r(c.at), "resumed": _r(c.resumed),
+                                          "down": _r(c.down)}) for c in self.crashes],
         )
 
     def save(self, path: str | Path | None = None) -> Path:

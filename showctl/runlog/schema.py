@@ -111,6 +111,19 @@ class ReloadRecord(_Strict):
     """``file:line:col: message`` of a refused save."""
 
 
+class CrashRecord(_Strict):
+    """A crash the run was resumed from (docs/journal.md): the engine was down from
+    ``at`` (the last thing its journal holds) until ``resumed``."""
+
+    at: float
+    resumed: float
+    down: float
+    late: int = 0
+    """OSC/MIDI messages due while down that were sent late."""
+    skipped: int = 0
+    """Those dropped instead (``on_resume: skip``)."""
+
+
 class RunLog(_Strict):
     format: Literal["showctl-runlog/1"] = FORMAT
     showctl: str = __version__
@@ -131,6 +144,10 @@ class RunLog(_Strict):
     panics: list[PanicRecord] = Field(default_factory=list)
     reloads: list[ReloadRecord] = Field(default_factory=list)
     """Each time the show file was saved while the show ran (hot reload)."""
+
+
+    crashes: list[CrashRecord] = Field(default_factory=list)
+    """Gaps: the engine crashed and the run was resumed from its journal."""
 
     def wall(self, t: float) -> datetime:
         """The wall-clock time of show time ``t``."""

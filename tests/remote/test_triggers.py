@@ -185,3 +185,27 @@ def test_hotkeys_go_through_the_double_go_guard() -> None:
 
     run_virtual(main)
     assert rejected == [(0.2, "double-GO guard (hotkey f5)")]
+
+
+def test_wallclock_catch_up_fires_what_fell_due_while_down_once() -> None:
+    """Crash resume: the triggers whose time of day passed while the engine was down
+    fire at once (late); those before the crash (the journal has them) and those still
+    to come do not; a list with on_resume: skip is left out."""
+
+    async def main() -> None:
+        s = Session(make_show(SHOW))
+        await s.open()
+        t = Triggers(s.engine)
+        at_1930, at_1929 = 19 * 3600 + 30 * 60.0, 19 * 3600 + 29 * 60.0
+        assert t.catch_up(at_1930 - 5, at_1930 - 1) == []       # not yet due
+        assert t.catch_up(at_1930, at_1930 + 60) == []          # fired before the crash
+        assert t.catch_up(at_1930 - 0.5, at_1930 + 0.5) == [("main", "3")]
+        assert [f.source for f in t.fired] == ["wallclock 19:30:00 (late)"]
+        assert started(s) == ["3"]
+        assert t.catch_up(at_1929 - 1, at_1930 + 1) == [("main", "3"), ("main", "4")]
+        assert t.catch_up(at_1929 - 1, at_1930 + 1, lambda lst: lst == "main") == []
+        # Across midnight: 23:59:59 → 00:00:01 holds neither.
+        assert t.catch_up(86399.0, 1.0) == []
+        await s.close()
+
+    run_virtual(main)

@@ -319,3 +319,24 @@ def test_command_line_defaults_to_the_newest_run_log(tmp_path: Path,
     write_runlog(older, runs / "demo-20260227-193000.runlog.yaml")
     assert main([]) == 0
     assert "(replay of shows/demo.yaml)" in capsys.readouterr().out
+
+
+def test_a_crash_gap_is_in_the_run_log_and_the_report(tmp_path: Path) -> None:
+    """The recorder of a resumed run marks the gap; it survives the run log file and
+    the report shows it (text and HTML)."""
+    _, rec = record_replay(demo_show(), None, show_path="shows/demo.yaml", started=START)
+    rec.crash(12.25, 12.875, late=2, skipped=1)
+    path = write_runlog(rec.runlog(), tmp_path / "run.yaml")
+    log = load_runlog(path)
+    (gap,) = log.crashes
+    assert (gap.at, gap.resumed, gap.down, gap.late, gap.skipped) == (12.25, 12.875, 0.625,
+                                                                      2, 1)
+    r = build_report(log)
+    assert ("CRASH at 19:30:12 (show time 0:12.2): resumed after 0.6 s down; "
+            "2 messages sent late, 1 skipped (on_resume: skip)") in render_text(r)
+    page = render_html(r)
+    ET.fromstring(page)
+    assert "CRASH — the engine was down 0.6 s, resumed from its journal; 2 sent late; " \
+           "1 skipped" in page
+    # A run without a crash says nothing about crashes.
+    assert "CRASH" not in render_text(build_report(demo_log()))
