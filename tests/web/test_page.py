@@ -395,3 +395,23 @@ def test_a_show_two_minutes_late_shows_plus_two_minutes_on_the_page(
         _shot(browser, "page-late-desktop", 1440, 900)
     finally:
         e.stop()
+
+
+def test_a_refused_save_of_the_show_file_is_shown_on_the_page(
+        show: Path, engine: Engine, browser: Any) -> None:
+    """Hot reload: a save that does not check is refused with file:line:col, and every
+    open page says so until the file is fixed."""
+    browser.get(engine.url)
+    _wait(browser, "document.body.classList.contains('live')")
+    assert not browser.find_element(By.ID, "showfile").is_displayed()
+    good = show.read_text(encoding="utf-8")
+    show.write_text(good.replace('type: wait, duration: 60', 'type: wait, duration: -60'),
+                    encoding="utf-8")
+    _wait(browser, "!document.getElementById('showfile').hidden", timeout=10.0)
+    text = browser.find_element(By.ID, "showfile").text
+    assert "Show file refused" in text and f"{show.name}:16:45" in text, text
+    # the show runs on: the page's remote still fires the cue
+    browser.find_element(By.ID, "btn-go").click()
+    engine.wait_line(lambda s: "main 1" in s and "Doors" in s, timeout=5.0)
+    show.write_text(good.replace("name: Long wait", "name: Longer wait"), encoding="utf-8")
+    _wait(browser, "document.getElementById('showfile').hidden", timeout=10.0)

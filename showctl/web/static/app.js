@@ -184,9 +184,31 @@ function setState(state) {
 function render() {
   const s = page.state;
   $("clock").textContent = s.elapsed === null || s.elapsed === undefined ? "–" : len(s.elapsed);
+  renderShowFile(s.show_file);
   renderSchedule(s.schedule);
   renderCues(s);
   renderRemote(s);
+}
+
+// Hot reload's news of the show file (docs/live.md): a refused save's problems, a file
+// changed under unsaved console edits, a reload waiting for the running cues.
+function renderShowFile(sf) {
+  const box = $("showfile");
+  let text = "";
+  let wait = false;
+  if (sf && sf.problems && sf.problems.length) {
+    const more = sf.problems.length > 3 ? `\n… ${sf.problems.length - 3} more` : "";
+    text = "Show file refused — the show runs the last good version:\n"
+      + sf.problems.slice(0, 3).join("\n") + more;
+  } else if (sf && sf.conflict) {
+    text = "Show file changed on disk while the console has unsaved edits";
+  } else if (sf && sf.pending) {
+    text = `Reload waits for the running cues (${sf.pending})`;
+    wait = true;
+  }
+  box.hidden = !text;
+  box.classList.toggle("wait", wait);
+  if (box.textContent !== text) box.textContent = text;
 }
 
 function renderSchedule(sc) {
