@@ -99,6 +99,7 @@ class FixtureProgram:
             if not isinstance(values, dict):
                 raise ValueError(f"fixtures {key!r}: expected attribute: value pairs")
             for f in select_fixtures(self.patch, key):
-                for attr, value in self.patch.resolve_values(f.key, values)[0][1].items():
-                    out.append(Change(f"{f.key}.{attr}", value))
+                fk = f.key
+                for attr, value in self.patch.levels(f, values).items():
+                    out.append(Change(f"{fk}.{attr}", value))
         return out

@@ -275,6 +275,9 @@ class Patch:
     groups: dict[str, list[PatchedFixture]] = field(default_factory=dict)
     # (numeric id, position in ``fixtures``), sorted: id ranges ("1-4") by bisection
     numbered: list[tuple[int, int]] = field(default_factory=list)
+    _levels: dict[tuple[int, tuple[tuple[str, object], ...]], dict[str, float]] = field(
+        default_factory=dict, repr=False, compare=False)
+    """:meth:`levels` already worked out, by (fixture mode, values)."""
 
     def __post_init__(self) -> None:
         for i, f in enumerate(self.fixtures):
@@ -318,13 +321,26 @@ class Patch:
         Raises :class:`~showctl.lighting.values.ValueConversionError` naming the fixture,
         attribute and value, or :class:`AttributeLookupError` for an unknown key.
         """
-        out: list[tuple[PatchedFixture, dict[str, float]]] = []
-        for f in self.select(key):
-            levels: dict[str, float] = {}
+        return [(f, self.levels(f, values)) for f in self.select(key)]
+
+    def levels(self, f: PatchedFixture, values: Mapping[str, object]) -> dict[str, float]:
+        """Normalized attribute values of ``values`` for fixture ``f`` (a new dict).
+
+        Computed once per fixture mode and set of values: a show sets the same values on
+        thousands of fixtures of a few modes (a 4,000-cue show converted 266,000)."""
+        try:
+            k: tuple[int, tuple[tuple[str, object], ...]] | None = (
+                id(f.layout), tuple(values.items()))  # the layout lives as long as the patch
+            got = self._levels.get(k)  # type: ignore[arg-type]
+        except TypeError:  # an unhashable value ({dmx: N}): not cached
+            k, got = None, None
+        if got is None:
+            got = {}
             for attr, value in values.items():
-                levels.update(to_normalized(f.layout, attr, value, fixture=f.label))
-            out.append((f, levels))
-        return out
+                got.update(to_normalized(f.layout, attr, value, fixture=f.label))
+            if k is not None:
+                self._levels[k] = got
+        return dict(got)
 
 
 def build_patch(entries: Iterable[PatchEntry], *, loader: ProfileLoader = load_profile) -> Patch:

@@ -17,6 +17,7 @@ from showctl.lighting.patch import (
     parse_patch,
     validate_patch,
 )
+from showctl.lighting.values import ValueConversionError
 
 SHOW = """
 patch:
@@ -142,3 +143,20 @@ def test_resolve_values_for_a_group() -> None:
     got = patch.resolve_values("front", {"intensity": 80, "color": "red"})
     assert [f.key for f, _ in got] == ["1", "2"]
     assert got[0][1] == {"intensity": 0.8, "white": 0.0, "red": 1.0, "green": 0.0, "blue": 0.0}
+
+
+def test_levels_are_worked_out_once_per_mode_and_each_caller_gets_its_own() -> None:
+    patch = build_patch(entries())
+    a, b = patch.fixture(1), patch.fixture(2)
+    assert a.layout is b.layout  # two fixtures of one mode
+    first = patch.levels(a, {"intensity": 80, "color": "red"})
+    first["red"] = 0.0  # a caller changing its dict changes nobody else's
+    again = patch.levels(b, {"intensity": 80, "color": "red"})
+    assert again == {"intensity": 0.8, "white": 0.0, "red": 1.0, "green": 0.0, "blue": 0.0}
+    assert len(patch._levels) == 1
+    # a value that is not hashable is converted, not cached; a bad value still names
+    # the fixture it was given for
+    assert patch.levels(a, {"intensity": {"dmx": 255}})["intensity"] == pytest.approx(1.0)
+    assert len(patch._levels) == 1
+    with pytest.raises(ValueConversionError, match=r"fixture 2 .*intensity"):
+        patch.levels(b, {"intensity": 180})
