@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from showctl.api.protocol import DEFAULT_PORT, CommandError, Level, parse_line, parse_listen
+from showctl.api.protocol import DEFAULT_PORT, CommandError, Level, listen_address, parse_line
 from showctl.drivers.base import DriverConfig
 from showctl.engine import events as ev
 from showctl.live.log import describe
@@ -55,10 +55,8 @@ class ApiAddress:
     @classmethod
     def parse(cls, text: str) -> ApiAddress:
         """``PORT``, ``HOST:PORT`` or ``HOST``; ``0`` = any free port; "" = the default."""
-        host, port = parse_listen(text, "--api")
         default = cls()
-        return cls(host=host or default.host, port=default.port if port is None else port,
-                   fixed=port is not None)
+        return cls(*listen_address(text, "--api", default.host, default.port))
 
 
 class _Out:

@@ -191,17 +191,18 @@ def check_operator_line(text: str) -> None:
         raise CommandError("write the grandmaster in percent: 'grandmaster 50'")
 
 
-def parse_listen(text: str, flag: str) -> tuple[str | None, int | None]:
-    """``PORT``, ``HOST:PORT`` or ``HOST`` (a ``--api`` / ``--web`` value) → (host, port),
-    None for what the text leaves to the default; ``0`` = any free port."""
+def listen_address(text: str, flag: str, host: str, port: int) -> tuple[str, int, bool]:
+    """``PORT``, ``HOST:PORT`` or ``HOST`` (a ``--api`` / ``--web`` value) → (host, port,
+    whether the port was asked for), ``host`` and ``port`` filling what the text leaves
+    out; ``0`` = any free port."""
     if not text:
-        return None, None
-    host, sep, port = text.rpartition(":")
+        return host, port, False
+    h, sep, p = text.rpartition(":")
     if not sep:
-        return (None, int(text)) if text.isdigit() else (text, None)
-    if not port.isdigit():
+        return (host, int(text), True) if text.isdigit() else (text, port, False)
+    if not p.isdigit():
         raise ValueError(f"{flag} {text!r}: the port must be a number")
-    return host.strip("[]") or "127.0.0.1", int(port)
+    return h.strip("[]") or "127.0.0.1", int(p), True
 
 
 def encode(message: dict[str, Any]) -> str:

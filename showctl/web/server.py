@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from showctl.api.protocol import parse_listen
+from showctl.api.protocol import listen_address
 from showctl.live.server import ApiServer
 
 _log = logging.getLogger(__name__)
@@ -56,10 +56,8 @@ class WebAddress:
     @classmethod
     def parse(cls, text: str) -> WebAddress:
         """``PORT``, ``HOST:PORT`` or ``HOST``; ``0`` = any free port; "" = the default."""
-        host, port = parse_listen(text, "--web")
         default = cls()
-        return cls(host=host or default.host, port=default.port if port is None else port,
-                   fixed=port is not None)
+        return cls(*listen_address(text, "--web", default.host, default.port))
 
 
 def static_files() -> dict[str, bytes]:
